@@ -1,0 +1,39 @@
+const STOP_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'with', 'when', 'is', 'are', 'by', 'from', 'at', 'how', 'not', 'it', 'its', 'vs', 'into', 'after', 'before']);
+
+export function titleTokens(title: string): string[] {
+  return [...new Set(title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9+#]+/g, ' ').split(' ').filter((t) => t && !STOP_WORDS.has(t)))];
+}
+
+/**
+ * Pairs of titles whose token sets have a Jaccard similarity of at least `threshold`, found
+ * exactly with prefix filtering (tokens ordered rarest first; a pair above the threshold must
+ * share a token within each title's short prefix), so 10,000 titles never cost 50M comparisons.
+ */
+export function findSimilarTitles(titles: readonly string[], threshold = 0.8): { a: number; b: number; similarity: number }[] {
+  const tokenSets = titles.map(titleTokens);
+  const frequency = new Map<string, number>();
+  for (const tokens of tokenSets) for (const t of tokens) frequency.set(t, (frequency.get(t) ?? 0) + 1);
+  const ordered = tokenSets.map((tokens) => [...tokens].sort((x, y) => (frequency.get(x) ?? 0) - (frequency.get(y) ?? 0) || x.localeCompare(y)));
+  const index = new Map<string, number[]>();
+  const pairs: { a: number; b: number; similarity: number }[] = [];
+  ordered.forEach((tokens, i) => {
+    if (tokens.length === 0) return;
+    const prefix = tokens.length - Math.ceil(threshold * tokens.length) + 1;
+    const candidates = new Set<number>();
+    for (const t of tokens.slice(0, prefix)) for (const j of index.get(t) ?? []) candidates.add(j);
+    const mine = new Set(tokens);
+    for (const j of candidates) {
+      const theirs = ordered[j] as string[];
+      let shared = 0;
+      for (const t of theirs) if (mine.has(t)) shared++;
+      const similarity = shared / (mine.size + theirs.length - shared);
+      if (similarity >= threshold) pairs.push({ a: j, b: i, similarity });
+    }
+    for (const t of tokens.slice(0, prefix)) {
+      const list = index.get(t);
+      if (list) list.push(i);
+      else index.set(t, [i]);
+    }
+  });
+  return pairs;
+}

@@ -1,0 +1,79 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { GitError } from '../errors.js';
+
+/** A simple-git instance for a directory, with prompts off so a missing credential fails fast. */
+export function openGit(dir: string): SimpleGit {
+  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false }).env({
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GCM_INTERACTIVE: 'never',
+  });
+}
+
+/** The top of the working tree containing `dir`, or undefined when it is not in a repository. */
+export async function findRepoRoot(dir: string): Promise<string | undefined> {
+  try {
+    const top = await openGit(dir).revparse(['--show-toplevel']);
+    return top.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface BranchState {
+  branch: string | undefined;
+  upstream: string | undefined;
+  ahead: number;
+  behind: number;
+  /** Paths with uncommitted changes (staged, unstaged or untracked). */
+  dirty: string[];
+  /** True before the first commit. */
+  empty: boolean;
+}
+
+export async function getBranchState(dir: string): Promise<BranchState> {
+  const git = openGit(dir);
+  const status = await git.status();
+  const empty = !(await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false));
+  return {
+    branch: status.current ?? undefined,
+    upstream: status.tracking ?? undefined,
+    ahead: status.ahead,
+    behind: status.behind,
+    dirty: status.files.map((f) => f.path),
+    empty,
+  };
+}
+
+/** The committer identity git would use here, or undefined when none is configured. */
+export async function getGitIdentity(dir: string): Promise<{ name: string; email: string } | undefined> {
+  const git = openGit(dir);
+  const get = async (key: string) => (await git.raw(['config', '--get', key]).catch(() => '')).trim();
+  const name = process.env.GIT_AUTHOR_NAME || (await get('user.name'));
+  const email = process.env.GIT_AUTHOR_EMAIL || (await get('user.email'));
+  return name && email ? { name, email } : undefined;
+}
+
+export async function requireGitIdentity(dir: string): Promise<{ name: string; email: string }> {
+  const identity = await getGitIdentity(dir);
+  if (!identity) {
+    throw new GitError('git has no author identity here, so nothing can be committed', 'set one: git config --global user.name "Your Name" && git config --global user.email you@example.com');
+  }
+  return identity;
+}
+
+/** git's version as [major, minor], or undefined when git is not installed. */
+export async function getGitVersion(): Promise<string | undefined> {
+  try {
+    const version = await simpleGit().version();
+    return version.installed ? `${version.major}.${version.minor}.${version.patch}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function isBareOrWorkingRepo(dir: string): Promise<boolean> {
+  return openGit(dir)
+    .raw(['rev-parse', '--git-dir'])
+    .then(() => true, () => false);
+}

@@ -1,0 +1,97 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { FrontmatterError, parseYamlSafely } from '../trace/frontmatter.js';
+import { TAG_PATTERN } from '../trace/schema.js';
+
+export const STORE_SCHEMA_VERSION = 1;
+export const CONFIG_FILE = 'ct.yml';
+
+const RuleLevelSchema = z.enum(['error', 'warning', 'off']);
+
+/** `ct.yml`: a store's name, schema version, embedding model, policy and tag aliases. */
+export const StoreConfigSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a store name is lowercase letters, digits, - and _ (at most 64)').describe('The store name.'),
+    description: z.string().max(500).optional(),
+    schema_version: z.literal(STORE_SCHEMA_VERSION).describe(`The trace format version; ${STORE_SCHEMA_VERSION} today.`),
+    embedding: z
+      .object({ model: z.string().min(1).describe('The embedding model id the published index uses.') })
+      .strict()
+      .optional(),
+    policy: z
+      .object({
+        validated_after: z.number().int().min(1).max(100).default(2).describe('Up-votes from distinct non-authors that make a trace validated.'),
+        max_traces_per_pr: z.number().int().min(1).max(10000).default(10).describe('The most traces one pull request may add.'),
+        direct_push_votes: z.boolean().default(false).describe('Votes may be pushed to the main branch without a PR.'),
+        require_signed_votes: z.boolean().default(false).describe('Vote commits must pass git verify-commit.'),
+        trusted_domains: z.array(z.string().min(1)).default([]).describe('Hosts whose install scripts may be piped to a shell without a warning.'),
+        rules: z.record(z.string(), RuleLevelSchema).default({}).describe('Per-rule severity overrides for ct check: error, warning or off.'),
+      })
+      .strict()
+      .prefault({}),
+    tags: z
+      .object({
+        aliases: z
+          .record(z.string().min(1), z.string().regex(TAG_PATTERN, 'an alias must point to a normalised tag'))
+          .default({})
+          .describe('Alternative spellings mapped to the canonical tag, e.g. js: javascript.'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type StoreConfig = z.infer<typeof StoreConfigSchema>;
+
+export interface ConfigIssue {
+  field: string;
+  message: string;
+  line?: number;
+}
+
+/** Validates ct.yml text; returns the config or every issue found (never throws for bad content). */
+export function parseStoreConfig(text: string): { config?: StoreConfig; issues: ConfigIssue[] } {
+  let data: unknown;
+  try {
+    data = parseYamlSafely(text);
+  } catch (e) {
+    if (e instanceof FrontmatterError) return { issues: [{ field: '(file)', message: e.message.replace('frontmatter', 'ct.yml'), ...(e.line ? { line: e.line - 1 } : {}) }] };
+    throw e;
+  }
+  const result = StoreConfigSchema.safeParse(data ?? {});
+  if (result.success) return { config: result.data, issues: [] };
+  const lines = text.split('\n');
+  return {
+    issues: result.error.issues.map((issue) => {
+      const field = issue.path.map(String).join('.') || '(file)';
+      const top = String(issue.path[0] ?? '');
+      const index = top ? lines.findIndex((l) => l.startsWith(`${top}:`)) : -1;
+      return { field, message: issue.message, ...(index >= 0 ? { line: index + 1 } : {}) };
+    }),
+  };
+}
+
+/** Reads and validates `<root>/ct.yml`, throwing a clear error when it is missing or invalid. */
+export async function readStoreConfig(root: string): Promise<StoreConfig> {
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new NotFoundError('store-config-missing', `${file} does not exist: ${root} is not a CommonTrace store`, 'create a store with `ct init <dir>`, or point --store at a store checkout');
+  }
+  const { config, issues } = parseStoreConfig(text);
+  if (!config) {
+    const detail = issues.map((i) => `${i.field}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('; ');
+    throw new InvalidInputError('store-config-invalid', `${file} is invalid: ${detail}`, 'fix ct.yml (see the README of store-template) and run `ct check ct.yml`', { issues });
+  }
+  return config;
+}
+
+/** The canonical form of a tag: lowercase, spaces and underscores to dashes, then ct.yml aliases. */
+export function normalizeTag(tag: string, aliases: Record<string, string> = {}): string {
+  const lowered = tag.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return aliases[lowered] ?? lowered;
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { openGit } from '../git/repo.js';
+import { getDataDir, seedsDir } from '../paths.js';
+import { pathExists, walkFiles, writeFileAtomic } from '../util/fs.js';
+import { initStore } from './init.js';
+import { SEEDS_STORE_NAME } from './registry.js';
+
+/** The identity that commits the built-in store, so it never depends on the user's git config. */
+export const SEEDS_IDENTITY = { name: 'CommonTrace seeds', email: 'seeds@commontrace.invalid' };
+
+const STAMP = '.ct/seeds.json';
+
+export const seedsStoreRoot = (): string => path.join(getDataDir(), 'stores', SEEDS_STORE_NAME);
+
+/**
+ * The built-in store: a git repository in the data dir made from the package's seeds/ on first
+ * use, and brought up to date (one commit) when the installed package ships different seeds.
+ */
+export async function ensureSeedsStore(log?: (message: string) => void): Promise<string> {
+  const root = seedsStoreRoot();
+  const source = path.join(seedsDir(), 'traces');
+  const files = (await walkFiles(source)).filter((f) => f.endsWith('.md'));
+  const digest = await digestFiles(source, files);
+  const stampFile = path.join(root, STAMP);
+  if (await pathExists(path.join(root, 'ct.yml'))) {
+    const stamp = await fs.readFile(stampFile, 'utf8').then((t) => JSON.parse(t) as { digest?: string }, () => ({}) as { digest?: string });
+    if (stamp.digest === digest) return root;
+    log?.(`Updating the built-in seeds store in ${root} (${files.length} traces)`);
+  } else {
+    log?.(`Creating the built-in seeds store in ${root} (${files.length} traces)`);
+    // A leftover from an interrupted first run has no ct.yml: start it again from scratch.
+    await fs.rm(root, { recursive: true, force: true });
+    await initStore(root, { name: SEEDS_STORE_NAME, description: 'The built-in CommonTrace seed traces', identity: SEEDS_IDENTITY });
+  }
+  await fs.rm(path.join(root, 'traces'), { recursive: true, force: true });
+  for (const file of files) {
+    await fs.mkdir(path.dirname(path.join(root, 'traces', file)), { recursive: true });
+    await fs.copyFile(path.join(source, file), path.join(root, 'traces', file));
+  }
+  await fs.mkdir(path.join(root, 'traces'), { recursive: true });
+  await fs.writeFile(path.join(root, 'traces', '.gitkeep'), '');
+  const git = openGit(root).env({
+    ...process.env,
+    GIT_AUTHOR_NAME: SEEDS_IDENTITY.name,
+    GIT_AUTHOR_EMAIL: SEEDS_IDENTITY.email,
+    GIT_COMMITTER_NAME: SEEDS_IDENTITY.name,
+    GIT_COMMITTER_EMAIL: SEEDS_IDENTITY.email,
+  });
+  await git.add(['--all', 'traces']);
+  const staged = await git.raw(['diff', '--cached', '--name-only']);
+  if (staged.trim()) await git.commit(`Import ${files.length} seed traces`, undefined, { '--no-verify': null, '--no-gpg-sign': null });
+  await writeFileAtomic(stampFile, `${JSON.stringify({ digest, traces: files.length })}\n`);
+  return root;
+}
+
+async function digestFiles(dir: string, files: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(file);
+    hash.update('\0');
+    hash.update(await fs.readFile(path.join(dir, file)));
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
