@@ -1,13 +1,22 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
 
-/** A simple-git instance for a directory, with prompts off so a missing credential fails fast. */
-export function openGit(dir: string): SimpleGit {
-  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false }).env({
-    ...process.env,
-    GIT_TERMINAL_PROMPT: '0',
-    GCM_INTERACTIVE: 'never',
-  });
+/**
+ * A simple-git instance for a directory, with prompts off so a missing credential fails fast.
+ * simple-git strips GIT_* variables it was not told about (and rejects them when passed
+ * explicitly); the user's own settings (GIT_SSH_COMMAND, GIT_SSL_CAINFO, ...) are theirs to
+ * keep, so every variable of the environment we pass is allowed.
+ */
+export function openGit(dir: string, extraEnv: Record<string, string> = {}): SimpleGit {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  Object.assign(env, { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' }, extraEnv);
+  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false, allowEnvironment: Object.keys(env) } as Parameters<typeof simpleGit>[0]).env(env);
+}
+
+/** Environment that makes git author and commit as `identity`. */
+export function identityEnv(identity: { name: string; email: string }): Record<string, string> {
+  return { GIT_AUTHOR_NAME: identity.name, GIT_AUTHOR_EMAIL: identity.email, GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email };
 }
 
 /** The top of the working tree containing `dir`, or undefined when it is not in a repository. */
@@ -65,7 +74,7 @@ export async function requireGitIdentity(dir: string): Promise<{ name: string; e
 /** git's version as [major, minor], or undefined when git is not installed. */
 export async function getGitVersion(): Promise<string | undefined> {
   try {
-    const version = await simpleGit().version();
+    const version = await openGit(process.cwd()).version();
     return version.installed ? `${version.major}.${version.minor}.${version.patch}` : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CtError, ExitCode, GitError } from '../errors.js';
-import { openGit, requireGitIdentity } from '../git/repo.js';
+import { identityEnv, openGit, requireGitIdentity } from '../git/repo.js';
 import { storeTemplateDir } from '../paths.js';
 import { validateStoreName } from './registry.js';
 
@@ -42,12 +42,10 @@ export async function initStore(dir: string, options: InitStoreOptions): Promise
   await fs.mkdir(root, { recursive: true });
   try {
     const files = await copyTemplate(storeTemplateDir(), root, { name: options.name, description: options.description ?? `CommonTrace store ${options.name}` });
-    const git = openGit(root);
+    const git = openGit(root, identityEnv(identity));
     await git.init(['--initial-branch', options.branch ?? 'main']);
     await git.add(['--all']);
-    await git
-      .env({ ...process.env, GIT_AUTHOR_NAME: identity.name, GIT_AUTHOR_EMAIL: identity.email, GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email })
-      .commit(`Create CommonTrace store "${options.name}"`, undefined, { '--no-verify': null, '--no-gpg-sign': null });
+    await git.commit(`Create CommonTrace store "${options.name}"`, undefined, { '--no-verify': null, '--no-gpg-sign': null });
     const commit = (await git.revparse(['HEAD'])).trim();
     return { root, name: options.name, commit, files };
   } catch (e) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { openGit } from '../git/repo.js';
+import { identityEnv, openGit } from '../git/repo.js';
 import { getDataDir, seedsDir } from '../paths.js';
 import { pathExists, walkFiles, writeFileAtomic } from '../util/fs.js';
 import { initStore } from './init.js';
@@ -41,13 +41,7 @@ export async function ensureSeedsStore(log?: (message: string) => void): Promise
   }
   await fs.mkdir(path.join(root, 'traces'), { recursive: true });
   await fs.writeFile(path.join(root, 'traces', '.gitkeep'), '');
-  const git = openGit(root).env({
-    ...process.env,
-    GIT_AUTHOR_NAME: SEEDS_IDENTITY.name,
-    GIT_AUTHOR_EMAIL: SEEDS_IDENTITY.email,
-    GIT_COMMITTER_NAME: SEEDS_IDENTITY.name,
-    GIT_COMMITTER_EMAIL: SEEDS_IDENTITY.email,
-  });
+  const git = openGit(root, identityEnv(SEEDS_IDENTITY));
   await git.add(['--all', 'traces']);
   const staged = await git.raw(['diff', '--cached', '--name-only']);
   if (staged.trim()) await git.commit(`Import ${files.length} seed traces`, undefined, { '--no-verify': null, '--no-gpg-sign': null });

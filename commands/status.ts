@@ -1,0 +1,32 @@
+import { CtCommand } from '../src/cli/base.js';
+import { color, formatTable } from '../src/cli/format.js';
+import { getStoreStatus } from '../src/store/status.js';
+
+export default class Status extends CtCommand {
+  static override summary = 'Show the state of a store: branch, sync, counts and index.';
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --store team --json'];
+  static override enableJsonFlag = true;
+  static override flags = { ...CtCommand.storeFlag };
+
+  async run() {
+    const { flags } = await this.parse(Status);
+    const store = await this.openStore(flags.store);
+    const status = await getStoreStatus(store);
+    const sync = status.upstream ? `${status.upstream}: ${status.ahead} ahead, ${status.behind} behind` : 'no upstream (local only)';
+    const index = status.index.state === 'built' ? color.green('up to date') : color.yellow(status.index.state === 'missing' ? 'not built (run `ct index`)' : `${status.index.state} (run \`ct index\`)`);
+    this.log(
+      formatTable([
+        ['store', `${status.name} (${status.source})`],
+        ['path', status.root],
+        ['branch', status.branch ?? '(detached)'],
+        ['sync', sync],
+        ['traces', String(status.traces)],
+        ['votes', String(status.votes)],
+        ['flags', String(status.flags)],
+        ['uncommitted', status.uncommitted.length === 0 ? 'none' : `${status.uncommitted.length} path(s): ${status.uncommitted.slice(0, 5).join(', ')}${status.uncommitted.length > 5 ? ', ...' : ''}`],
+        ['index', index],
+      ]),
+    );
+    return status;
+  }
+}
