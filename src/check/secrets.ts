@@ -64,12 +64,21 @@ export async function scanSecrets(content: string, filePath = 'trace.md'): Promi
   });
   for (const message of result.messages) {
     const [start, end] = message.range;
-    add(message.ruleId.replace('@secretlint/secretlint-rule-', ''), message.messageId ?? message.ruleId, start, end);
+    if (isPlaceholderCredential(content.slice(start, end))) continue;
+    // secretlint's message quotes the secret in full after the colon: keep only its first part.
+    const description = message.message.split(':')[0]?.replace(/^found\s+/i, '').trim() || message.ruleId;
+    add(message.ruleId.replace('@secretlint/secretlint-rule-', ''), description, start, end);
   }
   for (const detector of EXTRA_DETECTORS) {
     for (const match of content.matchAll(detector.pattern)) add(detector.kind, detector.description, match.index, match.index + match[0].length);
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** `scheme://user:<password>@host`, `${DB_PASSWORD}`, `$PASS`, `***`: documentation, not secrets. */
+function isPlaceholderCredential(match: string): boolean {
+  const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]*)@/i.exec(match)?.[1];
+  return password !== undefined && /^(?:<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\*+|x+|\.\.\.|%[A-Z_]+%)$/i.test(password);
 }
 
 function overlaps(key: string, start: number, end: number): boolean {

@@ -2,16 +2,36 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
 
 /**
+ * simple-git guards environment variables that change which programs git runs (editor, pager,
+ * ssh command, askpass, config paths), for apps that pass untrusted input. Here the environment
+ * is the user's own: their GIT_SSH_COMMAND, credential helper or GIT_CONFIG_GLOBAL must keep
+ * working, so those categories are allowed. The argument guards (ext:: protocol, --upload-pack)
+ * stay on, since URLs can come from a store's config.
+ */
+const USER_ENVIRONMENT_IS_TRUSTED = {
+  allowUnsafeEditor: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafePager: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeTemplateDir: true,
+  allowUnsafeExec: true,
+  allowUnsafeDiffExternal: true,
+  allowUnsafeCredentialHelper: true,
+};
+
+/**
  * A simple-git instance for a directory, with prompts off so a missing credential fails fast.
  * simple-git strips GIT_* variables it was not told about (and rejects them when passed
- * explicitly); the user's own settings (GIT_SSH_COMMAND, GIT_SSL_CAINFO, ...) are theirs to
- * keep, so every variable of the environment we pass is allowed.
+ * explicitly); every variable of the environment we pass is allowed.
  */
 export function openGit(dir: string, extraEnv: Record<string, string> = {}): SimpleGit {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   Object.assign(env, { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' }, extraEnv);
-  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false, allowEnvironment: Object.keys(env) } as Parameters<typeof simpleGit>[0]).env(env);
+  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false, allowEnvironment: Object.keys(env), unsafe: USER_ENVIRONMENT_IS_TRUSTED } as Parameters<typeof simpleGit>[0]).env(env);
 }
 
 /** Environment that makes git author and commit as `identity`. */

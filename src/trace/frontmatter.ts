@@ -46,7 +46,13 @@ export function parseYamlSafely(source: string): unknown {
     const line = problem.linePos?.[0]?.line;
     throw new FrontmatterError('trace/frontmatter-yaml', `frontmatter is not valid YAML: ${problem.message.split('\n')[0]}`, 'fix the YAML syntax; quote values that contain ": " or start with special characters', line === undefined ? undefined : line + 1);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 50 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    // yaml throws a ReferenceError when aliases expand past the cap ("billion laughs").
+    throw new FrontmatterError('trace/frontmatter-yaml', `frontmatter is not acceptable YAML: ${(e as Error).message}`, 'do not use YAML anchors and aliases in a trace', 1);
+  }
   if (valueDepth(value) > MAX_FRONTMATTER_DEPTH) {
     throw new FrontmatterError('trace/frontmatter-too-deep', `frontmatter nests more than ${MAX_FRONTMATTER_DEPTH} levels deep`, 'use the flat fields of the trace format', 1);
   }

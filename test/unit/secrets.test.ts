@@ -1,0 +1,52 @@
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { maskSecret, scanSecrets } from '../../src/check/secrets.js';
+
+// Secret-shaped strings are assembled at run time so this file itself never holds one.
+const j = (...parts: string[]) => parts.join('');
+const privateKey = crypto.generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+
+const POSITIVES: [string, string][] = [
+  ['GitHub token', j('token = gh', 'p_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx')],
+  ['private key', privateKey],
+  ['AWS access key id in prose', j('the key AK', 'IA4HK2XWQ7RTZ5NB3M worked')],
+  ['Stripe secret key', j('stripe.api_key = "sk_', 'live_51H8s9dLkjhgfdsaQWERTYuiop12345"')],
+  ['Stripe webhook secret', j('WEBHOOK_SECRET=wh', 'sec_abcdefghijklmnopqrstuvwxyz123456')],
+  ['OpenAI key', j('OPENAI_API_KEY=sk-', 'proj-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRST1234567890')],
+  ['Slack token', j('xo', 'xb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx')],
+  ['npm token', j('//registry.npmjs.org/:_authToken=np', 'm_abcdefghijklmnopqrstuvwxyzABCDEF0123')],
+  ['PostgreSQL URL with a password', j('DATABASE_URL=postgres://admin:hunter2', 'secret@db.internal:5432/app')],
+  ['Redis URL with a password', j('redis://default:Xk29vLq', 'Pz8@cache.internal:6379/0')],
+  ['basic auth URL', j('https://deploy:s3cret', 'pass@git.example.com/repo.git')],
+  ['JWT', j('Authorization: Bearer ey', 'JhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U')],
+];
+
+const NEGATIVES: [string, string][] = [
+  ['environment variable', 'export GITHUB_TOKEN="$(gh auth token)"'],
+  ['placeholder in a URL', 'postgresql://app:${DB_PASSWORD}@db:5432/app'],
+  ['angle-bracket placeholder', 'postgresql://app:<password>@db:5432/app'],
+  ['URL without credentials', 'https://github.com/org/repo.git'],
+  ['python code reading a key', 'stripe.api_key = os.environ["STRIPE_SECRET_KEY"]'],
+  ['hash that is not a key', 'sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+];
+
+describe('scanSecrets', () => {
+  for (const [name, text] of POSITIVES) {
+    it(`finds a ${name}`, async () => {
+      const findings = await scanSecrets(`line one\n${text}\n`);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings[0]?.line).toBe(2);
+      // The finding never carries the secret in full.
+      for (const f of findings) expect(text.includes(f.preview.replace(/….*$/, '')) && f.preview.length < 20 + String(text.length).length).toBe(true);
+    });
+  }
+  for (const [name, text] of NEGATIVES) {
+    it(`does not flag a ${name}`, async () => {
+      expect(await scanSecrets(text)).toEqual([]);
+    });
+  }
+  it('masks a secret to a short prefix and its length', () => {
+    expect(maskSecret('abcdefghijklmnopqrstuvwx')).toBe('abcdef…(24 chars)');
+    expect(maskSecret('abcd')).toBe('a…(4 chars)');
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Each test file gets its own CT_HOME (see test/helpers/env.ts); files run in parallel.
+    setupFiles: ['test/helpers/setup.ts'],
+  },
+});
