@@ -1,0 +1,22 @@
+/**
+ * `npm run bench [-- name ...]`: runs the benchmarks and prints one JSON object. Benchmarks are
+ * never part of `npm test`; they measure speed and memory on corpora too big for tests.
+ */
+import { benchStartup } from './startup.js';
+
+const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
+  startup: () => benchStartup(),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}\n`);
+  process.exit(2);
+}
+const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length };
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
+  process.stderr.write(`bench: ${name}...\n`);
+  results[name] = await (BENCHES[name] as () => Promise<Record<string, unknown>>)();
+}
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
