@@ -79,7 +79,7 @@ async function checkConfig(root: string, problems: Problem[]): Promise<StoreConf
   return config ?? fallback;
 }
 
-async function checkTraceFile(traceFile: TraceFile, config: StoreConfig): Promise<Problem[]> {
+export async function checkTraceFile(traceFile: TraceFile, config: StoreConfig): Promise<Problem[]> {
   const { file, text, parsed } = traceFile;
   const problems: Problem[] = [...parsed.problems];
   const data = parsed.data;
