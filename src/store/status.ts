@@ -1,21 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { getBranchState, openGit } from '../git/repo.js';
+import { getBranchState } from '../git/repo.js';
+import { modelFor } from '../index/model.js';
+import { IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
+import { isIndexFresh } from '../index/fresh.js';
 import { walkFiles } from '../util/fs.js';
 import { listTraceFiles } from './load.js';
 import type { Store } from './store.js';
-
-export const INDEX_DIR = '.ct/index';
-export const INDEX_STATE_FILE = '.ct/index/state.json';
-
-export const IndexStateSchema = z.object({
-  commit: z.string().optional().describe('The commit the index was last built from.'),
-  model: z.string().optional().describe('The embedding model id.'),
-  schema_version: z.number().int().optional(),
-  traces: z.number().int().optional(),
-  built_at: z.string().optional(),
-});
 
 export const StoreStatusSchema = z.object({
   name: z.string(),
@@ -40,16 +32,10 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
   const [branch, traces, ballots] = await Promise.all([getBranchState(store.root), listTraceFiles(store.root), walkFiles(store.root)]);
   const count = (dir: string) => ballots.filter((f) => f.startsWith(`${dir}/`) && f.endsWith('.yml')).length;
   let index: StoreStatus['index'] = { state: 'missing' };
-  const stateText = await fs.readFile(path.join(store.root, INDEX_STATE_FILE), 'utf8').catch(() => undefined);
-  if (stateText !== undefined) {
-    const parsed = IndexStateSchema.safeParse(safeJson(stateText));
-    if (!parsed.success) index = { state: 'unreadable' };
-    else {
-      const head = branch.empty ? undefined : await headCommit(store.root);
-      const stale = parsed.data.commit !== head || branch.dirty.some((f) => f.startsWith('traces/'));
-      index = { state: stale ? 'stale' : 'built', detail: parsed.data };
-    }
-  }
+  const state = await readIndexState(store.root);
+  const hasStateFile = await fs.access(path.join(indexDir(store.root), 'state.json')).then(() => true, () => false);
+  if (state) index = { state: (await isIndexFresh(store.root, modelFor(store))) ? 'built' : 'stale', detail: state };
+  else if (hasStateFile) index = { state: 'unreadable' };
   return {
     name: store.name,
     root: store.root,
@@ -66,14 +52,3 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
   };
 }
 
-async function headCommit(root: string): Promise<string | undefined> {
-  return (await openGit(root).revparse(['HEAD']).catch(() => '')).trim() || undefined;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

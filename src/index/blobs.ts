@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { openGit } from '../git/repo.js';
+import { TRACES_DIR } from '../store/load.js';
+
+/** git's object id of a blob: sha1("blob <size>\0<content>"). */
+export function gitBlobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/**
+ * Every trace file of a checkout with the git blob id of its current content: committed and
+ * staged files from git's index (`ls-files -s`, no file reads), and files changed in the working
+ * tree or untracked, hashed in-process. A file deleted in the working tree is left out.
+ */
+export async function listTraceBlobs(root: string): Promise<Map<string, string>> {
+  const git = openGit(root);
+  const blobs = new Map<string, string>();
+  const staged = await git.raw(['ls-files', '-s', '-z', '--', `${TRACES_DIR}/`]);
+  for (const entry of staged.split('\0')) {
+    const match = /^\d+ ([0-9a-f]{40,64}) \d\t(.+)$/.exec(entry);
+    if (match && match[2]?.endsWith('.md')) blobs.set(match[2], match[1] as string);
+  }
+  const changed = await git.raw(['ls-files', '-z', '-m', '-o', '-d', '--exclude-standard', '--', `${TRACES_DIR}/`]);
+  for (const file of new Set(changed.split('\0').filter((f) => f.endsWith('.md')))) {
+    const content = await fs.readFile(path.join(root, file)).catch(() => undefined);
+    if (content === undefined) blobs.delete(file);
+    else blobs.set(file, gitBlobId(content));
+  }
+  return blobs;
+}

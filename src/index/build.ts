@@ -1,0 +1,194 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Connection, Table } from '@lancedb/lancedb';
+import { type Embedder, loadEmbedder } from '../embed/embedder.js';
+import { modelFor } from './model.js';
+import { openGit } from '../git/repo.js';
+import { SEEDS_IDENTITY } from '../store/seeds.js';
+import type { Store } from '../store/store.js';
+import { parseTrace } from '../trace/parse.js';
+import { listTraceBlobs } from './blobs.js';
+import { embeddingText, lexicalText } from './document.js';
+import { withIndexLock } from './lock.js';
+import { writeSignals } from './signals-file.js';
+import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
+import { connectIndex, openTable, rowSchema, type TraceRow } from './table.js';
+
+export interface IndexProgress {
+  phase: 'scan' | 'embed' | 'write' | 'optimize';
+  done: number;
+  total: number;
+}
+
+export interface UpdateIndexOptions {
+  /** Rebuild from scratch even when an index exists. */
+  full?: boolean;
+  /** Model id; default: ct.yml `embedding.model`, else CT_EMBEDDING_MODEL, else the default. */
+  model?: string;
+  log?: (message: string) => void;
+  onProgress?: (progress: IndexProgress) => void;
+}
+
+export interface IndexReport {
+  full: boolean;
+  reason: string | undefined;
+  model: string;
+  traces: number;
+  embedded: number;
+  removed: number;
+  skipped: { file: string; reason: string }[];
+  ms: number;
+}
+
+const FTS_OPTIONS = { baseTokenizer: 'simple', language: 'English', lowercase: true, stem: true, removeStopWords: true, asciiFolding: true, maxTokenLength: 40, withPosition: false } as const;
+const EMBED_BATCH = 64;
+
+
+/**
+ * Brings the index of a store up to date with its checkout (committed and uncommitted traces):
+ * only new or changed blobs are parsed and embedded, removed traces are deleted, and the upsert
+ * and the deletes land in one LanceDB commit, so readers see the old or the new index, never a
+ * mix. A full rebuild writes a new table and switches the state file to it atomically. The diff
+ * is taken against the table itself, not the state file, so a run killed half-way is repaired by
+ * the next one. Writers are serialised by a lock.
+ */
+export async function updateIndex(store: Store, options: UpdateIndexOptions = {}): Promise<IndexReport> {
+  return withIndexLock(store.root, () => update(store, options), { ...(options.log ? { log: options.log } : {}) });
+}
+
+async function update(store: Store, options: UpdateIndexOptions): Promise<IndexReport> {
+  const started = performance.now();
+  const model = modelFor(store, options.model);
+  const state = await readIndexState(store.root);
+  const db = await connectIndex(store.root);
+  let table = state ? await openTable(db, state.table).catch(() => undefined) : undefined;
+  let reason: string | undefined;
+  if (options.full) reason = 'full rebuild requested';
+  else if (!state) reason = 'no index yet';
+  else if (state.schema_version !== INDEX_SCHEMA_VERSION) reason = `index format changed (${state.schema_version} -> ${INDEX_SCHEMA_VERSION})`;
+  else if (state.model !== model) reason = `embedding model changed (${state.model} -> ${model})`;
+  else if (!table) reason = `index table ${state.table} is missing`;
+  if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
+  const full = reason !== undefined;
+
+  const blobs = await listTraceBlobs(store.root);
+  options.onProgress?.({ phase: 'scan', done: blobs.size, total: blobs.size });
+  const indexed = new Map<string, { id: string; blob: string }>();
+  if (!full && table) {
+    try {
+      for (const row of (await table.query().select(['id', 'path', 'blob']).toArray()) as { id: string; path: string; blob: string }[]) indexed.set(row.path, { id: row.id, blob: row.blob });
+    } catch (e) {
+      options.log?.(`The index of "${store.name}" is unreadable (${(e as Error).message.split('\n')[0]}): rebuilding it`);
+      return update(store, { ...options, full: true });
+    }
+  }
+
+  const changed = [...blobs].filter(([file, blob]) => indexed.get(file)?.blob !== blob).map(([file]) => file).sort();
+  const skipped: { file: string; reason: string }[] = (state?.skipped ?? []).filter((s) => blobs.has(s.file) && !changed.includes(s.file));
+  const parsed: { file: string; blob: string; row: Omit<TraceRow, 'vector'>; text: string }[] = [];
+  const upsertIds = new Set<string>();
+  const keptIds = new Map<string, string>();
+  for (const [file, entry] of indexed) if (blobs.get(file) === entry.blob) keptIds.set(entry.id, file);
+  for (const file of changed) {
+    const text = await fs.readFile(path.join(store.root, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const { trace, problems } = parseTrace(text, file);
+    if (!trace) {
+      const first = problems.find((p) => p.severity === 'error');
+      skipped.push({ file, reason: `${first?.rule ?? 'invalid'}: ${first?.message ?? 'not a valid trace'}` });
+      continue;
+    }
+    const clash = keptIds.get(trace.id) ?? (upsertIds.has(trace.id) ? parsed.find((p) => p.row.id === trace.id)?.file : undefined);
+    if (clash) {
+      skipped.push({ file, reason: `store/duplicate-id: id ${trace.id} is also used by ${clash}` });
+      continue;
+    }
+    upsertIds.add(trace.id);
+    parsed.push({
+      file,
+      blob: blobs.get(file) as string,
+      text: embeddingText(trace),
+      row: {
+        id: trace.id,
+        path: file,
+        blob: blobs.get(file) as string,
+        title: trace.title,
+        tags: trace.tags,
+        created: trace.created,
+        status: trace.status,
+        applies_to: JSON.stringify(trace.applies_to ?? {}),
+        context: trace.sections.context,
+        solution: trace.sections.solution,
+        body: trace.body,
+        chars: text.length,
+        fts: lexicalText(trace),
+      },
+    });
+  }
+  for (const s of skipped) options.log?.(`warning: skipped ${s.file}: ${s.reason}`);
+
+  const embedder = parsed.length > 0 || full ? await loadEmbedder(model) : undefined;
+  const rows: TraceRow[] = [];
+  for (let i = 0; i < parsed.length; i += EMBED_BATCH) {
+    const batch = parsed.slice(i, i + EMBED_BATCH);
+    const vectors = await (embedder as Embedder).embed(batch.map((p) => p.text));
+    batch.forEach((p, j) => rows.push({ ...p.row, vector: vectors[j] as Float32Array }));
+    options.onProgress?.({ phase: 'embed', done: Math.min(i + EMBED_BATCH, parsed.length), total: parsed.length });
+  }
+
+  // Ids whose file is gone, or whose file no longer holds a valid trace with that id.
+  const liveIds = new Set([...keptIds.keys(), ...upsertIds]);
+  const removed = [...new Set([...indexed.values()].map((e) => e.id))].filter((id) => !liveIds.has(id));
+  options.onProgress?.({ phase: 'write', done: 0, total: rows.length + removed.length });
+  const dim = embedder?.dim ?? state?.dim ?? 0;
+  let tableName = state?.table ?? 'traces';
+  if (full) {
+    tableName = `traces-${Date.now().toString(36)}`;
+    table = await createTable(db, tableName, rows, dim);
+  } else if (table && (rows.length > 0 || removed.length > 0)) {
+    const where = removed.length > 0 ? `id IN (${removed.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})` : undefined;
+    if (rows.length > 0) {
+      let merge = table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll();
+      if (where) merge = merge.whenNotMatchedBySourceDelete({ where });
+      await merge.execute(rows as unknown as Record<string, unknown>[]);
+    } else if (where) await table.delete(where);
+    options.onProgress?.({ phase: 'optimize', done: 0, total: 1 });
+    // LanceDB adds a version per write: compact, fold new rows into the indexes, drop old versions
+    // (a minute's grace for readers that opened one).
+    await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    await ensureFtsIndex(table);
+  }
+
+  const head = (await openGit(store.root).revparse(['HEAD']).catch(() => '')).trim() || null;
+  const total = table ? await table.countRows() : 0;
+  const next: IndexState = { schema_version: INDEX_SCHEMA_VERSION, model, dim, table: tableName, commit: head, traces: total, skipped, built_at: new Date().toISOString() };
+  const seeded = await seededPaths(store.root);
+  const seededIds = new Set<string>();
+  if (table && seeded.size > 0) {
+    for (const row of (await table.query().select(['id', 'path']).toArray()) as { id: string; path: string }[]) if (seeded.has(row.path)) seededIds.add(row.id);
+  }
+  await writeSignals(store, seededIds);
+  await writeIndexState(store.root, next);
+  if (full && state && state.table !== tableName) await db.dropTable(state.table).catch(() => undefined);
+  return { full, reason, model, traces: total, embedded: rows.length, removed: removed.length, skipped, ms: Math.round(performance.now() - started) };
+}
+
+async function createTable(db: Connection, name: string, rows: TraceRow[], dim: number): Promise<Table> {
+  const table = rows.length > 0 ? await db.createTable(name, rows as unknown as Record<string, unknown>[], { schema: rowSchema(dim), mode: 'overwrite' }) : await db.createEmptyTable(name, rowSchema(dim), { mode: 'overwrite' });
+  await ensureFtsIndex(table);
+  return table;
+}
+
+async function ensureFtsIndex(table: Table): Promise<void> {
+  if ((await table.countRows()) === 0) return;
+  const indices = await table.listIndices();
+  if (indices.some((i) => i.columns.includes('fts'))) return;
+  const lancedb = await import('@lancedb/lancedb');
+  await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
+}
+
+/** Trace files added by `ct seed` (or the built-in store): commits authored by the seeds identity. */
+async function seededPaths(root: string): Promise<Set<string>> {
+  const out = await openGit(root).raw(['log', `--author=${SEEDS_IDENTITY.email}`, '--diff-filter=A', '--name-only', '--format=', '--', 'traces/']).catch(() => '');
+  return new Set(out.split('\n').filter((l) => l.endsWith('.md')));
+}

@@ -1,0 +1,39 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { CtError, ExitCode } from '../errors.js';
+
+/**
+ * Serialises writers of one store's index. The lock is a directory next to the index whose mtime
+ * is refreshed while held; a lock left by a killed process goes stale after `staleMs` and is taken
+ * over, so a crash never blocks the next run for long.
+ */
+export async function withIndexLock<T>(root: string, work: () => Promise<T>, options: { waitMs?: number; log?: (m: string) => void } = {}): Promise<T> {
+  const dir = path.join(root, '.ct');
+  await fs.mkdir(dir, { recursive: true });
+  const target = path.join(dir, 'index');
+  await fs.mkdir(target, { recursive: true });
+  const waitMs = options.waitMs ?? 10 * 60_000;
+  let release: (() => Promise<void>) | undefined;
+  let told = false;
+  const started = Date.now();
+  for (;;) {
+    try {
+      release = await lockfile.lock(target, { stale: 15_000, update: 5_000, realpath: false, lockfilePath: path.join(dir, 'index.lock') });
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ELOCKED') throw e;
+      if (Date.now() - started > waitMs) {
+        throw new CtError('index-locked', `another ct process has been updating the index of ${root} for over ${Math.round(waitMs / 1000)} s`, { hint: 'wait for it to finish; a lock left by a killed process expires after 15 s', exit: ExitCode.index });
+      }
+      if (!told) options.log?.('Waiting for another ct process to finish updating the index...');
+      told = true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,26 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Store } from '../store/store.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { indexDir } from './state.js';
+import { readSignals, type TraceSignals } from './trust.js';
+
+const file = (root: string) => path.join(indexDir(root), 'signals.json');
+
+/**
+ * Votes, flags, trust and validated status per trace id, recomputed at every index update (cheap:
+ * one small file per vote) and kept beside the table, so a vote never re-embeds a trace.
+ */
+export async function writeSignals(store: Store, seededIds: ReadonlySet<string>): Promise<void> {
+  const signals = await readSignals(store.root, { validatedAfter: store.config.policy.validated_after, seededIds });
+  await writeFileAtomic(file(store.root), `${JSON.stringify(Object.fromEntries(signals))}\n`);
+}
+
+export async function loadSignals(root: string): Promise<Map<string, TraceSignals>> {
+  const text = await fs.readFile(file(root), 'utf8').catch(() => '{}');
+  try {
+    return new Map(Object.entries(JSON.parse(text) as Record<string, TraceSignals>));
+  } catch {
+    return new Map();
+  }
+}

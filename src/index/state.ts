@@ -1,0 +1,39 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../util/fs.js';
+
+/** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
+export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_DIR = path.join('.ct', 'index');
+
+export const IndexStateSchema = z.object({
+  schema_version: z.number().int(),
+  model: z.string().describe('Embedding model id.'),
+  dim: z.number().int(),
+  table: z.string().describe('The LanceDB table readers should open.'),
+  commit: z.string().nullable().describe('HEAD when the index was last updated.'),
+  traces: z.number().int(),
+  skipped: z.array(z.object({ file: z.string(), reason: z.string() })).default([]),
+  built_at: z.string(),
+});
+export type IndexState = z.infer<typeof IndexStateSchema>;
+
+export const indexDir = (root: string): string => path.join(root, INDEX_DIR);
+const stateFile = (root: string) => path.join(indexDir(root), 'state.json');
+
+/** The state file, or undefined when there is none or it cannot be read (the index then rebuilds). */
+export async function readIndexState(root: string): Promise<IndexState | undefined> {
+  const text = await fs.readFile(stateFile(root), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = IndexStateSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeIndexState(root: string, state: IndexState): Promise<void> {
+  await writeFileAtomic(stateFile(root), `${JSON.stringify(state, null, 2)}\n`);
+}

@@ -1,0 +1,56 @@
+import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from 'apache-arrow';
+import type { Connection, Table } from '@lancedb/lancedb';
+import { indexDir } from './state.js';
+
+// LanceDB's native layer logs warnings ("no existing dataset, it will be created") to stderr;
+// ct's stderr is for people, so only errors get through.
+process.env.LANCEDB_LOG ??= 'error';
+
+/** One indexed trace: its identity and file, what is shown in results, and what is searched. */
+export interface TraceRow {
+  id: string;
+  path: string;
+  blob: string;
+  title: string;
+  tags: string[];
+  created: string;
+  status: string;
+  applies_to: string;
+  context: string;
+  solution: string;
+  body: string;
+  chars: number;
+  fts: string;
+  vector: number[] | Float32Array;
+}
+
+export const ROW_COLUMNS = ['id', 'path', 'blob', 'title', 'tags', 'created', 'status', 'applies_to', 'context', 'solution', 'body', 'chars'] as const;
+
+export function rowSchema(dim: number): Schema {
+  const utf8 = (name: string) => new Field(name, new Utf8(), false);
+  return new Schema([
+    utf8('id'),
+    utf8('path'),
+    utf8('blob'),
+    utf8('title'),
+    new Field('tags', new List(new Field('item', new Utf8(), true)), false),
+    utf8('created'),
+    utf8('status'),
+    utf8('applies_to'),
+    utf8('context'),
+    utf8('solution'),
+    utf8('body'),
+    new Field('chars', new Int32(), false),
+    utf8('fts'),
+    new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
+  ]);
+}
+
+export async function connectIndex(root: string): Promise<Connection> {
+  const lancedb = await import('@lancedb/lancedb');
+  return lancedb.connect(indexDir(root));
+}
+
+export async function openTable(db: Connection, name: string): Promise<Table | undefined> {
+  return (await db.tableNames()).includes(name) ? db.openTable(name) : undefined;
+}
