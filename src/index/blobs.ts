@@ -14,7 +14,7 @@ export function gitBlobId(content: Buffer): string {
  * staged files from git's index (`ls-files -s`, no file reads), and files changed in the working
  * tree or untracked, hashed in-process. A file deleted in the working tree is left out.
  */
-export async function listTraceBlobs(root: string): Promise<Map<string, string>> {
+export async function listTraceBlobs(root: string): Promise<{ blobs: Map<string, string>; uncommitted: Set<string> }> {
   const git = openGit(root);
   const blobs = new Map<string, string>();
   const staged = await git.raw(['ls-files', '-s', '-z', '--', `${TRACES_DIR}/`]);
@@ -23,10 +23,11 @@ export async function listTraceBlobs(root: string): Promise<Map<string, string>>
     if (match && match[2]?.endsWith('.md')) blobs.set(match[2], match[1] as string);
   }
   const changed = await git.raw(['ls-files', '-z', '-m', '-o', '-d', '--exclude-standard', '--', `${TRACES_DIR}/`]);
-  for (const file of new Set(changed.split('\0').filter((f) => f.endsWith('.md')))) {
+  const uncommitted = new Set(changed.split('\0').filter((f) => f.endsWith('.md')));
+  for (const file of uncommitted) {
     const content = await fs.readFile(path.join(root, file)).catch(() => undefined);
     if (content === undefined) blobs.delete(file);
     else blobs.set(file, gitBlobId(content));
   }
-  return blobs;
+  return { blobs, uncommitted };
 }

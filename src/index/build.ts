@@ -34,7 +34,10 @@ export interface IndexReport {
   reason: string | undefined;
   model: string;
   traces: number;
+  /** Traces whose vectors were computed in this run. */
   embedded: number;
+  /** Traces whose vectors were reused from the index by blob id (renames, --full). */
+  reused: number;
   removed: number;
   skipped: { file: string; reason: string }[];
   ms: number;
@@ -71,7 +74,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
   const full = reason !== undefined;
 
-  const blobs = await listTraceBlobs(store.root);
+  const { blobs, uncommitted } = await listTraceBlobs(store.root);
   options.onProgress?.({ phase: 'scan', done: blobs.size, total: blobs.size });
   const indexed = new Map<string, { id: string; blob: string }>();
   if (!full && table) {
@@ -83,7 +86,11 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     }
   }
 
-  const changed = [...blobs].filter(([file, blob]) => indexed.get(file)?.blob !== blob).map(([file]) => file).sort();
+  // Committed files first: when two files claim one id, the committed one keeps it.
+  const changed = [...blobs]
+    .filter(([file, blob]) => indexed.get(file)?.blob !== blob)
+    .map(([file]) => file)
+    .sort((a, b) => Number(uncommitted.has(a)) - Number(uncommitted.has(b)) || a.localeCompare(b));
   const skipped: { file: string; reason: string }[] = (state?.skipped ?? []).filter((s) => blobs.has(s.file) && !changed.includes(s.file));
   const parsed: { file: string; blob: string; row: Omit<TraceRow, 'vector'>; text: string }[] = [];
   const upsertIds = new Set<string>();
@@ -127,20 +134,26 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   }
   for (const s of skipped) options.log?.(`warning: skipped ${s.file}: ${s.reason}`);
 
-  const embedder = parsed.length > 0 || full ? await loadEmbedder(model) : undefined;
-  const rows: TraceRow[] = [];
-  for (let i = 0; i < parsed.length; i += EMBED_BATCH) {
-    const batch = parsed.slice(i, i + EMBED_BATCH);
+  // Vectors are a function of the blob (and model and index format): a renamed file, a reverted
+  // edit or a --full rebuild reuses them instead of embedding the same content again.
+  const cached = table && state && state.model === model && state.schema_version === INDEX_SCHEMA_VERSION ? await vectorsByBlob(table, parsed.map((p) => p.blob)) : new Map<string, Float32Array>();
+  const toEmbed = parsed.filter((p) => !cached.has(p.blob));
+  const embedder = toEmbed.length > 0 || full ? await loadEmbedder(model) : undefined;
+  const fresh = new Map<string, Float32Array>();
+  for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
+    const batch = toEmbed.slice(i, i + EMBED_BATCH);
     const vectors = await (embedder as Embedder).embed(batch.map((p) => p.text));
-    batch.forEach((p, j) => rows.push({ ...p.row, vector: vectors[j] as Float32Array }));
-    options.onProgress?.({ phase: 'embed', done: Math.min(i + EMBED_BATCH, parsed.length), total: parsed.length });
+    batch.forEach((p, j) => fresh.set(p.blob, vectors[j] as Float32Array));
+    options.onProgress?.({ phase: 'embed', done: Math.min(i + EMBED_BATCH, toEmbed.length), total: toEmbed.length });
   }
+  const rows: TraceRow[] = parsed.map((p) => ({ ...p.row, vector: (fresh.get(p.blob) ?? cached.get(p.blob)) as Float32Array }));
 
   // Ids whose file is gone, or whose file no longer holds a valid trace with that id.
   const liveIds = new Set([...keptIds.keys(), ...upsertIds]);
   const removed = [...new Set([...indexed.values()].map((e) => e.id))].filter((id) => !liveIds.has(id));
   options.onProgress?.({ phase: 'write', done: 0, total: rows.length + removed.length });
   const dim = embedder?.dim ?? state?.dim ?? 0;
+  const reused = rows.length - fresh.size;
   let tableName = state?.table ?? 'traces';
   if (full) {
     tableName = `traces-${Date.now().toString(36)}`;
@@ -170,7 +183,18 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   await writeSignals(store, seededIds);
   await writeIndexState(store.root, next);
   if (full && state && state.table !== tableName) await db.dropTable(state.table).catch(() => undefined);
-  return { full, reason, model, traces: total, embedded: rows.length, removed: removed.length, skipped, ms: Math.round(performance.now() - started) };
+  return { full, reason, model, traces: total, embedded: fresh.size, reused, removed: removed.length, skipped, ms: Math.round(performance.now() - started) };
+}
+
+async function vectorsByBlob(table: Table, blobs: readonly string[]): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (let i = 0; i < blobs.length; i += 500) {
+    const chunk = blobs.slice(i, i + 500);
+    if (chunk.length === 0) continue;
+    const rows = (await table.query().where(`blob IN (${chunk.map((b) => `'${b}'`).join(', ')})`).select(['blob', 'vector']).toArray().catch(() => [])) as { blob: string; vector: ArrayLike<number> }[];
+    for (const row of rows) out.set(row.blob, Float32Array.from(row.vector));
+  }
+  return out;
 }
 
 async function createTable(db: Connection, name: string, rows: TraceRow[], dim: number): Promise<Table> {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import os from 'node:os';
 import lockfile from 'proper-lockfile';
 import { CtError, ExitCode } from '../errors.js';
 
@@ -14,15 +15,24 @@ export async function withIndexLock<T>(root: string, work: () => Promise<T>, opt
   const target = path.join(dir, 'index');
   await fs.mkdir(target, { recursive: true });
   const waitMs = options.waitMs ?? 10 * 60_000;
+  const lockfilePath = path.join(dir, 'index.lock');
   let release: (() => Promise<void>) | undefined;
   let told = false;
   const started = Date.now();
   for (;;) {
     try {
-      release = await lockfile.lock(target, { stale: 15_000, update: 5_000, realpath: false, lockfilePath: path.join(dir, 'index.lock') });
+      release = await lockfile.lock(target, { stale: 15_000, update: 5_000, realpath: false, lockfilePath });
+      await fs.writeFile(`${lockfilePath}.owner`, `${os.hostname()} ${process.pid}\n`).catch(() => undefined);
       break;
     } catch (e) {
       if ((e as { code?: string }).code !== 'ELOCKED') throw e;
+      // A lock whose owner on this host is gone (killed, crashed) is taken over at once rather
+      // than after the 15 s staleness window.
+      if (await ownerIsGone(lockfilePath)) {
+        await fs.rm(lockfilePath, { recursive: true, force: true });
+        await fs.rm(`${lockfilePath}.owner`, { force: true });
+        continue;
+      }
       if (Date.now() - started > waitMs) {
         throw new CtError('index-locked', `another ct process has been updating the index of ${root} for over ${Math.round(waitMs / 1000)} s`, { hint: 'wait for it to finish; a lock left by a killed process expires after 15 s', exit: ExitCode.index });
       }
@@ -34,6 +44,20 @@ export async function withIndexLock<T>(root: string, work: () => Promise<T>, opt
   try {
     return await work();
   } finally {
+    await fs.rm(`${lockfilePath}.owner`, { force: true });
     await release().catch(() => undefined);
+  }
+}
+
+async function ownerIsGone(lockfilePath: string): Promise<boolean> {
+  const owner = await fs.readFile(`${lockfilePath}.owner`, 'utf8').catch(() => undefined);
+  const [host, pidText] = owner?.trim().split(' ') ?? [];
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === 'ESRCH';
   }
 }

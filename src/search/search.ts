@@ -101,9 +101,11 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
       why: { matched_terms: matched, lexical: lexicalRank.get(row.id) ?? null, vector: vectorRank.get(row.id) ?? null, relevance, adjustments },
     };
   });
-  // Vector search always returns its top candidates, however weak; a trace that no query term
-  // matched and that is not among the closest few by meaning is noise, not a result.
-  const relevant = ranked.filter((r) => r.why.lexical !== null || (r.why.vector !== null && r.why.vector.rank <= 3 && r.why.vector.similarity > 0.5));
+  // Vector search always returns its nearest traces, however far: for a query that shares no
+  // term with any trace (a typo'd error, gibberish) those are noise, and the static embedding's
+  // similarities are not calibrated enough to cut them by a threshold. So a result must match the
+  // query lexically; the embedding re-ranks among those (see test/bench/eval-search.ts).
+  const relevant = ranked.filter((r) => r.why.lexical !== null);
   relevant.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   const top = relevant.slice(0, limit);
   const response: SearchResponse = { ...empty, results: top, total_candidates: relevant.length };

@@ -2,10 +2,12 @@
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one JSON object. Benchmarks are
  * never part of `npm test`; they measure speed and memory on corpora too big for tests.
  */
+import { benchEvalSearch } from './eval-search.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: () => benchStartup(),
+  'eval-search': () => benchEvalSearch(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,66 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Table } from '@lancedb/lancedb';
+import { DEFAULT_MODEL, type Embedder } from '../../src/embed/embedder.js';
+import { embeddingText, lexicalText } from '../../src/index/document.js';
+import { INDEX_SCHEMA_VERSION, writeIndexState } from '../../src/index/state.js';
+import { connectIndex, rowSchema, type TraceRow } from '../../src/index/table.js';
+import type { Trace } from '../../src/trace/schema.js';
+
+/**
+ * Copy of FTS_OPTIONS in src/index/build.ts (not exported there): the bench must index text the
+ * way the product does. If the two drift, the eval measures something that does not ship.
+ */
+export const FTS_OPTIONS = { baseTokenizer: 'simple', language: 'English', lowercase: true, stem: true, removeStopWords: true, asciiFolding: true, maxTokenLength: 40, withPosition: false } as const;
+
+/** What a table row is made from: the parts of a trace the index reads. */
+export type IndexedTrace = Pick<Trace, 'id' | 'path' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body'> & { applies_to?: Trace['applies_to'] };
+
+/** Table rows for traces, built as src/index/build.ts builds them (blob left empty: no git here). */
+export async function traceRows(traces: readonly IndexedTrace[], embedder: Embedder, chars: (t: IndexedTrace) => number = (t) => t.body.length): Promise<TraceRow[]> {
+  const vectors = await embedder.embed(traces.map((t) => embeddingText(t)));
+  return traces.map((t, i) => ({
+    id: t.id,
+    path: t.path,
+    blob: '',
+    title: t.title,
+    tags: t.tags,
+    created: t.created,
+    status: t.status,
+    applies_to: JSON.stringify(t.applies_to ?? {}),
+    context: t.sections.context,
+    solution: t.sections.solution,
+    body: t.body,
+    chars: chars(t),
+    fts: lexicalText(t),
+    vector: vectors[i] as Float32Array,
+  }));
+}
+
+/**
+ * A LanceDB table in `<root>/.ct/index` with the product's schema and FTS index, filled batch by
+ * batch (so 100k rows never sit in memory at once), plus the state file and a ct.yml, so that
+ * `openStore(root)` and `searchStore(store, q, { autoUpdate: false })` search it as they would a
+ * real store's index. No ANN index: the product builds none.
+ */
+export async function createTraceTable(root: string, batches: AsyncIterable<TraceRow[]> | Iterable<Promise<TraceRow[]>>, dim: number, name = 'traces-bench'): Promise<Table> {
+  await fs.mkdir(root, { recursive: true });
+  await fs.writeFile(path.join(root, 'ct.yml'), `name: ${path.basename(root).toLowerCase().replace(/[^a-z0-9_-]/g, '-')}\nschema_version: 1\n`);
+  const db = await connectIndex(root);
+  let table: Table | undefined;
+  let rows = 0;
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    const data = batch as unknown as Record<string, unknown>[];
+    if (!table) table = await db.createTable(name, data, { schema: rowSchema(dim), mode: 'overwrite' });
+    else await table.add(data);
+    rows += batch.length;
+  }
+  if (!table) throw new Error('createTraceTable: no rows');
+  // Each add is a new fragment; a full build writes the table in one go, so compact to match.
+  if (rows > 0) await table.optimize({ cleanupOlderThan: new Date() });
+  const lancedb = await import('@lancedb/lancedb');
+  await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
+  await writeIndexState(root, { schema_version: INDEX_SCHEMA_VERSION, model: DEFAULT_MODEL, dim, table: name, commit: null, traces: rows, skipped: [], built_at: new Date().toISOString() });
+  return table;
+}

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { updateIndex } from '../../src/index/build.js';
+import { readIndexState } from '../../src/index/state.js';
+import { searchStore } from '../../src/search/search.js';
+import { openStore } from '../../src/store/store.js';
+import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
+import { traceText } from '../helpers/trace.js';
+
+const ID = (n: number) => `01KB${String(n).padStart(21, '0')}A`;
+
+function addTrace(root: string, n: number, title: string, body?: string, tags = '[testing, demo]'): string {
+  const file = `traces/testing/t${n}.md`;
+  writeFile(root, file, traceText({ id: ID(n), title, tags, ...(body ? { body } : {}) }));
+  return file;
+}
+
+const body = (context: string, solution: string) => `## Context\n${context}\n\n## Solution\n${solution}\n`;
+
+async function storeWith(count: number) {
+  const root = await makeStore('idx');
+  for (let i = 1; i <= count; i++) addTrace(root, i, `Demo trace number ${i} about widget ${i} failures`, body(`widget${i} fails with error code E${i}`, `restart widget${i}`));
+  commitAll(root, 'traces');
+  return { root, store: await openStore(root, 'flag') };
+}
+
+describe('updateIndex', () => {
+  it('embeds only new or changed blobs, committed or not, and removes deleted traces', async () => {
+    const { root, store } = await storeWith(3);
+    const first = await updateIndex(store);
+    expect(first).toMatchObject({ full: true, reason: 'no index yet', traces: 3, embedded: 3, removed: 0 });
+    expect(await updateIndex(store)).toMatchObject({ full: false, traces: 3, embedded: 0, reused: 0, removed: 0 });
+
+    addTrace(root, 2, 'Demo trace number 2 about widget 2 failures, amended', body('widget2 fails with E2 on arm64', 'upgrade widget2'));
+    commitAll(root, 'amend');
+    expect(await updateIndex(store)).toMatchObject({ traces: 3, embedded: 1, removed: 0 });
+
+    addTrace(root, 4, 'Uncommitted trace about gizmo overheating', body('gizmo overheats', 'cool the gizmo'));
+    expect(await updateIndex(store)).toMatchObject({ traces: 4, embedded: 1 });
+    expect((await searchStore(store, { query: 'gizmo overheating' })).results[0]?.id).toBe(ID(4));
+
+    fs.rmSync(path.join(root, 'traces/testing/t1.md'));
+    expect(await updateIndex(store)).toMatchObject({ traces: 3, embedded: 0, removed: 1 });
+    expect((await searchStore(store, { query: 'widget1 E1' })).results.map((r) => r.id)).not.toContain(ID(1));
+
+    git(root, 'mv', 'traces/testing/t3.md', 'traces/testing/renamed.md');
+    const renamed = await updateIndex(store);
+    expect(renamed).toMatchObject({ traces: 3, embedded: 0, reused: 1, removed: 0 });
+    expect((await searchStore(store, { query: 'widget3 E3' })).results[0]).toMatchObject({ id: ID(3), path: 'traces/testing/renamed.md' });
+  });
+
+  it('skips invalid traces and duplicate ids with a warning, and never breaks the index', async () => {
+    const { root, store } = await storeWith(2);
+    writeFile(root, 'traces/testing/broken.md', '---\nid: nope\n---\nno sections');
+    writeFile(root, 'traces/testing/dupe.md', traceText({ id: ID(1), title: 'A second trace claiming the id of the first' }));
+    const logs: string[] = [];
+    const report = await updateIndex(store, { log: (m) => logs.push(m) });
+    expect(report.traces).toBe(2);
+    expect(report.skipped.map((s) => s.file).sort()).toEqual(['traces/testing/broken.md', 'traces/testing/dupe.md']);
+    expect(logs.join('\n')).toMatch(/skipped traces\/testing\/broken\.md: trace\/invalid-id/);
+    expect(logs.join('\n')).toMatch(/duplicate-id/);
+  });
+
+  it('reuses vectors on a full rebuild and rebuilds with a message when the model changes', async () => {
+    const { root, store } = await storeWith(3);
+    await updateIndex(store);
+    expect(await updateIndex(store, { full: true })).toMatchObject({ full: true, embedded: 0, reused: 3, traces: 3 });
+    fs.appendFileSync(path.join(root, 'ct.yml'), '\nembedding:\n  model: use-lite\n');
+    const reopened = await openStore(root, 'flag');
+    const logs: string[] = [];
+    const report = await updateIndex(reopened, { log: (m) => logs.push(m) });
+    expect(report).toMatchObject({ full: true, model: 'use-lite', embedded: 3, reused: 0 });
+    expect(logs.join('\n')).toMatch(/embedding model changed \(use-lite-static-v1 -> use-lite\)/);
+    expect((await readIndexState(root))?.dim).toBe(512);
+    expect((await searchStore(reopened, { query: 'widget2 error code E2' })).results[0]?.id).toBe(ID(2));
+  });
+
+  it('rebuilds a missing table or an unreadable state file', async () => {
+    const { root, store } = await storeWith(2);
+    await updateIndex(store);
+    const state = await readIndexState(root);
+    fs.rmSync(path.join(root, '.ct/index', `${state?.table}.lance`), { recursive: true });
+    expect(await updateIndex(store)).toMatchObject({ full: true, reason: `index table ${state?.table} is missing`, traces: 2 });
+    fs.writeFileSync(path.join(root, '.ct/index/state.json'), '{ not json');
+    expect(await updateIndex(store)).toMatchObject({ full: true, reason: 'no index yet', traces: 2 });
+    expect((await searchStore(store, { query: 'widget1' })).results[0]?.id).toBe(ID(1));
+  });
+
+  it('serialises concurrent updates with a lock', async () => {
+    const { root, store } = await storeWith(5);
+    const results = await Promise.all([updateIndex(store), updateIndex(store), updateIndex(store)]);
+    expect(results.map((r) => r.traces)).toEqual([5, 5, 5]);
+    expect(results.reduce((sum, r) => sum + r.embedded, 0)).toBe(5);
+    expect(fs.existsSync(path.join(root, '.ct/index.lock'))).toBe(false);
+  });
+
+  it('takes over the lock of a process that died', async () => {
+    const { root, store } = await storeWith(1);
+    fs.mkdirSync(path.join(root, '.ct/index.lock'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.ct/index.lock.owner'), `${(await import('node:os')).hostname()} 999999\n`);
+    const started = Date.now();
+    expect(await updateIndex(store)).toMatchObject({ traces: 1 });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('searchStore', () => {
+  it('answers an empty store with no results', async () => {
+    const root = await makeStore('empty');
+    const response = await searchStore(await openStore(root, 'flag'), { query: 'anything at all' });
+    expect(response).toMatchObject({ results: [], index: { traces: 0 } });
+  });
+
+  it('filters by tags (all must match), explains every factor, and ranks disputed traces down without hiding them', async () => {
+    const root = await makeStore('rank');
+    addTrace(root, 1, 'Redis connection refused inside docker compose network', body('redis connection refused at localhost:6379', 'use the service name redis:6379'), '[redis, docker-compose]');
+    addTrace(root, 2, 'Redis connection refused when the server is not running', body('redis connection refused on a laptop', 'start redis-server'), '[redis, linux]');
+    commitAll(root);
+    const store = await openStore(root, 'flag');
+    const all = await searchStore(store, { query: 'redis connection refused' });
+    expect(all.results.map((r) => r.id).sort()).toEqual([ID(1), ID(2)]);
+    const top = all.results[0];
+    expect(top?.why.lexical?.rank).toBe(1);
+    expect(top?.why.matched_terms).toEqual(expect.arrayContaining(['connection', 'redis', 'refused']));
+    expect(top?.why.relevance).toBeGreaterThan(0);
+
+    const filtered = await searchStore(store, { query: 'redis connection refused', tags: ['redis', 'compose'] });
+    expect(filtered.tags).toEqual(['redis', 'docker-compose']);
+    expect(filtered.results.map((r) => r.id)).toEqual([ID(1)]);
+
+    const firstId = top?.id as string;
+    const scoreBefore = top?.score as number;
+    writeFile(root, `flags/${firstId}/0123456789abcdef.yml`, 'reason: wrong\nnote: does not work\nat: 2026-11-21\n');
+    for (const voter of ['1111111111111111', '2222222222222222']) writeFile(root, `votes/${firstId === ID(1) ? ID(2) : ID(1)}/${voter}.yml`, 'vote: up\nat: 2026-11-21\n');
+    commitAll(root, 'votes and a flag');
+    const after = await searchStore(store, { query: 'redis connection refused' });
+    expect(after.index.updated).toBe(true);
+    const flagged = after.results.find((r) => r.id === firstId);
+    expect(flagged?.trust).toMatchObject({ disputed: true, flags: 1 });
+    expect(flagged?.why.adjustments).toEqual(expect.arrayContaining([expect.objectContaining({ factor: 'disputed', delta: -0.15 })]));
+    expect(flagged?.score).toBeCloseTo(scoreBefore - 0.15, 3);
+    const voted = after.results.find((r) => r.id !== firstId);
+    expect(voted?.trust).toMatchObject({ up: 2, validated: true });
+    expect(voted?.why.adjustments.map((a) => a.factor)).toEqual(['validated', 'trust']);
+  });
+
+  it('fits results into a token budget: whole traces first, then snippets', async () => {
+    const root = await makeStore('budget');
+    for (let i = 1; i <= 6; i++) addTrace(root, i, `Widget ${i} failures after the upgrade`, body(`widget${i} fails`, `restart widget${i}. ${'Then check the logs carefully. '.repeat(60)}`));
+    commitAll(root);
+    const store = await openStore(root, 'flag');
+    const response = await searchStore(store, { query: 'widget failures', limit: 6, budget: 1500 });
+    expect(response.budget?.used).toBeLessThanOrEqual(1500);
+    expect(response.results.length + (response.budget?.omitted ?? 0)).toBe(6);
+    expect(response.results[0]?.detail).toBe('full');
+    expect(response.results[0]?.solution).toMatch(/restart widget/);
+    expect(response.results.some((r) => r.detail === 'snippet')).toBe(true);
+  });
+
+  it('rejects an empty or oversized query with a usage error', async () => {
+    const { store } = await storeWith(1);
+    await expect(searchStore(store, { query: '   ' })).rejects.toThrow(/query is empty/);
+    await expect(searchStore(store, { query: 'x'.repeat(2000) })).rejects.toThrow(/at most 1,000/);
+  });
+});
