@@ -124,6 +124,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
         created: trace.created,
         status: trace.status,
         applies_to: JSON.stringify(trace.applies_to ?? {}),
+        review_after: trace.review_after ?? '',
         context: trace.sections.context,
         solution: trace.sections.solution,
         body: trace.body,

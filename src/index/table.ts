@@ -16,6 +16,7 @@ export interface TraceRow {
   created: string;
   status: string;
   applies_to: string;
+  review_after: string;
   context: string;
   solution: string;
   body: string;
@@ -24,7 +25,7 @@ export interface TraceRow {
   vector: number[] | Float32Array;
 }
 
-export const ROW_COLUMNS = ['id', 'path', 'blob', 'title', 'tags', 'created', 'status', 'applies_to', 'context', 'solution', 'body', 'chars'] as const;
+export const ROW_COLUMNS = ['id', 'path', 'blob', 'title', 'tags', 'created', 'status', 'applies_to', 'review_after', 'context', 'solution', 'body', 'chars'] as const;
 
 export function rowSchema(dim: number): Schema {
   const utf8 = (name: string) => new Field(name, new Utf8(), false);
@@ -37,6 +38,7 @@ export function rowSchema(dim: number): Schema {
     utf8('created'),
     utf8('status'),
     utf8('applies_to'),
+    utf8('review_after'),
     utf8('context'),
     utf8('solution'),
     utf8('body'),

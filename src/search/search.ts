@@ -32,6 +32,7 @@ interface Row {
   created: string;
   status: string;
   applies_to: string;
+  review_after: string;
   context: string;
   solution: string;
   _score?: number;
@@ -78,7 +79,7 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
 
   const ranked: SearchResult[] = [...rows.values()].map((row) => {
     const appliesTo = JSON.parse(row.applies_to || '{}') as Record<string, string>;
-    const freshness = judgeFreshness(appliesTo, undefined, project);
+    const freshness = judgeFreshness(appliesTo, row.review_after || undefined, project);
     const signal = signals.get(row.id);
     const adjustments = adjustmentsFor(signal, row.status, freshness);
     const relevance = round(fused.get(row.id) ?? 0);
