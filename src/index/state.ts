@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../util/fs.js';
 
 /** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 export const INDEX_DIR = path.join('.ct', 'index');
 
 export const IndexStateSchema = z.object({

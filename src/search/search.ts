@@ -59,13 +59,28 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
     await updateIndex(store, { ...(context.log ? { log: context.log } : {}), ...(context.onProgress ? { onProgress: context.onProgress } : {}) });
     updated = true;
   }
-  const state = await readIndexState(store.root);
-  const table = state ? await openTable(await connectIndex(store.root), state.table) : undefined;
-  const empty: SearchResponse = { store: store.name, query, tags, results: [], total_candidates: 0, budget: budget ? { tokens: budget, used: 0, omitted: 0 } : null, index: { traces: state?.traces ?? 0, model, updated } };
-  if (!table || !state || state.traces === 0) return empty;
-
   const where = tags.length > 0 ? tags.map((t) => `array_has(tags, '${t.replace(/'/g, "''")}')`).join(' AND ') : undefined;
-  const [lexical, vector] = await Promise.all([lexicalCandidates(table, query, where), vectorCandidates(table, query, where, model)]);
+  const candidates = async () => {
+    const state = await readIndexState(store.root);
+    const table = state ? await openTable(await connectIndex(store.root), state.table) : undefined;
+    if (!table || !state || state.traces === 0) return { state, lexical: [], vector: [] };
+    const [lexical, vector] = await Promise.all([lexicalCandidates(table, query, where), vectorCandidates(table, query, where, model)]);
+    return { state, lexical, vector };
+  };
+  let found: Awaited<ReturnType<typeof candidates>>;
+  try {
+    found = await candidates();
+  } catch (e) {
+    // A corrupt or foreign index must not break search: rebuild it once, then query again.
+    if (context.autoUpdate === false) throw e;
+    context.log?.(`The index of "${store.name}" cannot be queried (${(e as Error).message.split('\n')[0]?.slice(0, 120)}): rebuilding it`);
+    await updateIndex(store, { full: true, ...(context.log ? { log: context.log } : {}), ...(context.onProgress ? { onProgress: context.onProgress } : {}) });
+    updated = true;
+    found = await candidates();
+  }
+  const { state, lexical, vector } = found;
+  const empty: SearchResponse = { store: store.name, query, tags, results: [], total_candidates: 0, budget: budget ? { tokens: budget, used: 0, omitted: 0 } : null, index: { traces: state?.traces ?? 0, model, updated } };
+  if (!state || state.traces === 0) return empty;
   const rows = new Map<string, Row>();
   for (const row of [...lexical, ...vector]) if (!rows.has(row.id)) rows.set(row.id, row);
   const fused = fuseScores(

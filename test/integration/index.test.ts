@@ -87,6 +87,19 @@ describe('updateIndex', () => {
     expect((await searchStore(store, { query: 'widget1' })).results[0]?.id).toBe(ID(1));
   });
 
+  it('search rebuilds an index whose data files are damaged', async () => {
+    const { root, store } = await storeWith(2);
+    await updateIndex(store);
+    const state = await readIndexState(root);
+    const dataDir = path.join(root, '.ct/index', `${state?.table}.lance`, 'data');
+    for (const file of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, file));
+    const logs: string[] = [];
+    const response = await searchStore(store, { query: 'widget2 E2' }, { log: (m) => logs.push(m) });
+    expect(response.results[0]?.id).toBe(ID(2));
+    expect(response.index.updated).toBe(true);
+    expect(logs.join('\n')).toMatch(/cannot be queried .*rebuilding it/);
+  });
+
   it('serialises concurrent updates with a lock', async () => {
     const { root, store } = await storeWith(5);
     const results = await Promise.all([updateIndex(store), updateIndex(store), updateIndex(store)]);
