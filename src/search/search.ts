@@ -40,6 +40,9 @@ interface Row {
 }
 
 /** Tokens of a text for a budget: ~4 characters a token, the usual rule for English and code. */
+/** Columns a search reads: not the full body or the token text, which only the index needs. */
+const SEARCH_COLUMNS = ROW_COLUMNS.filter((c) => c !== 'body' && c !== 'blob' && c !== 'chars');
+
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
 /**
@@ -81,6 +84,10 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
   const { state, lexical, vector } = found;
   const empty: SearchResponse = { store: store.name, query, tags, results: [], total_candidates: 0, budget: budget ? { tokens: budget, used: 0, omitted: 0 } : null, index: { traces: state?.traces ?? 0, model, updated } };
   if (!state || state.traces === 0) return empty;
+  // Vector search always returns its nearest traces, however far: for a query that shares no
+  // term with any trace (a typo'd error, gibberish) those are noise, and the static embedding's
+  // similarities are not calibrated enough to cut them by a threshold. So a result must match the
+  // query lexically; the embedding re-ranks among those (see test/bench/eval-search.ts).
   const rows = new Map<string, Row>();
   for (const row of [...lexical, ...vector]) if (!rows.has(row.id)) rows.set(row.id, row);
   const fused = fuseScores(
@@ -92,12 +99,19 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
   const signals = await loadSignals(store.root);
   const project = await detectProjectVersions(context.cwd ?? process.cwd());
 
-  const ranked: SearchResult[] = [...rows.values()].map((row) => {
-    const appliesTo = JSON.parse(row.applies_to || '{}') as Record<string, string>;
-    const freshness = judgeFreshness(appliesTo, row.review_after || undefined, project);
+  // Score every candidate (cheap), then build snippets only for the results that are kept.
+  const scored = [...rows.values()]
+    .filter((row) => lexicalRank.has(row.id))
+    .map((row) => {
+      const appliesTo = JSON.parse(row.applies_to || '{}') as Record<string, string>;
+      const freshness = judgeFreshness(appliesTo, row.review_after || undefined, project);
+      const adjustments = adjustmentsFor(signals.get(row.id), row.status, freshness);
+      const relevance = round(fused.get(row.id) ?? 0);
+      return { row, appliesTo, freshness, adjustments, relevance, score: round(relevance + adjustments.reduce((sum, a) => sum + a.delta, 0)) };
+    })
+    .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id));
+  const top: SearchResult[] = scored.slice(0, limit).map(({ row, appliesTo, freshness, adjustments, relevance, score }) => {
     const signal = signals.get(row.id);
-    const adjustments = adjustmentsFor(signal, row.status, freshness);
-    const relevance = round(fused.get(row.id) ?? 0);
     const { snippet, matched } = makeSnippet(query, row.context, row.solution);
     return {
       id: row.id,
@@ -107,7 +121,7 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
       created: row.created,
       status: row.status,
       applies_to: appliesTo,
-      score: round(relevance + adjustments.reduce((sum, a) => sum + a.delta, 0)),
+      score,
       trust: { up: signal?.up ?? 0, down: signal?.down ?? 0, flags: signal?.flags ?? 0, trust: round(signal?.trust ?? 0), validated: signal?.validated ?? false, disputed: signal?.disputed ?? false },
       stale: [...freshness.mismatches.map((m) => `applies to ${m}`), ...(freshness.reviewDue ? ['review date passed'] : [])],
       snippet,
@@ -117,14 +131,7 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
       why: { matched_terms: matched, lexical: lexicalRank.get(row.id) ?? null, vector: vectorRank.get(row.id) ?? null, relevance, adjustments },
     };
   });
-  // Vector search always returns its nearest traces, however far: for a query that shares no
-  // term with any trace (a typo'd error, gibberish) those are noise, and the static embedding's
-  // similarities are not calibrated enough to cut them by a threshold. So a result must match the
-  // query lexically; the embedding re-ranks among those (see test/bench/eval-search.ts).
-  const relevant = ranked.filter((r) => r.why.lexical !== null);
-  relevant.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  const top = relevant.slice(0, limit);
-  const response: SearchResponse = { ...empty, results: top, total_candidates: relevant.length };
+  const response: SearchResponse = { ...empty, results: top, total_candidates: scored.length };
   return budget ? applyBudget(response, budget) : { ...response, results: top.map(({ context: _c, solution: _s, ...rest }) => rest) };
 }
 
@@ -151,7 +158,7 @@ function applyBudget(response: SearchResponse, budget: number): SearchResponse {
 async function lexicalCandidates(table: Table, query: string, where: string | undefined): Promise<Row[]> {
   const expanded = expandForFts(query);
   if (!expanded) return [];
-  let q = table.search(expanded, 'fts').select([...ROW_COLUMNS]).limit(CANDIDATES_PER_SIDE);
+  let q = table.search(expanded, 'fts').select(SEARCH_COLUMNS).limit(CANDIDATES_PER_SIDE);
   if (where) q = q.where(where);
   return (await q.toArray()) as Row[];
 }
@@ -160,7 +167,7 @@ async function vectorCandidates(table: Table, query: string, where: string | und
   const embedder = await loadEmbedder(model);
   const [vector] = await embedder.embed([query]);
   if (!vector || vector.every((v) => v === 0)) return [];
-  let q = table.vectorSearch(vector).distanceType('cosine').select([...ROW_COLUMNS]).limit(CANDIDATES_PER_SIDE);
+  let q = table.vectorSearch(vector).distanceType('cosine').select(SEARCH_COLUMNS).limit(CANDIDATES_PER_SIDE);
   if (where) q = q.where(where);
   return (await q.toArray()) as Row[];
 }
