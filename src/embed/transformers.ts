@@ -34,7 +34,9 @@ async function createEmbedder(model: string): Promise<Embedder> {
     throw new NotFoundError('model-not-found', `the model folder ${folder} does not exist`, `point embedding.model at a folder holding ${MODEL_FILES}, as transformers:<folder>`, { model });
   }
   const { env, pipeline } = await importTransformers();
-  env.cacheDir = path.join(getDataDir(), 'models');
+  // Hub downloads are cached with ct's own data, not inside node_modules where a reinstall drops them.
+  const cacheDir = path.join(getDataDir(), 'models');
+  env.cacheDir = cacheDir;
   env.allowLocalModels = local;
   env.allowRemoteModels = !local;
   // transformers.js joins localModelPath and the model id with '/', so a folder is split into both.
@@ -50,7 +52,7 @@ async function createEmbedder(model: string): Promise<Embedder> {
     const reason = (e as Error).message;
     if (local) throw new CtError('model-invalid', `the model in ${folder} cannot be loaded: ${reason}`, { hint: `a transformers.js model folder holds ${MODEL_FILES}`, exit: ExitCode.usage, cause: e });
     throw new CtError('model-download-failed', `the model ${model} could not be downloaded from the Hugging Face hub: ${reason}`, {
-      hint: `to work offline, download the model's ${MODEL_FILES} on a connected machine (or copy ${env.cacheDir}), then set embedding.model to transformers:<that folder>`,
+      hint: `to work offline, put the model's ${MODEL_FILES} in a folder (a connected machine caches them in ${path.join(cacheDir, model)}) and set embedding.model to transformers:<that folder>`,
       exit: ExitCode.network,
       cause: e,
     });
@@ -74,7 +76,7 @@ async function createEmbedder(model: string): Promise<Embedder> {
 
 async function importTransformers(): Promise<Transformers> {
   try {
-    return await import(PACKAGE);
+    return await import('@xenova/transformers');
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (e as Error).message.includes(PACKAGE);
     throw new CtError('model-unavailable', missing ? `transformers.js models need the optional package ${PACKAGE}, which is not installed` : `${PACKAGE} cannot be loaded: ${(e as Error).message}`, {

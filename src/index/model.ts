@@ -1,7 +1,11 @@
+import path from 'node:path';
 import { DEFAULT_MODEL } from '../embed/embedder.js';
 import type { Store } from '../store/store.js';
 
 /** The embedding model a store's index uses: ct.yml `embedding.model`, else CT_EMBEDDING_MODEL, else the default. */
 export function modelFor(store: Store, override?: string): string {
-  return override ?? store.config.embedding?.model ?? process.env.CT_EMBEDDING_MODEL ?? DEFAULT_MODEL;
+  const model = override ?? store.config.embedding?.model ?? process.env.CT_EMBEDDING_MODEL ?? DEFAULT_MODEL;
+  // A relative model folder in ct.yml is relative to the store, wherever ct runs from.
+  const folder = /^transformers:(\.{1,2}\/.*)$/.exec(model)?.[1];
+  return folder && !override && store.config.embedding?.model === model ? `transformers:${path.resolve(store.root, folder)}` : model;
 }
