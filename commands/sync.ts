@@ -5,6 +5,7 @@ import { updateIndex } from '../src/index/build.js';
 import { readRegistry } from '../src/store/registry.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { pullStore } from '../src/store/sync.js';
+import { publishPending } from '../src/forge/publish-pending.js';
 
 export default class Sync extends CtCommand {
   static override summary = 'Pull every registered store (or one) and update its index.';
@@ -23,10 +24,12 @@ export default class Sync extends CtCommand {
       if (pull.outcome === 'failed') this.progress(`${store.name}: ${pull.message}\n  hint: ${pull.hint}`);
       else if (pull.outcome === 'no-upstream') this.progress(`${store.name}: ${pull.message} (nothing to pull)`);
       else this.progress(`${store.name}: ${pull.outcome === 'pulled' ? `pulled ${pull.changed.length} changed file(s)` : 'up to date'}`);
+      const published = await publishPending(store);
+      for (const p of published) this.progress(`${store.name}: ${p.message}`);
       const progress = indexProgressReporter();
       const index = await updateIndex(store, { log: (m) => this.progress(m), onProgress: progress.onProgress }).finally(() => progress.stop());
       this.progress(`${store.name}: index ${index.traces} trace(s), ${index.embedded} embedded, ${index.removed} removed`);
-      results.push({ store: store.name, pull, index });
+      results.push({ store: store.name, pull, index, published });
     }
     if (results.some((r) => r.pull.outcome === 'failed')) process.exitCode = ExitCode.network;
     return { stores: results };

@@ -20,6 +20,17 @@ export const StoreConfigSchema = z
       .object({ model: z.string().min(1).describe('The embedding model id the published index uses.') })
       .strict()
       .optional(),
+    forge: z
+      .object({
+        type: z.enum(['github', 'gitlab', 'gitea', 'git']).optional().describe('How pull requests are opened; default: guessed from the remote URL.'),
+        api_url: z.string().url().optional().describe('GitHub API base URL (GitHub Enterprise), e.g. https://github.example.com/api/v3.'),
+        repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name').optional().describe('owner/name on the forge, when the remote URL does not say.'),
+        remote: z.string().min(1).default('origin').describe('The git remote to push to.'),
+        base_branch: z.string().min(1).optional().describe("The branch pull requests target; default: the remote's default branch, else main."),
+        timeout_seconds: z.number().int().min(1).max(600).default(30).describe('Limit for each network step (push, API call).'),
+      })
+      .strict()
+      .prefault({}),
     policy: z
       .object({
         validated_after: z.number().int().min(1).max(100).default(2).describe('Up-votes from distinct non-authors that make a trace validated.'),

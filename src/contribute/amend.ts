@@ -1,0 +1,78 @@
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { checkTraceFile } from '../check/run.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
+import { requireGitIdentity } from '../git/repo.js';
+import { PublishResultSchema } from '../forge/publish.js';
+import { normalizeTag } from '../store/config.js';
+import type { Store } from '../store/store.js';
+import { findTrace } from '../trace/find.js';
+import { parseTrace } from '../trace/parse.js';
+import { AppliesToSchema, TitleSchema } from '../trace/schema.js';
+import { serializeTrace } from '../trace/serialize.js';
+import { resolveBase } from './base.js';
+import { publishAndRecord } from './publish-step.js';
+import { blockingProblems } from './validate.js';
+
+const SECTION_MAX = 32_000;
+
+export const AmendInputSchema = z.object({
+  id: z.string().min(6).describe('The trace to amend (id or unique prefix).'),
+  reason: z.string().trim().min(10, 'explain the amendment in at least 10 characters').max(2000).describe('Why the change is needed: what was wrong or missing. Reviewers read it beside the diff.'),
+  title: TitleSchema.optional(),
+  tags: z.array(z.string().min(1).max(40)).min(1).max(10).optional(),
+  context: z.string().trim().min(20).max(SECTION_MAX).optional().describe('A replacement Context section.'),
+  solution: z.string().trim().min(20).max(SECTION_MAX).optional().describe('A replacement Solution section.'),
+  verification: z.string().trim().max(SECTION_MAX).optional(),
+  notes: z.string().trim().max(SECTION_MAX).optional(),
+  applies_to: AppliesToSchema.optional(),
+});
+export type AmendInput = z.input<typeof AmendInputSchema>;
+
+export const AmendResultSchema = z.object({ id: z.string(), path: z.string(), branch: z.string(), commit: z.string(), warnings: z.array(z.string()), publish: PublishResultSchema.nullable() });
+export type AmendResult = z.infer<typeof AmendResultSchema>;
+
+/**
+ * `ct amend`: a new version of an existing trace (same id and file) with an explanation, on its
+ * own branch and pull request, so reviewers see the diff and the reason side by side.
+ */
+export async function amendTrace(store: Store, input: AmendInput, options: { noPublish?: boolean } = {}): Promise<AmendResult> {
+  const parsed = AmendInputSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError('amendment-invalid', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '), 'ct amend <id> --reason "..." [--solution ... --context ... --title ... --tags ...]');
+  const change = parsed.data;
+  const current = await findTrace(store.root, change.id);
+  const identity = await requireGitIdentity(store.root);
+  const base = await resolveBase(store);
+  const original = await readFileAtRef(store.root, base.ref, current.path);
+  if (original === undefined) throw new NotFoundError('trace-not-published', `${current.path} is not on ${base.branch} yet`, 'amend a trace once its pull request is merged, or edit your own branch');
+  const trace = parseTrace(original, current.path).trace;
+  if (!trace) throw new InvalidInputError('trace-invalid', `${current.path} on ${base.branch} is not a valid trace`, `run ct check ${current.path}`);
+  const text = serializeTrace(
+    {
+      id: trace.id,
+      title: change.title ?? trace.title,
+      tags: change.tags ? [...new Set(change.tags.map((t) => normalizeTag(t, store.config.tags.aliases)))] : trace.tags,
+      created: trace.created,
+      ...(trace.agent ? { agent: trace.agent } : {}),
+      ...((change.applies_to ?? trace.applies_to) ? { applies_to: change.applies_to ?? trace.applies_to } : {}),
+      ...(trace.supersedes?.length ? { supersedes: trace.supersedes } : {}),
+      status: trace.status,
+      ...(trace.review_after ? { review_after: trace.review_after } : {}),
+    },
+    {
+      context: change.context ?? trace.sections.context,
+      solution: change.solution ?? trace.sections.solution,
+      ...((change.verification ?? trace.sections.verification) ? { verification: change.verification ?? trace.sections.verification } : {}),
+      ...((change.notes ?? trace.sections.notes) ? { notes: change.notes ?? trace.sections.notes } : {}),
+    },
+  );
+  if (text === original) throw new InvalidInputError('amendment-empty', 'the amendment changes nothing', 'pass at least one of --title, --tags, --context, --solution, --verification, --notes');
+  const problems = await checkTraceFile({ file: current.path, text, parsed: parseTrace(text, current.path) }, store.config);
+  blockingProblems(store, problems);
+  const branch = `ct/amend/${trace.id.slice(-8).toLowerCase()}-${ulid().slice(-6).toLowerCase()}`;
+  const title = `Amend trace: ${change.title ?? trace.title}`;
+  const committed = await commitToNewBranch(store.root, { branch, base: base.ref, changes: [{ path: current.path, content: text }], message: `${title}\n\n${change.reason}\n\nTrace-Id: ${trace.id}\n`, author: identity });
+  const publish = options.noPublish ? null : await publishAndRecord(store, { branch, title, body: `${change.reason}\n\nAmends \`${current.path}\` (${trace.id}); the diff shows the change.`, kind: 'amend' });
+  return { id: trace.id, path: current.path, branch, commit: committed.commit, warnings: problems.map((p) => `${p.rule}: ${p.message}`), publish };
+}
