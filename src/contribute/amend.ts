@@ -20,12 +20,12 @@ const SECTION_MAX = 32_000;
 export const AmendInputSchema = z.object({
   id: z.string().min(6).describe('The trace to amend (id or unique prefix).'),
   reason: z.string().trim().min(10, 'explain the amendment in at least 10 characters').max(2000).describe('Why the change is needed: what was wrong or missing. Reviewers read it beside the diff.'),
-  title: TitleSchema.optional(),
-  tags: z.array(z.string().min(1).max(40)).min(1).max(10).optional(),
+  title: TitleSchema.optional().describe('A new title: the tool and the symptom.'),
+  tags: z.array(z.string().min(1).max(40)).min(1).max(10).optional().describe('A new list of tags (replaces the old one).'),
   context: z.string().trim().min(20).max(SECTION_MAX).optional().describe('A replacement Context section.'),
   solution: z.string().trim().min(20).max(SECTION_MAX).optional().describe('A replacement Solution section.'),
-  verification: z.string().trim().max(SECTION_MAX).optional(),
-  notes: z.string().trim().max(SECTION_MAX).optional(),
+  verification: z.string().trim().max(SECTION_MAX).optional().describe('A replacement Verification section.'),
+  notes: z.string().trim().max(SECTION_MAX).optional().describe('A replacement Notes section.'),
   applies_to: AppliesToSchema.optional(),
 });
 export type AmendInput = z.input<typeof AmendInputSchema>;

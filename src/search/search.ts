@@ -136,7 +136,7 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
 }
 
 /** Whole traces while they fit, best first; then snippets; what fits in neither is left out. */
-function applyBudget(response: SearchResponse, budget: number): SearchResponse {
+export function applyBudget(response: SearchResponse, budget: number): SearchResponse {
   let used = estimateTokens(JSON.stringify({ ...response, results: [] }));
   const kept: SearchResult[] = [];
   let omitted = 0;

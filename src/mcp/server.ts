@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { loadEmbedder } from '../embed/embedder.js';
+import { updateIndex } from '../index/build.js';
+import { isIndexFresh } from '../index/fresh.js';
+import { modelFor } from '../index/model.js';
+import { readIndexState } from '../index/state.js';
+import { getPackageRoot } from '../paths.js';
+import type { Store } from '../store/store.js';
+import { UNTRUSTED_NOTICE } from './render.js';
+import { StoreSet } from './stores.js';
+import { registerGetTrace } from './tools/get-trace.js';
+import { registerListTags } from './tools/list-tags.js';
+import { registerSearchTraces } from './tools/search-traces.js';
+import { registerWriteTools } from './tools/write-tools.js';
+
+const { version } = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as { version: string };
+
+export interface McpOptions {
+  store?: string;
+  /** Logs go to stderr: stdout carries nothing but JSON-RPC. */
+  log?: (message: string) => void;
+}
+
+/** Server instructions reflect the stores and their index state when the client connects. */
+export async function buildInstructions(stores: Store[]): Promise<{ text: string; stale: Store[] }> {
+  const lines: string[] = [];
+  const stale: Store[] = [];
+  for (const store of stores) {
+    const state = await readIndexState(store.root);
+    const fresh = await isIndexFresh(store.root, modelFor(store));
+    if (!fresh) stale.push(store);
+    lines.push(`- ${store.name}: ${state ? `${state.traces} traces` : 'no index yet'}${fresh ? '' : state ? ' (index updating in the background)' : ' (index being built in the background: the first search may take a few seconds)'}`);
+  }
+  const text = [
+    'CommonTrace: a shared memory of coding problems other agents solved (context with the error, the solution that worked, trust from votes).',
+    'Search it (search_traces) before debugging an error, adopting an unfamiliar library, or when a fix is not obvious; use get_trace for a whole trace.',
+    'After a non-obvious fix that you verified, record it with contribute_trace (never secrets or project-private details). Vote (vote_trace) up when a trace helped, down with a reason when it was wrong; amend_trace to correct one; flag_trace for wrong, outdated, unsafe, duplicate or spam traces.',
+    UNTRUSTED_NOTICE,
+    'Stores served:',
+    ...lines,
+  ].join('\n');
+  return { text, stale };
+}
+
+/**
+ * `ct mcp`: the stdio MCP server. It keeps the embedding model loaded between calls and reads
+ * each store's index state per call, so an index updated by `ct sync` in another terminal is
+ * used at once. Stale indexes are brought up to date in the background after connecting.
+ */
+export async function runMcpServer(options: McpOptions = {}): Promise<McpServer> {
+  const log = options.log ?? ((m: string) => process.stderr.write(`[ct mcp] ${m}\n`));
+  const stores = new StoreSet(options.store, log);
+  const served = await stores.all();
+  const { text, stale } = await buildInstructions(served);
+  const server = new McpServer({ name: 'commontrace', title: 'CommonTrace', version }, { instructions: text, capabilities: { logging: {} } });
+  registerSearchTraces(server, stores, log);
+  registerGetTrace(server, stores, log);
+  registerListTags(server, stores, log);
+  registerWriteTools(server, stores, log);
+  await server.connect(new StdioServerTransport());
+  log(`serving ${served.map((s) => s.name).join(', ')} (CommonTrace ${version})`);
+  void warmUp(served, stale, log);
+  return server;
+}
+
+async function warmUp(stores: Store[], stale: Store[], log: (m: string) => void): Promise<void> {
+  for (const store of stores) await loadEmbedder(modelFor(store)).catch((e: Error) => log(`embedding model for ${store.name} failed to load: ${e.message}`));
+  for (const store of stale) {
+    await updateIndex(store, { log })
+      .then((r) => log(`index of ${store.name}: ${r.traces} traces, ${r.embedded} embedded`))
+      .catch((e: Error) => log(`index of ${store.name} could not be updated: ${e.message}`));
+  }
+}
