@@ -24,6 +24,7 @@ export default class Status extends CtCommand {
         ['votes', String(status.votes)],
         ['flags', String(status.flags)],
         ['uncommitted', status.uncommitted.length === 0 ? 'none' : `${status.uncommitted.length} path(s): ${status.uncommitted.slice(0, 5).join(', ')}${status.uncommitted.length > 5 ? ', ...' : ''}`],
+        ['unpublished', status.pending.length === 0 ? 'none' : `${status.pending.length} branch(es): run \`ct publish\``],
         ['index', index],
       ]),
     );

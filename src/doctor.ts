@@ -87,6 +87,7 @@ export async function runDoctor(options: { store?: string } = {}): Promise<Docto
     add('store.current', 'ok', `commands here use store "${store.name}" (${store.source}) at ${store.root}`);
     const status = await getStoreStatus(store);
     const indexFix = `run \`ct index${store.source === 'flag' ? ` --store ${options.store}` : ''}\``;
+    if (status.pending.length > 0) add('publish', 'warn', `${status.pending.length} contribution(s) of "${store.name}" committed but not published: ${status.pending.join(', ')}`, 'run `ct publish` (it says why a push fails)');
     if (status.index.state === 'built') add('index', 'ok', `index of "${store.name}" is up to date`);
     else add('index', 'warn', `index of "${store.name}" is ${status.index.state}`, indexFix);
   } catch (e) {

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { getBranchState } from '../git/repo.js';
+import { readPending } from '../forge/pending.js';
 import { modelFor } from '../index/model.js';
 import { IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
 import { isIndexFresh } from '../index/fresh.js';
@@ -21,6 +22,7 @@ export const StoreStatusSchema = z.object({
   traces: z.number().int(),
   votes: z.number().int(),
   flags: z.number().int(),
+  pending: z.array(z.string()).describe('Branches committed by ct but not yet published (`ct publish` retries them).'),
   index: z.object({
     state: z.enum(['missing', 'built', 'stale', 'unreadable']).describe('missing: never built; stale: HEAD moved or files changed since.'),
     detail: IndexStateSchema.optional(),
@@ -48,6 +50,7 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
     traces: traces.length,
     votes: count('votes'),
     flags: count('flags'),
+    pending: (await readPending(store.root)).map((p) => p.branch),
     index,
   };
 }

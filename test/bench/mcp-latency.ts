@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getPackageRoot } from '../../src/paths.js';
+import { loadTldrCorpus, missingData } from './eval-data.js';
+import { summarizeLatencies, log } from './timing.js';
+import { buildTldrStore } from './tldr-store.js';
+
+/** Peak and current resident memory of a process, from /proc (Linux). */
+function memoryOf(pid: number): { rss_mb: number; peak_rss_mb: number } | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss_mb: Math.round(kb('VmRSS') / 1024), peak_rss_mb: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `search_traces` latency through the real MCP client over stdio (the path Claude Code takes),
+ * against stores of 1,000 and 10,000 traces made from tldr pages, with the server's memory.
+ * The first call (index build and model load) is reported apart from the warm calls.
+ */
+export async function benchMcpLatency(sizes: readonly number[] = [1_000, 10_000], calls = 200): Promise<Record<string, unknown>> {
+  const missing = missingData('tldr', 'corpus.jsonl');
+  if (missing) return { skipped: missing };
+  const pages = loadTldrCorpus();
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-mcp-'));
+  const bin = path.join(getPackageRoot(), 'bin', 'run.js');
+  const out: Record<string, unknown> = {};
+  try {
+    for (const size of sizes) {
+      log(`mcp: building a ${size}-trace store`);
+      const store = await buildTldrStore(parent, `mcp-${size}`, pages, size);
+      const queries = pages.slice(0, calls).map((p) => `${p.title} ${p.text.split('\n').find((l) => l.startsWith('>'))?.slice(2) ?? ''}`.slice(0, 200));
+      const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--store', store.root], env: { ...(process.env as Record<string, string>), CT_HOME: path.join(parent, 'home') }, stderr: 'ignore' });
+      const client = new Client({ name: 'ct-bench', version: '1' });
+      await client.connect(transport);
+      const pid = transport.pid ?? 0;
+      let started = performance.now();
+      await client.callTool({ name: 'search_traces', arguments: { query: 'extract a tar archive', limit: 5 } });
+      const first = Math.round(performance.now() - started);
+      const latencies: number[] = [];
+      for (const query of queries) {
+        started = performance.now();
+        const result = await client.callTool({ name: 'search_traces', arguments: { query, limit: 5 } });
+        latencies.push(performance.now() - started);
+        if (result.isError) throw new Error(`search_traces failed: ${JSON.stringify(result.content)}`);
+      }
+      out[`traces_${size}`] = { first_call_ms: first, warm: summarizeLatencies(latencies), server_memory: memoryOf(pid) ?? 'unavailable' };
+      await client.close();
+    }
+  } finally {
+    fs.rmSync(parent, { recursive: true, force: true });
+  }
+  return { note: 'search_traces through @modelcontextprotocol/sdk Client over stdio; limit 5, default 4,000-token budget; queries are tldr page titles + descriptions', ...out };
+}
