@@ -15,7 +15,8 @@ export default class Contribute extends CtCommand {
     'echo \'{"title": "...", "context": "...", "solution": "...", "tags": ["docker"]}\' | <%= config.bin %> contribute --json',
   ];
   static override enableJsonFlag = true;
-  static override args = { file: Args.string({ description: 'A trace file to contribute (its id is replaced by a new one).' }) };
+  // ignoreStdin: oclif would otherwise read piped JSON into this argument and take it for a path.
+  static override args = { file: Args.string({ description: 'A trace file to contribute (its id is replaced by a new one).', ignoreStdin: true }) };
   static override flags = {
     ...CtCommand.storeFlag,
     title: Flags.string({ description: 'Specific, searchable title: the tool and the symptom.' }),

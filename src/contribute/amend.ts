@@ -69,7 +69,7 @@ export async function amendTrace(store: Store, input: AmendInput, options: { noP
   );
   if (text === original) throw new InvalidInputError('amendment-empty', 'the amendment changes nothing', 'pass at least one of --title, --tags, --context, --solution, --verification, --notes');
   const problems = await checkTraceFile({ file: current.path, text, parsed: parseTrace(text, current.path) }, store.config);
-  blockingProblems(store, problems);
+  blockingProblems(store, problems, text);
   const branch = `ct/amend/${trace.id.slice(-8).toLowerCase()}-${ulid().slice(-6).toLowerCase()}`;
   const title = `Amend trace: ${change.title ?? trace.title}`;
   const committed = await commitToNewBranch(store.root, { branch, base: base.ref, changes: [{ path: current.path, content: text }], message: `${title}\n\n${change.reason}\n\nTrace-Id: ${trace.id}\n`, author: identity });

@@ -77,9 +77,10 @@ async function writeBallot(
   const committed = await commitToNewBranch(store.root, { branch, base: base.ref, changes: [{ path: file, content: ballot.content }], message: `${title}\n\n${ballot.body}\n\nTrace-Id: ${trace.id}\nVoter: ${key}\n`, author: identity, replace: true });
   let publish = null;
   if (!ballot.noPublish) {
-    publish = await publishAndRecord(store, { branch, title, body: `${ballot.body || title}\n\nFile: \`${file}\``, kind: ballot.kind, direct: ballot.direct });
+    // replace: the branch may hold this voter's earlier, unmerged vote, which this one supersedes.
+    publish = await publishAndRecord(store, { branch, title, body: `${ballot.body || title}\n\nFile: \`${file}\``, kind: ballot.kind, direct: ballot.direct, replace: true });
     // A direct push can lose a race with another voter; a pull request always works.
-    if (ballot.direct && publish.status === 'local') publish = await publishAndRecord(store, { branch, title, body: ballot.body || title, kind: ballot.kind });
+    if (ballot.direct && publish.status === 'local') publish = await publishAndRecord(store, { branch, title, body: ballot.body || title, kind: ballot.kind, replace: true });
   }
   return { id: trace.id, path: file, branch, commit: committed.commit, changed: true, warnings, publish };
 }

@@ -78,7 +78,7 @@ export async function contribute(store: Store, input: Contribution, options: Con
   for (let n = 2; (await readFileAtRef(store.root, base.ref, file)) !== undefined; n++) file = `${TRACES_DIR}/${tags[0]}/${slug}-${n}.md`;
 
   const problems = await checkTraceFile({ file, text, parsed: parseTrace(text, file) }, store.config);
-  const blocking = blockingProblems(store, problems);
+  const blocking = blockingProblems(store, problems, text);
   const warnings = problems.filter((p) => !blocking.includes(p)).map((p) => `${p.rule}: ${p.message}`);
 
   const duplicates = await findNearDuplicates(store, { title: draft.title, tags, context: draft.context, solution: draft.solution }, options.log);

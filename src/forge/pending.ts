@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/fs.js';
 
-const PendingSchema = z.array(z.object({ branch: z.string(), title: z.string(), body: z.string(), direct: z.boolean().optional(), kind: z.string(), created: z.string() }));
+const PendingSchema = z.array(z.object({ branch: z.string(), title: z.string(), body: z.string(), direct: z.boolean().optional(), replace: z.boolean().optional(), kind: z.string(), created: z.string() }));
 export type Pending = z.infer<typeof PendingSchema>[number];
 
 const file = (root: string) => path.join(root, '.ct', 'pending.json');
@@ -23,11 +24,29 @@ export async function readPending(root: string): Promise<Pending[]> {
 }
 
 export async function addPending(root: string, entry: Pending): Promise<void> {
-  const all = (await readPending(root)).filter((p) => p.branch !== entry.branch);
-  await writeFileAtomic(file(root), `${JSON.stringify([...all, entry], null, 2)}\n`);
+  await withPendingLock(root, async () => {
+    const all = (await readPending(root)).filter((p) => p.branch !== entry.branch);
+    await writeFileAtomic(file(root), `${JSON.stringify([...all, entry], null, 2)}\n`);
+  });
 }
 
 export async function removePending(root: string, branch: string): Promise<void> {
-  const all = await readPending(root);
-  if (all.some((p) => p.branch === branch)) await writeFileAtomic(file(root), `${JSON.stringify(all.filter((p) => p.branch !== branch), null, 2)}\n`);
+  await withPendingLock(root, async () => {
+    const all = await readPending(root);
+    if (all.some((p) => p.branch === branch)) await writeFileAtomic(file(root), `${JSON.stringify(all.filter((p) => p.branch !== branch), null, 2)}\n`);
+  });
+}
+
+/**
+ * Two `ct` processes (two contributions at once) each read, change and write the whole list:
+ * without a lock the later write drops the other's entry, and its branch is never retried.
+ */
+async function withPendingLock(root: string, work: () => Promise<void>): Promise<void> {
+  await fs.mkdir(path.dirname(file(root)), { recursive: true });
+  const release = await lockfile.lock(file(root), { realpath: false, lockfilePath: `${file(root)}.lock`, stale: 10_000, retries: { retries: 100, minTimeout: 5, maxTimeout: 100 } });
+  try {
+    await work();
+  } finally {
+    await release();
+  }
 }

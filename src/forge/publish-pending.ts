@@ -1,7 +1,7 @@
 import { runGit } from '../git/exec.js';
 import type { Store } from '../store/store.js';
 import { readPending, removePending } from './pending.js';
-import { type PublishResult, publishBranch } from './publish.js';
+import { isPublished, type PublishResult, publishBranch } from './publish.js';
 
 /** Retries every pending publication of a store; branches deleted meanwhile are forgotten. */
 export async function publishPending(store: Store): Promise<PublishResult[]> {
@@ -13,7 +13,7 @@ export async function publishPending(store: Store): Promise<PublishResult[]> {
       continue;
     }
     const result = await publishBranch(store, entry);
-    if (result.status !== 'local') await removePending(store.root, entry.branch);
+    if (isPublished(result)) await removePending(store.root, entry.branch);
     results.push(result);
   }
   return results;

@@ -22,6 +22,20 @@ export interface PublishRequest {
   body: string;
   /** Push the commit straight to the base branch (votes, where ct.yml allows it). */
   direct?: boolean;
+  /**
+   * The branch was rewritten on purpose (a changed vote or flag replaces the voter's pending
+   * one): update the remote branch even when it is not a fast-forward.
+   */
+  replace?: boolean;
+}
+
+/**
+ * Whether nothing is left for `ct publish` to do. A branch pushed to GitHub whose pull request
+ * could not be opened (no token, refused token, API error) is not done: the hint tells the user
+ * to fix that and run `ct publish`, which pushes (a no-op) and asks for the pull request again.
+ */
+export function isPublished(result: PublishResult): boolean {
+  return result.status === 'opened' || (result.status === 'pushed' && result.forge !== 'github');
 }
 
 /** The branch pull requests target: ct.yml forge.base_branch, else the remote's HEAD, else main. */
@@ -56,6 +70,7 @@ export async function publishBranch(store: Store, request: PublishRequest): Prom
   const base = await baseBranchOf(store);
   const repo = repositoryOf(store.config, url);
   const pushArgs = ['push', '--porcelain', remote];
+  const force = request.replace ? '+' : '';
   try {
     if (request.direct) {
       await runGit(store.root, [...pushArgs, `refs/heads/${request.branch}:refs/heads/${base}`], { timeoutMs });
@@ -63,7 +78,7 @@ export async function publishBranch(store: Store, request: PublishRequest): Prom
     }
     if (forge === 'gitlab') {
       const options = ['merge_request.create', `merge_request.target=${base}`, `merge_request.title=${oneLine(request.title)}`, `merge_request.description=${oneLine(request.body)}`, 'merge_request.remove_source_branch'];
-      const result = await runGit(store.root, [...pushArgs, ...options.flatMap((o) => ['-o', o]), `refs/heads/${request.branch}:refs/heads/${request.branch}`], { timeoutMs });
+      const result = await runGit(store.root, [...pushArgs, ...options.flatMap((o) => ['-o', o]), `${force}refs/heads/${request.branch}:refs/heads/${request.branch}`], { timeoutMs });
       const mr = /https?:\/\/\S+\/merge_requests\/\d+/.exec(result.stderr)?.[0];
       return mr
         ? { status: 'opened', forge, branch: request.branch, url: mr, message: `merge request opened: ${mr}` }
@@ -71,12 +86,12 @@ export async function publishBranch(store: Store, request: PublishRequest): Prom
     }
     if (forge === 'gitea') {
       const topic = request.branch.replace(/^ct\//, '').replace(/\//g, '-');
-      const options = [`topic=${topic}`, `title=${oneLine(request.title)}`, `description=${oneLine(request.body)}`];
+      const options = [`topic=${topic}`, `title=${oneLine(request.title)}`, `description=${oneLine(request.body)}`, ...(request.replace ? ['force-push=true'] : [])];
       const result = await runGit(store.root, [...pushArgs, ...options.flatMap((o) => ['-o', o]), `refs/heads/${request.branch}:refs/for/${base}`], { timeoutMs });
       const pr = /https?:\/\/\S+\/pulls\/\d+/.exec(result.stderr)?.[0];
       return { status: 'opened', forge, branch: request.branch, ...withUrl(pr), message: pr ? `pull request opened: ${pr}` : `pull request for ${base} opened through AGit (refs/for/${base}, topic ${topic})` };
     }
-    await runGit(store.root, [...pushArgs, `refs/heads/${request.branch}:refs/heads/${request.branch}`], { timeoutMs });
+    await runGit(store.root, [...pushArgs, `${force}refs/heads/${request.branch}:refs/heads/${request.branch}`], { timeoutMs });
   } catch (e) {
     const detail = isCtError(e) ? e.message : String(e);
     return { status: 'local', forge, branch: request.branch, message: `committed on local branch ${request.branch}, but the push to ${remote} failed: ${detail}`, hint: `check the network and your git credentials for ${url}, then run \`${later}\`` };

@@ -20,7 +20,11 @@ export function runGit(cwd: string, args: readonly string[], options: { input?: 
       (error, stdout, stderr) => {
         if (error) {
           const timedOut = (error as { killed?: boolean }).killed === true && (options.timeoutMs ?? 0) > 0;
-          const detail = (stderr || error.message).trim().split('\n').filter(Boolean).slice(-3).join(' / ');
+          // git's advice lines ("hint: ...") would crowd out the reason; `push --porcelain` reports
+          // rejected refs on stdout ("!\t<src>:<dst>\t[rejected] (non-fast-forward)").
+          const lines = (stderr || error.message).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:'));
+          const rejected = String(stdout).split('\n').filter((l) => l.startsWith('!\t')).map((l) => l.split('\t').slice(1).join(' '));
+          const detail = [...rejected, ...lines.slice(-3)].join(' / ');
           reject(new GitError(timedOut ? `git ${args[0]} timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s` : `git ${args[0]} failed: ${detail}`, undefined, error, { args: [...args], stderr, timedOut }));
           return;
         }
