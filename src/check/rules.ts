@@ -36,6 +36,9 @@ export const RULES = {
   'files/not-a-trace': { severity: 'error', summary: 'a file under traces/ is not a .md trace' },
   'files/invalid-vote': { severity: 'error', summary: 'a votes/<id>/<voter>.yml file is malformed or names an unknown trace' },
   'files/invalid-flag': { severity: 'error', summary: 'a flags/<id>/<voter>.yml file is malformed or names an unknown trace' },
+  'votes/wrong-voter': { severity: 'error', summary: "(with --base) a commit writes or deletes a vote or flag file named after another voter than its author" },
+  'votes/unsigned': { severity: 'error', summary: '(with --base) a commit that writes a vote or flag does not pass git verify-commit, where ct.yml sets policy.require_signed_votes' },
+  'store/too-many-traces': { severity: 'error', summary: '(with --base) the change adds more traces than ct.yml policy.max_traces_per_pr' },
   'secrets/detected': { severity: 'error', summary: 'a secret or credential (secretlint recommended preset, plus provider key formats)' },
   'injection/override-instructions': { severity: 'error', summary: 'text telling an agent to ignore or replace its instructions' },
   'injection/hidden-text': { severity: 'error', summary: 'zero-width or bidirectional control characters that hide or reorder text' },
@@ -47,6 +50,12 @@ export const RULES = {
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type RuleId = keyof typeof RULES;
+
+/**
+ * Rules about the commits of a change rather than the files of the checkout: they run only with
+ * `ct check --base <ref>` (in CI, the pull request's base), see integrity.ts.
+ */
+export const BASE_RULES = ['votes/wrong-voter', 'votes/unsigned', 'store/too-many-traces'] as const satisfies readonly RuleId[];
 
 export function defaultSeverity(rule: string): Severity {
   return (RULES as Record<string, { severity: Severity }>)[rule]?.severity ?? 'error';

@@ -9,8 +9,9 @@ import { ULID_PATTERN } from '../trace/schema.js';
 import { pathExists, walkFiles } from '../util/fs.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { scanInjection } from './injection.js';
+import { checkIntegrity } from './integrity.js';
 import { compareProblems, type Problem, ProblemSchema } from './problem.js';
-import { defaultSeverity } from './rules.js';
+import { BASE_RULES, defaultSeverity } from './rules.js';
 import { scanSecrets } from './secrets.js';
 import { findSimilarTitles } from './similar-titles.js';
 
@@ -22,6 +23,9 @@ export const CheckReportSchema = z.object({
   warnings: z.number().int(),
   ok: z.boolean().describe('True when there are no errors.'),
   problems: z.array(ProblemSchema),
+  base: z.string().nullable().describe('The --base ref whose commits (base..HEAD) were checked; null without --base.'),
+  commits: z.number().int().nullable().describe('Commits in base..HEAD; null without --base.'),
+  skipped_rules: z.array(z.string()).describe('Rules not applied: the history rules need --base.'),
 });
 export type CheckReport = z.infer<typeof CheckReportSchema>;
 
@@ -29,6 +33,11 @@ export interface CheckOptions {
   /** Files or folders (absolute, or relative to `cwd`) to check; the whole store when empty. */
   paths?: readonly string[];
   cwd?: string;
+  /**
+   * Also check the commits in `<base>..HEAD` (vote and flag integrity, traces per change): the
+   * rules of BASE_RULES, which are skipped without it.
+   */
+  base?: string;
 }
 
 /**
@@ -58,11 +67,24 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
   for (const file of ballots) problems.push(...(await checkBallotFile(root, file, validIds)));
   const configText = await fs.readFile(path.join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
   if (configText !== undefined && inScope(CONFIG_FILE)) problems.push(...(await checkText(CONFIG_FILE, configText, config)));
+  const integrity = options.base ? await checkIntegrity(root, { base: options.base, config, liveIds: validIds }) : undefined;
+  if (integrity) problems.push(...integrity.problems);
 
   const final = applyPolicy(problems, config).sort(compareProblems);
   const errors = final.filter((p) => p.severity === 'error').length;
   const checked = scoped.length + ballots.length + (inScope(CONFIG_FILE) ? 1 : 0);
-  return { root, checked, traces: traces.length, errors, warnings: final.length - errors, ok: errors === 0, problems: final };
+  return {
+    root,
+    checked,
+    traces: traces.length,
+    errors,
+    warnings: final.length - errors,
+    ok: errors === 0,
+    problems: final,
+    base: integrity?.base ?? null,
+    commits: integrity?.commits ?? null,
+    skipped_rules: integrity ? [] : [...BASE_RULES],
+  };
 }
 
 async function checkConfig(root: string, problems: Problem[]): Promise<StoreConfig> {

@@ -8,11 +8,12 @@ import { readSignals, type TraceSignals } from './trust.js';
 const file = (root: string) => path.join(indexDir(root), 'signals.json');
 
 /**
- * Votes, flags, trust and validated status per trace id, recomputed at every index update (cheap:
- * one small file per vote) and kept beside the table, so a vote never re-embeds a trace.
+ * Votes, flags, trust and validated status per trace id, recomputed at every index update (one
+ * `git log` for authors and vote writers, one small file read per vote, the frontmatter of each
+ * trace) and kept beside the table, so a vote never re-embeds a trace.
  */
 export async function writeSignals(store: Store, seededIds: ReadonlySet<string>): Promise<void> {
-  const signals = await readSignals(store.root, { validatedAfter: store.config.policy.validated_after, seededIds });
+  const signals = await readSignals(store.root, { validatedAfter: store.config.policy.validated_after, seededIds, aliases: store.config.tags.aliases });
   await writeFileAtomic(file(store.root), `${JSON.stringify(Object.fromEntries(signals))}\n`);
 }
 

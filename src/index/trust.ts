@@ -1,71 +1,60 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { FlagFileSchema, VoteFileSchema } from '../store/votes.js';
-import { parseYamlSafely } from '../trace/frontmatter.js';
+import { assessStore } from '../trust/assess.js';
+import type { TraceTrust } from '../trust/score.js';
 
+export { wilsonLowerBound } from '../trust/wilson.js';
+
+/**
+ * What search needs to know about a trace's votes and flags, kept beside the index. The fields
+ * after `disputed` were added with weighted trust; they are optional so signal files written by
+ * older versions still load. The formulas are in src/trust/ and `ct trust`.
+ */
 export interface TraceSignals {
+  /** Counted up-votes: committed, written by their voter, not by the trace's author. */
   up: number;
+  /** Counted down-votes. */
   down: number;
   flags: number;
   flagReasons: string[];
-  /** Wilson score lower bound (95%) of the up-vote share; 0 with no votes. */
+  /** Wilson score lower bound (95%) of the weighted up-vote share; 0 with no counted votes. */
   trust: number;
+  /** A seed, or at least policy.validated_after counted up-votes. */
   validated: boolean;
+  /** Flagged at least once: ranked down, never hidden. */
   disputed: boolean;
+  /** The sum of the weights of the counted up-votes (weight = 1 + log2(1 + reputation)). */
+  weighted_up?: number;
+  weighted_down?: number;
+  /** Votes by the trace's author, which do not count. */
+  author_votes_ignored?: number;
+  /** Votes whose file is not named after its last writer, or that are not committed. */
+  unverified_votes_ignored?: number;
+  seed?: boolean;
 }
 
 /**
- * Wilson score interval lower bound for `up` successes out of `up + down` trials at z = 1.96:
- * a trace with 3 of 3 up-votes ranks below one with 30 of 32, because its share is less certain.
+ * Votes, flags, trust and validated status per trace id, from the checkout and its history (see
+ * src/trust/assess.ts). Malformed files are ignored here (`ct check` reports them); seeds count
+ * as validated.
  */
-export function wilsonLowerBound(up: number, down: number, z = 1.96): number {
-  const n = up + down;
-  if (n === 0) return 0;
-  const p = up / n;
-  const z2 = z * z;
-  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p) + z2 / (4 * n)) / n)) / (1 + z2 / n);
+export async function readSignals(root: string, options: { validatedAfter: number; seededIds?: ReadonlySet<string>; aliases?: Record<string, string> }): Promise<Map<string, TraceSignals>> {
+  const assessed = await assessStore(root, options);
+  return new Map([...assessed].map(([id, trust]) => [id, toSignals(trust)]));
 }
 
-/**
- * Votes and flags per trace id, read from votes/<id>/<voter>.yml and flags/<id>/<voter>.yml.
- * Malformed files are ignored here (`ct check` reports them). Seeds count as validated.
- */
-export async function readSignals(root: string, options: { validatedAfter: number; seededIds?: ReadonlySet<string> }): Promise<Map<string, TraceSignals>> {
-  const signals = new Map<string, TraceSignals>();
-  const get = (id: string) => {
-    let s = signals.get(id);
-    if (!s) signals.set(id, (s = { up: 0, down: 0, flags: 0, flagReasons: [], trust: 0, validated: false, disputed: false }));
-    return s;
+/** The compact form kept in the index: no per-vote details. */
+export function toSignals(t: TraceTrust): TraceSignals {
+  return {
+    up: t.up,
+    down: t.down,
+    flags: t.flags,
+    flagReasons: t.flagReasons,
+    trust: t.trust,
+    validated: t.validated,
+    disputed: t.disputed,
+    weighted_up: t.weighted_up,
+    weighted_down: t.weighted_down,
+    author_votes_ignored: t.author_votes_ignored,
+    unverified_votes_ignored: t.unverified_votes_ignored,
+    seed: t.seed,
   };
-  for (const [kind, schema] of [['votes', VoteFileSchema], ['flags', FlagFileSchema]] as const) {
-    const ids = await fs.readdir(path.join(root, kind)).catch(() => [] as string[]);
-    await Promise.all(
-      ids.map(async (id) => {
-        const files = await fs.readdir(path.join(root, kind, id)).catch(() => [] as string[]);
-        for (const file of files.filter((f) => f.endsWith('.yml'))) {
-          let data: unknown;
-          try {
-            data = parseYamlSafely(await fs.readFile(path.join(root, kind, id, file), 'utf8'));
-          } catch {
-            continue;
-          }
-          const parsed = schema.safeParse(data);
-          if (!parsed.success) continue;
-          const s = get(id);
-          if ('vote' in parsed.data) parsed.data.vote === 'up' ? s.up++ : s.down++;
-          else {
-            s.flags++;
-            s.flagReasons.push(parsed.data.reason);
-          }
-        }
-      }),
-    );
-  }
-  for (const [id, s] of signals) {
-    s.trust = wilsonLowerBound(s.up, s.down);
-    s.validated = s.up >= options.validatedAfter || options.seededIds?.has(id) === true;
-    s.disputed = s.flags > 0;
-  }
-  for (const id of options.seededIds ?? []) if (!signals.has(id)) get(id).validated = true;
-  return signals;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkStore } from '../../src/check/run.js';
-import { RULES } from '../../src/check/rules.js';
+import { BASE_RULES, RULES } from '../../src/check/rules.js';
 import { voterKey } from '../../src/store/votes.js';
 import { makeStore, tempDir, writeFile } from '../helpers/git.js';
 import { traceText, VALID_BODY, VALID_ID } from '../helpers/trace.js';
@@ -94,7 +94,10 @@ function freshStore(): string {
 
 describe('ct check rules', () => {
   it('has a passing and a failing case for every rule', () => {
-    expect(Object.keys(CASES).sort()).toEqual(Object.keys(RULES).sort());
+    // The rules that check commits (`ct check --base`) need a git history per case: their cases
+    // are in test/integration/vote-integrity.test.ts, which asserts it covers all of BASE_RULES.
+    const fileRules = Object.keys(RULES).filter((rule) => !(BASE_RULES as readonly string[]).includes(rule));
+    expect(Object.keys(CASES).sort()).toEqual(fileRules.sort());
   });
 
   for (const [rule, { bad, good, file }] of Object.entries(CASES)) {

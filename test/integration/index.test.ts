@@ -6,6 +6,7 @@ import { readIndexState } from '../../src/index/state.js';
 import { searchStore } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
+import { commitAs, person, voteFile } from '../helpers/people.js';
 import { traceText } from '../helpers/trace.js';
 
 const ID = (n: number) => `01KB${String(n).padStart(21, '0')}A`;
@@ -145,8 +146,9 @@ describe('searchStore', () => {
     const firstId = top?.id as string;
     const scoreBefore = top?.score as number;
     writeFile(root, `flags/${firstId}/0123456789abcdef.yml`, 'reason: wrong\nnote: does not work\nat: 2026-11-21\n');
-    for (const voter of ['1111111111111111', '2222222222222222']) writeFile(root, `votes/${firstId === ID(1) ? ID(2) : ID(1)}/${voter}.yml`, 'vote: up\nat: 2026-11-21\n');
-    commitAll(root, 'votes and a flag');
+    commitAll(root, 'a flag');
+    // A vote counts when it is committed by the voter its file is named after.
+    for (const voter of [person('Voter1'), person('Voter2')]) commitAs(voter, root, { [voteFile(firstId === ID(1) ? ID(2) : ID(1), voter)]: 'vote: up\nat: 2026-11-21\n' });
     const after = await searchStore(store, { query: 'redis connection refused' });
     expect(after.index.updated).toBe(true);
     const flagged = after.results.find((r) => r.id === firstId);

@@ -1,0 +1,43 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type FlagFile, FlagFileSchema, VOTER_KEY_PATTERN, type VoteFile, VoteFileSchema } from '../store/votes.js';
+import { parseYamlSafely } from '../trace/frontmatter.js';
+import { mapLimit } from './map-limit.js';
+
+/** A votes/<trace-id>/<voter>.yml or flags/<trace-id>/<voter>.yml file of the checkout. */
+export interface BallotFile<T> {
+  file: string;
+  traceId: string;
+  /** The voter key the file is named by. */
+  voter: string;
+  /** The parsed content; undefined when the file is malformed (`ct check` reports it). */
+  data: T | undefined;
+}
+
+export interface Ballots {
+  votes: BallotFile<VoteFile>[];
+  flags: BallotFile<FlagFile>[];
+}
+
+/** Every vote and flag file of the checkout (committed or not), parsed. */
+export async function readBallots(root: string): Promise<Ballots> {
+  const [votes, flags] = await Promise.all([readKind(root, 'votes', (d) => VoteFileSchema.safeParse(d).data), readKind(root, 'flags', (d) => FlagFileSchema.safeParse(d).data)]);
+  return { votes, flags };
+}
+
+async function readKind<T>(root: string, kind: 'votes' | 'flags', parse: (data: unknown) => T | undefined): Promise<BallotFile<T>[]> {
+  const ids = await fs.readdir(path.join(root, kind)).catch(() => [] as string[]);
+  const names = await mapLimit(ids, 64, async (traceId) => (await fs.readdir(path.join(root, kind, traceId)).catch(() => [] as string[])).map((name) => ({ traceId, name })));
+  const files = names.flat().filter(({ name }) => name.endsWith('.yml') && VOTER_KEY_PATTERN.test(name.slice(0, -4)));
+  const ballots = await mapLimit(files, 64, async ({ traceId, name }): Promise<BallotFile<T>> => {
+    const file = `${kind}/${traceId}/${name}`;
+    let data: T | undefined;
+    try {
+      data = parse(parseYamlSafely(await fs.readFile(path.join(root, file), 'utf8')));
+    } catch {
+      data = undefined;
+    }
+    return { file, traceId, voter: name.slice(0, -4), data };
+  });
+  return ballots.sort((a, b) => a.file.localeCompare(b.file));
+}

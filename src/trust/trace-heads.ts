@@ -1,0 +1,67 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { normalizeTag } from '../store/config.js';
+import { listTraceFiles } from '../store/load.js';
+import { parseYamlSafely } from '../trace/frontmatter.js';
+import { ULID_PATTERN } from '../trace/schema.js';
+import { mapLimit } from './map-limit.js';
+
+/** The part of a trace that trust needs: its id and tags, and where it lives. */
+export interface TraceHead {
+  file: string;
+  id: string;
+  tags: string[];
+}
+
+const HEAD_BYTES = 16 * 1024;
+const ID_LINE = /^id:[ \t]*["']?([0-9A-Z]{26})["']?[ \t]*(?:#.*)?$/m;
+const FLOW_TAGS_LINE = /^tags:[ \t]*\[([^\]\n]*)\][ \t]*(?:#.*)?$/m;
+
+/**
+ * Id and tags of every trace file in the checkout, from the frontmatter only. Trust is recomputed
+ * at every index update, so this avoids a full parse: the usual one-line `id:` and `tags: [..]`
+ * are read with a pattern, anything else with the safe YAML loader. Files without a valid id are
+ * left out (`ct check` reports them); the first file of a duplicated id wins, as in the index.
+ */
+export async function readTraceHeads(root: string, aliases: Record<string, string> = {}): Promise<TraceHead[]> {
+  const files = await listTraceFiles(root);
+  const heads = await mapLimit(files, 64, (file) => readHead(root, file, aliases));
+  const seen = new Set<string>();
+  return heads.filter((h): h is TraceHead => {
+    if (!h || seen.has(h.id)) return false;
+    seen.add(h.id);
+    return true;
+  });
+}
+
+async function readHead(root: string, file: string, aliases: Record<string, string>): Promise<TraceHead | undefined> {
+  // Traces are small (at most 256 KiB): one readFile beats open + read + close.
+  const text = await fs.readFile(path.join(root, file), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const frontmatter = frontmatterOf(text.slice(0, HEAD_BYTES + 1024));
+  if (frontmatter === undefined) return undefined;
+  const fast = { id: ID_LINE.exec(frontmatter)?.[1], tags: FLOW_TAGS_LINE.exec(frontmatter)?.[1] };
+  let id = fast.id;
+  let tags = fast.tags?.split(',').map((t) => t.trim().replace(/^["']|["']$/g, '')).filter(Boolean);
+  if (!id || !tags) {
+    let data: unknown;
+    try {
+      data = parseYamlSafely(frontmatter);
+    } catch {
+      return undefined;
+    }
+    if (!data || typeof data !== 'object') return undefined;
+    const record = data as Record<string, unknown>;
+    id = typeof record.id === 'string' ? record.id : undefined;
+    tags = Array.isArray(record.tags) ? record.tags.filter((t): t is string => typeof t === 'string') : [];
+  }
+  if (!id || !ULID_PATTERN.test(id)) return undefined;
+  return { file, id, tags: [...new Set(tags.map((t) => normalizeTag(t, aliases)))] };
+}
+
+function frontmatterOf(text: string): string | undefined {
+  const start = text.replace(/^\uFEFF/, '');
+  if (!/^---\r?\n/.test(start)) return undefined;
+  const close = /\r?\n---[ \t]*(\r?\n|$)/.exec(start.slice(3));
+  return close ? start.slice(3, 3 + close.index).replace(/^\r?\n/, '') : undefined;
+}
