@@ -33,6 +33,7 @@ export const RULES = {
   'store/duplicate-id': { severity: 'error', summary: 'two traces share an id' },
   'store/similar-title': { severity: 'warning', summary: 'two traces have identical or near-identical titles' },
   'store/unknown-supersedes': { severity: 'warning', summary: 'supersedes names an id that is not in the store' },
+  'files/symlink': { severity: 'error', summary: 'a symbolic link anywhere in the store (never followed)' },
   'files/not-a-trace': { severity: 'error', summary: 'a file under traces/ is not a .md trace' },
   'files/invalid-vote': { severity: 'error', summary: 'a votes/<id>/<voter>.yml file is malformed or names an unknown trace' },
   'files/invalid-flag': { severity: 'error', summary: 'a flags/<id>/<voter>.yml file is malformed or names an unknown trace' },

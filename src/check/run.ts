@@ -47,8 +47,12 @@ export interface CheckOptions {
 export async function checkStore(root: string, options: CheckOptions = {}): Promise<CheckReport> {
   const problems: Problem[] = [];
   const config = await checkConfig(root, problems);
-  const allFiles = await walkFiles(root);
   const inScope = await scopeFilter(root, options.paths ?? [], options.cwd ?? process.cwd());
+  const allFiles = await walkFiles(root, {
+    onSymlink: (file) => {
+      if (inScope(file)) problems.push({ file, rule: 'files/symlink', severity: 'error', message: 'a symbolic link: stores hold only regular files, and ct never follows links', hint: 'replace the link with the file itself, or remove it' });
+    },
+  });
 
   const traceFiles: string[] = [];
   for (const file of allFiles) {
@@ -167,7 +171,7 @@ function checkStoreWide(traces: readonly TraceFile[], inScope: (file: string) =>
     }
   }
   const titled = traces.filter((t) => typeof t.parsed.data?.title === 'string');
-  for (const pair of findSimilarTitles(titled.map((t) => t.parsed.data?.title as string))) {
+  for (const pair of findSimilarTitles(titled.map((t) => t.parsed.data?.title as string), 0.8, (i) => inScope((titled[i] as TraceFile).file))) {
     const a = titled[pair.a] as TraceFile;
     const b = titled[pair.b] as TraceFile;
     for (const [self, other] of [[a, b], [b, a]] as const) {

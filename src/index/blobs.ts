@@ -19,13 +19,15 @@ export async function listTraceBlobs(root: string): Promise<{ blobs: Map<string,
   const blobs = new Map<string, string>();
   const staged = await git.raw(['ls-files', '-s', '-z', '--', `${TRACES_DIR}/`]);
   for (const entry of staged.split('\0')) {
-    const match = /^\d+ ([0-9a-f]{40,64}) \d\t(.+)$/.exec(entry);
-    if (match && match[2]?.endsWith('.md')) blobs.set(match[2], match[1] as string);
+    const match = /^(\d+) ([0-9a-f]{40,64}) \d\t(.+)$/.exec(entry);
+    // Symbolic links (mode 120000) are never indexed: their target could be any file.
+    if (match && match[1] !== '120000' && match[3]?.endsWith('.md')) blobs.set(match[3], match[2] as string);
   }
   const changed = await git.raw(['ls-files', '-z', '-m', '-o', '-d', '--exclude-standard', '--', `${TRACES_DIR}/`]);
   const uncommitted = new Set(changed.split('\0').filter((f) => f.endsWith('.md')));
   for (const file of uncommitted) {
-    const content = await fs.readFile(path.join(root, file)).catch(() => undefined);
+    const stat = await fs.lstat(path.join(root, file)).catch(() => undefined);
+    const content = stat?.isFile() ? await fs.readFile(path.join(root, file)).catch(() => undefined) : undefined;
     if (content === undefined) blobs.delete(file);
     else blobs.set(file, gitBlobId(content));
   }

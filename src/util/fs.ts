@@ -23,16 +23,22 @@ export async function isDirectory(p: string): Promise<boolean> {
   return fs.stat(p).then((s) => s.isDirectory(), () => false);
 }
 
-/** Every file below `dir` (relative, with forward slashes), skipping .git and .ct. */
-export async function walkFiles(dir: string, skip: ReadonlySet<string> = new Set(['.git', '.ct', 'node_modules'])): Promise<string[]> {
+/**
+ * Every regular file below `dir` (relative, with forward slashes), skipping .git and .ct.
+ * Symbolic links are never followed or returned (a contributed `traces/x.md -> ~/.ssh/id_rsa`
+ * must not be read); pass `onSymlink` to hear about them.
+ */
+export async function walkFiles(dir: string, options: { skip?: ReadonlySet<string>; onSymlink?: (file: string) => void } = {}): Promise<string[]> {
+  const skip = options.skip ?? new Set(['.git', '.ct', 'node_modules']);
   const out: string[] = [];
   const visit = async (rel: string) => {
     const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (skip.has(entry.name)) continue;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await visit(child);
-      else if (entry.isFile() || entry.isSymbolicLink()) out.push(child);
+      if (entry.isSymbolicLink()) options.onSymlink?.(child);
+      else if (entry.isDirectory()) await visit(child);
+      else if (entry.isFile()) out.push(child);
     }
   };
   await visit('');

@@ -51,6 +51,10 @@ const CASES: Record<string, { bad: (root: string) => void; good: (root: string) 
     bad: (r) => writeFile(r, TRACE, traceText({ extra: `supersedes: [${OTHER_ID}]` })),
     good: (r) => (writeFile(r, TRACE, traceText({ extra: `supersedes: [${OTHER_ID}]` })), writeFile(r, 'traces/docker-compose/old.md', traceText({ id: OTHER_ID, title: 'Compose app container exits when Redis is not ready yet', extra: 'status: deprecated' }))),
   },
+  'files/symlink': {
+    bad: (r) => (writeFile(r, TRACE, traceText()), fs.symlinkSync(path.join(r, 'ct.yml'), path.join(r, 'traces/docker-compose/link.md'))),
+    good: (r) => writeFile(r, TRACE, traceText()),
+  },
   'files/not-a-trace': { bad: (r) => writeFile(r, 'traces/docker-compose/notes.txt', 'scratch'), good: (r) => writeFile(r, 'traces/docker-compose/.gitkeep', '') },
   'files/invalid-vote': {
     bad: (r) => (writeFile(r, TRACE, traceText()), writeFile(r, `votes/${VALID_ID}/${KEY}.yml`, 'vote: sideways\nat: 2026-11-21\n')),
