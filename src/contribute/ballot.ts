@@ -7,7 +7,7 @@ import { requireGitIdentity } from '../git/repo.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import type { Store } from '../store/store.js';
 import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../store/votes.js';
-import { findTrace } from '../trace/find.js';
+import { findTraceAnywhere } from '../trace/find.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
 import { TraceIdSchema } from '../trace/schema.js';
 import { resolveBase } from './base.js';
@@ -59,14 +59,14 @@ async function writeBallot(
   store: Store,
   ballot: { kind: 'vote' | 'flag'; id: string; content: string; same: (old: string) => boolean; title: (t: { id: string; title: string }) => string; body: string; direct: boolean; noPublish?: boolean },
 ): Promise<BallotResult> {
-  const trace = await findTrace(store.root, ballot.id);
+  const base = await resolveBase(store);
+  const trace = await findTraceAnywhere(store.root, ballot.id, base.ref);
   const identity = await requireGitIdentity(store.root);
   const key = voterKey(identity.email);
   const file = `${ballot.kind === 'vote' ? 'votes' : 'flags'}/${trace.id}/${key}.yml`;
   const warnings: string[] = [];
-  const author = await traceAuthorEmail(store.root, trace.path);
+  const author = await traceAuthorEmail(store.root, trace.path, base.ref);
   if (ballot.kind === 'vote' && author && author.toLowerCase() === identity.email.toLowerCase()) warnings.push('this is your own trace: votes by its author do not count toward its trust');
-  const base = await resolveBase(store);
   const old = await readFileAtRef(store.root, base.ref, file);
   const branch = `ct/${ballot.kind}/${trace.id.slice(-8).toLowerCase()}-${key.slice(0, 8)}`;
   if (old !== undefined && ballot.same(old)) {
@@ -86,8 +86,8 @@ async function writeBallot(
 }
 
 /** The email of the commit that added a trace file (following renames). */
-export async function traceAuthorEmail(root: string, file: string): Promise<string | undefined> {
-  const out = await runGit(root, ['log', '--follow', '--diff-filter=A', '--format=%ae', '--', file]).then((r) => r.stdout.trim().split('\n').pop(), () => undefined);
+export async function traceAuthorEmail(root: string, file: string, ref = 'HEAD'): Promise<string | undefined> {
+  const out = await runGit(root, ['log', ref, '--follow', '--diff-filter=A', '--format=%ae', '--', file]).then((r) => r.stdout.trim().split('\n').pop(), () => undefined);
   return out || undefined;
 }
 

@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError, NotFoundError, UsageError } from '../errors.js';
-import { listTraceFiles, readTraceFiles } from '../store/load.js';
+import { runGit } from '../git/exec.js';
+import { listTraceFiles, readTraceFiles, TRACES_DIR } from '../store/load.js';
+import { parseTrace } from './parse.js';
 import type { Trace } from './schema.js';
 
 /**
@@ -34,4 +36,25 @@ export async function findTrace(root: string, query: string): Promise<Trace> {
     throw new InvalidInputError('trace-invalid', `${only?.file} is not a valid trace: ${first?.message ?? 'unknown problem'}`, `run \`ct check ${only?.file}\` for every problem and how to fix it`);
   }
   return only.parsed.trace;
+}
+
+/**
+ * Finds a trace in the working tree, else in `ref` (e.g. origin/main after a fetch): a trace
+ * merged upstream can be voted on or amended before the local checkout has pulled it.
+ */
+export async function findTraceAnywhere(root: string, query: string, ref: string): Promise<Trace> {
+  try {
+    return await findTrace(root, query);
+  } catch (e) {
+    if (!(e instanceof NotFoundError)) throw e;
+    const wanted = query.trim().toUpperCase().replace(/[^0-9A-Z]/g, '');
+    const grep = await runGit(root, ['grep', '-l', '-i', '-E', `^id:[[:space:]]*["']?${wanted}`, ref, '--', `${TRACES_DIR}/`]).then((r) => r.stdout.trim().split('\n').filter(Boolean), () => []);
+    const files = grep.map((line) => line.slice(ref.length + 1)).filter((f) => f.endsWith('.md'));
+    if (files.length !== 1) throw files.length > 1 ? new UsageError(`"${query}" matches ${files.length} traces in ${ref}`, 'give more characters of the id') : e;
+    const file = files[0] as string;
+    const text = (await runGit(root, ['show', `${ref}:${file}`])).stdout;
+    const parsed = parseTrace(text, file);
+    if (!parsed.trace) throw new InvalidInputError('trace-invalid', `${file} in ${ref} is not a valid trace`, `run ct check ${file}`);
+    return parsed.trace;
+  }
 }
