@@ -1,0 +1,28 @@
+import { CtCommand } from '../../src/cli/base.js';
+import { isHookEnabled } from '../../src/hooks/config.js';
+import { debugHook, readHookInput, writeHookOutput } from '../../src/hooks/io.js';
+import { SessionStartInputSchema } from '../../src/hooks/schema.js';
+
+export default class HookSessionStart extends CtCommand {
+  static override summary = 'Claude Code SessionStart hook: add traces relevant to the project to the session.';
+  static override description = `Reads the hook JSON from stdin (session_id, transcript_path, cwd, hook_event_name, source), detects the project's languages, frameworks and versions in cwd, searches the existing local indexes, and writes {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "..."}} with a few traces (at most ~1,500 tokens). Silent (no output, exit 0) when hooks are turned off (CT_HOOKS=off), there is no store or index, nothing is relevant, anything fails, or it would take longer than ~2 seconds. Installed by the Claude Code plugin in skill/.`;
+  static override examples = ['echo \'{"session_id":"abc","transcript_path":"/tmp/t.jsonl","cwd":"\'$PWD\'","hook_event_name":"SessionStart","source":"startup"}\' | <%= config.bin %> hook session-start'];
+
+  async run(): Promise<void> {
+    await this.parse(HookSessionStart);
+    try {
+      const input = await readHookInput(SessionStartInputSchema);
+      if (!(await isHookEnabled('session-start'))) return debugHook('session-start: turned off (CT_HOOKS or config.json)');
+      // Loaded only when needed: the search stack (LanceDB, the embedder) is most of the start-up time.
+      const { runSessionStartHook } = await import('../../src/hooks/session-start.js');
+      const result = await runSessionStartHook(input);
+      if (result.silentBecause) debugHook(`session-start: silent: ${result.silentBecause}`);
+      writeHookOutput(result.output);
+      // Searches still running past the time limit must not hold the session: leave now.
+      if (result.timedOut) process.exit(0);
+    } catch (e) {
+      // A hook must never fail the session: any error means no context.
+      debugHook(`session-start: silent after an error: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+}

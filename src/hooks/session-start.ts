@@ -1,0 +1,145 @@
+import { injectionWarnings } from '../mcp/render.js';
+import type { SearchResult } from '../search/schema.js';
+import { searchStore } from '../search/search.js';
+import { readIndexState } from '../index/state.js';
+import type { Store } from '../store/store.js';
+import { type ContextTrace, renderSessionContext } from './context.js';
+import { detectProject, type ProjectProfile } from './detect-project.js';
+import { isHookEnabled } from './config.js';
+import type { SessionStartInput, SessionStartOutput } from './schema.js';
+import { findHookStores } from './stores.js';
+
+export interface SessionStartOptions {
+  /** Stop starting new searches after this many ms (what was found so far is used). */
+  softDeadlineMs?: number;
+  /** The most traces in the context (default 5). */
+  maxTraces?: number;
+  /** Token budget of the whole context (default 1,500, ~4 characters a token). */
+  maxTokens?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Why there is no context, when there is none. */
+  onSkip?: (reason: string) => void;
+}
+
+export interface SessionStartContext {
+  context: string;
+  profile: ProjectProfile;
+  traces: ContextTrace[];
+}
+
+interface Topic {
+  name: string;
+  query: string;
+}
+
+/** The whole hook, node start-up included, stays under this (CT_HOOK_TIMEOUT_MS overrides). */
+const DEFAULT_TIME_LIMIT_MS = 1800;
+const MAX_TOPICS = 8;
+const PER_TOPIC = 3;
+const LANGUAGE_TOPICS: Record<string, string> = { TypeScript: 'typescript', JavaScript: 'javascript', Python: 'python', Go: 'go', Rust: 'rust', Shell: 'bash', 'C#': 'csharp', 'C++': 'cpp' };
+
+export interface SessionStartHookResult {
+  output: SessionStartOutput | undefined;
+  /** The time limit passed before the context was ready (work may still be pending: exit). */
+  timedOut: boolean;
+  /** Why there is no output, for debugging. */
+  silentBecause?: string;
+}
+
+/**
+ * The SessionStart hook: the context for the session as the documented hook output, or nothing
+ * (hooks turned off, no store, no index, nothing relevant, out of time). Within the time limit
+ * counted from process start, so `ct` start-up is included.
+ */
+export async function runSessionStartHook(input: SessionStartInput, env: NodeJS.ProcessEnv = process.env): Promise<SessionStartHookResult> {
+  if (!(await isHookEnabled('session-start', env))) return { output: undefined, timedOut: false, silentBecause: 'turned off (CT_HOOKS or config.json)' };
+  const limit = Number(env.CT_HOOK_TIMEOUT_MS) > 0 ? Number(env.CT_HOOK_TIMEOUT_MS) : DEFAULT_TIME_LIMIT_MS;
+  const remaining = limit - performance.now();
+  if (remaining <= 0) return { output: undefined, timedOut: true, silentBecause: 'out of time before starting' };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining)));
+  let skipped = 'nothing to add';
+  const work = buildSessionStartContext(input.cwd ?? process.cwd(), { softDeadlineMs: Math.max(0, remaining - 500), env, onSkip: (reason) => (skipped = reason) });
+  const result = await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  if (result === 'timeout') return { output: undefined, timedOut: true, silentBecause: `out of time (${limit} ms)` };
+  if (!result) return { output: undefined, timedOut: false, silentBecause: skipped };
+  return { output: { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: result.context } }, timedOut: false };
+}
+
+/**
+ * What the SessionStart hook adds to a new session: the project's stack, detected from its
+ * files, and a few traces about it from the local indexes. Reads only indexes that already
+ * exist (a missing one is skipped, a stale one used as it is: building one takes too long for a
+ * session start). Undefined when there is nothing worth adding.
+ */
+export async function buildSessionStartContext(cwd: string, options: SessionStartOptions = {}): Promise<SessionStartContext | undefined> {
+  const started = Date.now();
+  const softDeadline = started + (options.softDeadlineMs ?? 1000);
+  const [profile, stores] = await Promise.all([detectProject(cwd), findHookStores(cwd, options.env)]);
+  const skip = (reason: string) => (options.onSkip?.(reason), undefined);
+  const topics = topicsFor(profile);
+  if (topics.length === 0) return skip(`nothing detected in ${cwd}`);
+  if (stores.length === 0) return skip('no store (nothing registered, and no seeds store yet)');
+
+  const indexed: { store: Store; traces: number }[] = [];
+  for (const store of stores) {
+    const state = await readIndexState(store.root);
+    if (state && state.traces > 0) indexed.push({ store, traces: state.traces });
+  }
+  if (indexed.length === 0) return skip(`no index yet for ${stores.map((s) => s.name).join(', ')}`);
+
+  // Per topic, the best traces of every store; topics are searched in priority order until the
+  // soft deadline, so a slow disk shortens the list instead of delaying the session.
+  const found = new Map<string, ContextTrace[]>();
+  for (const topic of topics) {
+    if (Date.now() > softDeadline) break;
+    const hits: ContextTrace[] = [];
+    // A store whose index cannot be read is left out; the others still count.
+    for (const { store } of indexed) hits.push(...(await searchTopic(store, topic, cwd).catch(() => [])).map((result) => ({ store: store.name, topic: topic.name, result })));
+    found.set(topic.name, hits.sort((a, b) => b.result.score - a.result.score));
+  }
+  if (found.size === 0) return skip('out of time before the first search');
+  const chosen = interleave(topics, found, options.maxTraces ?? 5);
+  const context = renderSessionContext(profile, chosen, indexed.map((s) => ({ name: s.store.name, traces: s.traces })), options.maxTokens ?? 1500);
+  return context ? { context, profile, traces: chosen } : skip(`no trace matches ${topics.map((t) => t.name).join(', ')}`);
+}
+
+/** Technologies first (the most telling), then infrastructure, then the main language. */
+export function topicsFor(profile: ProjectProfile): Topic[] {
+  const language = profile.languages[0];
+  const names = [...profile.technologies.map((t) => t.name), ...profile.tools, ...(language ? [LANGUAGE_TOPICS[language] ?? language.toLowerCase()] : [])];
+  return [...new Set(names)].slice(0, MAX_TOPICS).map((name) => ({ name, query: name }));
+}
+
+/** Traces tagged with the topic, else traces that mention it; only ones fit to show unasked. */
+async function searchTopic(store: Store, topic: Topic, cwd: string): Promise<SearchResult[]> {
+  const search = (tags: string[], limit: number) => searchStore(store, { query: topic.query, tags, limit, budget: 100_000 }, { cwd, autoUpdate: false }).then((r) => r.results.filter(isFitToShow));
+  const tagged = await search([topic.name], PER_TOPIC);
+  return tagged.length > 0 ? tagged : search([], 2);
+}
+
+/**
+ * A session start is unsolicited: leave out traces that may not fit the project's versions, that
+ * are deprecated or disputed, or whose text addresses the reading agent.
+ */
+function isFitToShow(result: SearchResult): boolean {
+  if (result.status === 'deprecated' || result.trust.disputed) return false;
+  if (result.stale.some((s) => s.startsWith('applies to'))) return false;
+  return injectionWarnings(`${result.title}\n${result.context ?? ''}\n${result.solution ?? result.snippet}`).length === 0;
+}
+
+/** Round-robin over the topics in priority order, so one framework does not take every slot. */
+function interleave(topics: Topic[], found: Map<string, ContextTrace[]>, max: number): ContextTrace[] {
+  const chosen: ContextTrace[] = [];
+  const ids = new Set<string>();
+  for (let round = 0; round < PER_TOPIC && chosen.length < max; round++) {
+    for (const topic of topics) {
+      const hits = (found.get(topic.name) ?? []).filter((h) => !ids.has(`${h.store}/${h.result.id}`));
+      const next = hits[0];
+      if (!next || chosen.length >= max) continue;
+      chosen.push(next);
+      ids.add(`${next.store}/${next.result.id}`);
+    }
+  }
+  return chosen;
+}
