@@ -69,6 +69,17 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
       perQuery[name] = rows;
       latency[name] = summarizeLatencies(ms);
     }
+
+    // Diagnostic: the search lab indexed title + text + tags once; lexicalText repeats the title.
+    log('eval-search: diagnostic table with the search lab\'s lexical text (title once)');
+    const labRoot = path.join(root, 'lab-text');
+    const labRows = (await traceRows(traces, embedder)).map((row, i) => ({ ...row, fts: expandForFts(`${row.title}\n${(corpus[i] as { text: string }).text}\n${row.tags.join(' ')}`) }));
+    const labTable = await createTraceTable(labRoot, [Promise.resolve(labRows)], embedder.dim);
+    const labBm25 = (q: string) => lexicalSide(labTable, q);
+    const labHybrid = async (q: string) => rankFused(...(await Promise.all([labBm25(q), vectorSide(labTable, embedder, q)])));
+    perQuery.diag_bm25_title_once = (await evaluate(queries, labBm25)).rows;
+    perQuery.diag_hybrid_title_once = (await evaluate(queries, labHybrid)).rows;
+
     const r10 = (name: string) => (perQuery[name] as QueryMetrics[]).map((m) => m.r10);
     return {
       data: { corpus: corpus.length, queries: queries.length, split: 'cosqa-dev' },
@@ -79,13 +90,16 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
         lexical_weight: LEXICAL_WEIGHT,
         fts_options: FTS_OPTIONS,
         document: 'title, tags, body = text; lexical: lexicalText (title twice, tags, body; expandForFts); embedding: embeddingText with context = text',
-        search_store: 'searchStore(limit 10, autoUpdate false): fused relevance rounded to 3 decimals, vector-only candidates kept only in the top 3 with similarity > 0.5',
+        diagnostics: 'diag_*: the same, but the FTS column holds expandForFts(title + text + tags), the search lab\'s text, instead of lexicalText (which repeats the title)',
+        search_store: 'searchStore(limit 10, autoUpdate false): fused relevance rounded to 3 decimals plus adjustments, and only candidates the lexical side found are results',
       },
       index_build_ms: Math.round(built.ms),
       results: Object.fromEntries(Object.entries(perQuery).map(([name, rows]) => [name, averageMetrics(rows)])),
       bootstrap_recall_at_10: {
         'hybrid - bm25': pairedBootstrap(r10('hybrid'), r10('bm25')),
         'hybrid_search_store - bm25': pairedBootstrap(r10('hybrid_search_store'), r10('bm25')),
+        'diag_hybrid_title_once - diag_bm25_title_once': pairedBootstrap(r10('diag_hybrid_title_once'), r10('diag_bm25_title_once')),
+        'bm25 - diag_bm25_title_once': pairedBootstrap(r10('bm25'), r10('diag_bm25_title_once')),
       },
       latency_ms: latency,
       latency_note: `per query after ${WARMUP_QUERIES} warm-up queries; bm25/vector: one side (vector includes embedding the query); hybrid: embed + both sides in parallel + fuseScores; hybrid_search_store: the whole searchStore call (also snippets, signals, project versions)`,

@@ -3,11 +3,17 @@
  * never part of `npm test`; they measure speed and memory on corpora too big for tests.
  */
 import { benchEvalSearch } from './eval-search.js';
+import { benchIndexBuild } from './index-build.js';
+import { benchMcpLatency } from './mcp-latency.js';
+import { benchSearchScale } from './search-scale.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: () => benchStartup(),
+  mcp: () => benchMcpLatency(),
   'eval-search': () => benchEvalSearch(),
+  index: () => benchIndexBuild(),
+  'search-scale': () => benchSearchScale(),
 };
 
 const wanted = process.argv.slice(2);

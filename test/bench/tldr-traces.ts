@@ -51,14 +51,20 @@ export function* generateTldrTraces(pages: readonly CorpusDoc[], count: number, 
   }
 }
 
-/** A tldr page without its "# name" heading: the first paragraph, and the example paragraphs. */
+/** A tldr page without its "# name" heading: the first paragraph, and the examples. */
 function splitPage(text: string): { description: string; examples: string[] } {
   const paragraphs = text
     .replace(/^# .*\n/, '')
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
-  return { description: paragraphs[0] ?? '', examples: paragraphs.slice(1) };
+  // An example is a "- what it does:" paragraph and the command paragraph(s) after it.
+  const examples: string[] = [];
+  for (const p of paragraphs.slice(1)) {
+    if (p.startsWith('- ') || examples.length === 0) examples.push(p);
+    else examples[examples.length - 1] += `\n\n${p}`;
+  }
+  return { description: paragraphs[0] ?? '', examples };
 }
 
 function makeTitle(name: string, description: string, suffix: string): string {

@@ -13,11 +13,14 @@ import type { Trace } from '../../src/trace/schema.js';
  */
 export const FTS_OPTIONS = { baseTokenizer: 'simple', language: 'English', lowercase: true, stem: true, removeStopWords: true, asciiFolding: true, maxTokenLength: 40, withPosition: false } as const;
 
+/** The table name createTraceTable writes by default. */
+export const BENCH_TABLE = 'traces-bench';
+
 /** What a table row is made from: the parts of a trace the index reads. */
-export type IndexedTrace = Pick<Trace, 'id' | 'path' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body'> & { applies_to?: Trace['applies_to'] };
+export type IndexedTrace = Pick<Trace, 'id' | 'path' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body'> & Partial<Pick<Trace, 'applies_to' | 'review_after'>>;
 
 /** Table rows for traces, built as src/index/build.ts builds them (blob left empty: no git here). */
-export async function traceRows(traces: readonly IndexedTrace[], embedder: Embedder, chars: (t: IndexedTrace) => number = (t) => t.body.length): Promise<TraceRow[]> {
+export async function traceRows(traces: readonly IndexedTrace[], embedder: Embedder, chars: (t: IndexedTrace, i: number) => number = (t) => t.body.length): Promise<TraceRow[]> {
   const vectors = await embedder.embed(traces.map((t) => embeddingText(t)));
   return traces.map((t, i) => ({
     id: t.id,
@@ -28,10 +31,11 @@ export async function traceRows(traces: readonly IndexedTrace[], embedder: Embed
     created: t.created,
     status: t.status,
     applies_to: JSON.stringify(t.applies_to ?? {}),
+    review_after: t.review_after ?? '',
     context: t.sections.context,
     solution: t.sections.solution,
     body: t.body,
-    chars: chars(t),
+    chars: chars(t, i),
     fts: lexicalText(t),
     vector: vectors[i] as Float32Array,
   }));
@@ -43,22 +47,24 @@ export async function traceRows(traces: readonly IndexedTrace[], embedder: Embed
  * `openStore(root)` and `searchStore(store, q, { autoUpdate: false })` search it as they would a
  * real store's index. No ANN index: the product builds none.
  */
-export async function createTraceTable(root: string, batches: AsyncIterable<TraceRow[]> | Iterable<Promise<TraceRow[]>>, dim: number, name = 'traces-bench'): Promise<Table> {
+export async function createTraceTable(root: string, batches: AsyncIterable<TraceRow[]> | Iterable<Promise<TraceRow[]>>, dim: number, name = BENCH_TABLE): Promise<Table> {
   await fs.mkdir(root, { recursive: true });
   await fs.writeFile(path.join(root, 'ct.yml'), `name: ${path.basename(root).toLowerCase().replace(/[^a-z0-9_-]/g, '-')}\nschema_version: 1\n`);
   const db = await connectIndex(root);
   let table: Table | undefined;
   let rows = 0;
+  let batchCount = 0;
   for await (const batch of batches) {
     if (batch.length === 0) continue;
     const data = batch as unknown as Record<string, unknown>[];
     if (!table) table = await db.createTable(name, data, { schema: rowSchema(dim), mode: 'overwrite' });
     else await table.add(data);
     rows += batch.length;
+    batchCount++;
   }
   if (!table) throw new Error('createTraceTable: no rows');
   // Each add is a new fragment; a full build writes the table in one go, so compact to match.
-  if (rows > 0) await table.optimize({ cleanupOlderThan: new Date() });
+  if (batchCount > 1) await table.optimize({ cleanupOlderThan: new Date() });
   const lancedb = await import('@lancedb/lancedb');
   await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
   await writeIndexState(root, { schema_version: INDEX_SCHEMA_VERSION, model: DEFAULT_MODEL, dim, table: name, commit: null, traces: rows, skipped: [], built_at: new Date().toISOString() });
