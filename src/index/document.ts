@@ -10,9 +10,10 @@ export function embeddingText(trace: Pick<Trace, 'title' | 'tags' | 'sections'>)
 }
 
 /**
- * The text the full-text index sees, as code-aware tokens: title (twice, so a match in the title
- * weighs more than one in a long body), tags, and the whole body.
+ * The text the full-text index sees, as code-aware tokens: title, tags and the whole body.
+ * (Repeating the title to weigh it up was measured on CoSQA: BM25 +0.002 recall@10, not
+ * significant, and it halved the gain of the fusion with vectors; so the title appears once.)
  */
 export function lexicalText(trace: Pick<Trace, 'title' | 'tags' | 'body'>): string {
-  return expandForFts([trace.title, trace.title, trace.tags.join(' '), trace.body].join('\n'));
+  return expandForFts([trace.title, trace.tags.join(' '), trace.body].join('\n'));
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../util/fs.js';
 
 /** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
-export const INDEX_SCHEMA_VERSION = 2;
+export const INDEX_SCHEMA_VERSION = 3;
 export const INDEX_DIR = path.join('.ct', 'index');
 
 export const IndexStateSchema = z.object({
@@ -15,6 +15,7 @@ export const IndexStateSchema = z.object({
   commit: z.string().nullable().describe('HEAD when the index was last updated.'),
   traces: z.number().int(),
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })).default([]),
+  ann: z.boolean().default(false).describe('True when the vector column has an approximate (IVF_PQ) index.'),
   built_at: z.string(),
 });
 export type IndexState = z.infer<typeof IndexStateSchema>;

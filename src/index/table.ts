@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from 'apache-arrow';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { indexDir } from './state.js';
@@ -5,6 +6,10 @@ import { indexDir } from './state.js';
 // LanceDB's native layer logs warnings ("no existing dataset, it will be created") to stderr;
 // ct's stderr is for people, so only errors get through.
 process.env.LANCEDB_LOG ??= 'error';
+// With as many worker threads as cores, building a full-text index of ~50,000 rows deadlocks on a
+// 2-core machine (measured: hangs at 50k and 60k rows, fine at 40k; lance-format/lance#7350).
+// One thread more than the cores avoids it. Must be set before LanceDB is loaded.
+process.env.LANCE_CPU_THREADS ??= String(os.cpus().length + 1);
 
 /** One indexed trace: its identity and file, what is shown in results, and what is searched. */
 export interface TraceRow {

@@ -22,7 +22,15 @@ export interface SearchContext {
   onProgress?: (progress: IndexProgress) => void;
   /** Bring a missing or stale index up to date first (default true). */
   autoUpdate?: boolean;
+  /**
+   * Trust a freshness check this recent (ms) instead of running git again. The check costs
+   * ~100 ms of a 10k-trace search (git rev-parse + git status); a long-running server that
+   * answers many queries passes a few seconds here. Default 0: always check.
+   */
+  freshnessTtlMs?: number;
 }
+
+const freshAt = new Map<string, number>();
 
 interface Row {
   id: string;
@@ -58,16 +66,21 @@ export async function searchStore(store: Store, input: SearchOptions, context: S
   const model = modelFor(store);
 
   let updated = false;
-  if (context.autoUpdate !== false && !(await isIndexFresh(store.root, model))) {
-    await updateIndex(store, { ...(context.log ? { log: context.log } : {}), ...(context.onProgress ? { onProgress: context.onProgress } : {}) });
-    updated = true;
+  const cacheKey = `${store.root}\0${model}`;
+  const recentlyFresh = (context.freshnessTtlMs ?? 0) > 0 && Date.now() - (freshAt.get(cacheKey) ?? 0) < (context.freshnessTtlMs ?? 0);
+  if (context.autoUpdate !== false && !recentlyFresh) {
+    if (!(await isIndexFresh(store.root, model))) {
+      await updateIndex(store, { ...(context.log ? { log: context.log } : {}), ...(context.onProgress ? { onProgress: context.onProgress } : {}) });
+      updated = true;
+    }
+    freshAt.set(cacheKey, Date.now());
   }
   const where = tags.length > 0 ? tags.map((t) => `array_has(tags, '${t.replace(/'/g, "''")}')`).join(' AND ') : undefined;
   const candidates = async () => {
     const state = await readIndexState(store.root);
     const table = state ? await openTable(await connectIndex(store.root), state.table) : undefined;
     if (!table || !state || state.traces === 0) return { state, lexical: [], vector: [] };
-    const [lexical, vector] = await Promise.all([lexicalCandidates(table, query, where), vectorCandidates(table, query, where, model)]);
+    const [lexical, vector] = await Promise.all([lexicalCandidates(table, query, where), vectorCandidates(table, query, where, model, state.ann)]);
     return { state, lexical, vector };
   };
   let found: Awaited<ReturnType<typeof candidates>>;
@@ -163,11 +176,13 @@ async function lexicalCandidates(table: Table, query: string, where: string | un
   return (await q.toArray()) as Row[];
 }
 
-async function vectorCandidates(table: Table, query: string, where: string | undefined, model: string): Promise<Row[]> {
+async function vectorCandidates(table: Table, query: string, where: string | undefined, model: string, ann: boolean): Promise<Row[]> {
   const embedder = await loadEmbedder(model);
   const [vector] = await embedder.embed([query]);
   if (!vector || vector.every((v) => v === 0)) return [];
   let q = table.vectorSearch(vector).distanceType('cosine').select(SEARCH_COLUMNS).limit(CANDIDATES_PER_SIDE);
+  // With an IVF_PQ index, re-rank its candidates with the full vectors (see ensureVectorIndex).
+  if (ann) q = q.refineFactor(10);
   if (where) q = q.where(where);
   return (await q.toArray()) as Row[];
 }

@@ -67,6 +67,6 @@ export async function createTraceTable(root: string, batches: AsyncIterable<Trac
   if (batchCount > 1) await table.optimize({ cleanupOlderThan: new Date() });
   const lancedb = await import('@lancedb/lancedb');
   await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
-  await writeIndexState(root, { schema_version: INDEX_SCHEMA_VERSION, model: DEFAULT_MODEL, dim, table: name, commit: null, traces: rows, skipped: [], built_at: new Date().toISOString() });
+  await writeIndexState(root, { schema_version: INDEX_SCHEMA_VERSION, model: DEFAULT_MODEL, dim, table: name, commit: null, traces: rows, skipped: [], ann: false, built_at: new Date().toISOString() });
   return table;
 }

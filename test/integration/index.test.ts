@@ -101,6 +101,26 @@ describe('updateIndex', () => {
     expect(logs.join('\n')).toMatch(/cannot be queried .*rebuilding it/);
   });
 
+  it('builds an approximate vector index above the threshold and keeps searching well', async () => {
+    const previous = process.env.CT_ANN_THRESHOLD;
+    process.env.CT_ANN_THRESHOLD = '300';
+    try {
+      const { store } = await storeWith(320);
+      const logs: string[] = [];
+      await updateIndex(store, { log: (m) => logs.push(m) });
+      expect(logs.join('\n')).toMatch(/approximate vector index/);
+      expect((await readIndexState(store.root))?.ann).toBe(true);
+      expect((await searchStore(store, { query: 'widget217 fails with error code E217' })).results[0]?.id).toBe(ID(217));
+      addTrace(store.root, 321, 'A trace added after the vector index about sprocket jams', body('sprocket jams at speed', 'oil the sprocket'));
+      commitAll(store.root, 'one more');
+      expect(await updateIndex(store)).toMatchObject({ traces: 321, embedded: 1 });
+      expect((await searchStore(store, { query: 'sprocket jams' })).results[0]?.id).toBe(ID(321));
+    } finally {
+      if (previous === undefined) delete process.env.CT_ANN_THRESHOLD;
+      else process.env.CT_ANN_THRESHOLD = previous;
+    }
+  });
+
   it('serialises concurrent updates with a lock', async () => {
     const { root, store } = await storeWith(5);
     const results = await Promise.all([updateIndex(store), updateIndex(store), updateIndex(store)]);

@@ -9,6 +9,8 @@ import { toolResult } from '../tool-result.js';
 /** Default answer size: well under Claude Code's 10,000-token warning for a tool result. */
 export const DEFAULT_BUDGET = 4000;
 export const MAX_BUDGET = 20_000;
+/** A server re-checks whether a store changed at most this often (git status costs ~100 ms at 10k traces). */
+const FRESHNESS_TTL_MS = 3000;
 
 const InputSchema = z.object({
   query: z.string().min(1).max(1000).describe('What you are stuck on: the exact error message, or the task and the API/library names. Up to 1,000 characters.'),
@@ -41,7 +43,7 @@ export function registerSearchTraces(server: McpServer, stores: StoreSet, log: (
         const targets = input.store ? [await stores.get(input.store)] : await stores.all();
         const limit = input.limit ?? 5;
         const notes: string[] = [];
-        const responses = await Promise.all(targets.map((store) => searchStore(store, { query: input.query, tags: input.tags ?? [], limit, budget: MAX_BUDGET * 5 }, { log: (m) => (notes.push(`${store.name}: ${m}`), log(m)) })));
+        const responses = await Promise.all(targets.map((store) => searchStore(store, { query: input.query, tags: input.tags ?? [], limit, budget: MAX_BUDGET * 5 }, { log: (m) => (notes.push(`${store.name}: ${m}`), log(m)), freshnessTtlMs: FRESHNESS_TTL_MS })));
         const merged = responses
           .flatMap((r, i) => r.results.map((result) => ({ ...result, store: targets[i]?.name ?? r.store })))
           .sort((a, b) => b.score - a.score)
