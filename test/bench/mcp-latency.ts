@@ -25,7 +25,7 @@ function memoryOf(pid: number): { rss_mb: number; peak_rss_mb: number } | undefi
  * The first call (index build and model load) is reported apart from the warm calls.
  */
 export async function benchMcpLatency(sizes: readonly number[] = [1_000, 10_000], calls = 200): Promise<Record<string, unknown>> {
-  const missing = missingData('tldr', 'corpus.jsonl');
+  const missing = missingData(path.join('tldr', 'corpus.jsonl'));
   if (missing) return { skipped: missing };
   const pages = loadTldrCorpus();
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-mcp-'));

@@ -93,6 +93,18 @@ describe('ct mcp through the SDK client over stdio', () => {
     answers.forEach((a, i) => expect((a.structuredContent as { results: { id: string }[] }).results[0]?.id).toBe(i % 2 === 0 ? ids.redis : ids.pg));
   });
 
+  it('picks up an index updated by another process (ct sync / ct index) without a restart', async () => {
+    writeFile(root, 'traces/testing/new.md', traceText({ id: '01KB000000000000000000000D', title: 'Playwright trace viewer shows a blank page in CI artifacts', tags: '[testing]' }));
+    commitAll(root, 'a new trace from upstream');
+    const other = await new Promise<number>((resolve) => spawn(process.execPath, [BIN, 'index', '--store', root], { env, stdio: 'ignore' }).on('close', (code) => resolve(code ?? -1)));
+    expect(other).toBe(0);
+    const found = await client.callTool({ name: 'search_traces', arguments: { query: 'playwright trace viewer blank page', limit: 1 } });
+    const data = found.structuredContent as { results: { id: string }[]; notes: string[] };
+    expect(data.results[0]?.id).toBe('01KB000000000000000000000D');
+    // The server did not rebuild anything itself: it read the index the other process wrote.
+    expect(data.notes).toEqual([]);
+  });
+
   it('contributes and votes through the CLI code path: branches appear on the remote', async () => {
     const contributed = await client.callTool({
       name: 'contribute_trace',
