@@ -6,7 +6,7 @@ import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
 import { loadSignals } from '../index/signals-file.js';
 import { readIndexState } from '../index/state.js';
-import { connectIndex, openTable, ROW_COLUMNS } from '../index/table.js';
+import { connectIndex, openTable, ROW_COLUMNS, type TraceRow } from '../index/table.js';
 import { detectProjectVersions, judgeFreshness } from '../project/versions.js';
 import { normalizeTag } from '../store/config.js';
 import type { Store } from '../store/store.js';
@@ -32,20 +32,8 @@ export interface SearchContext {
 
 const freshAt = new Map<string, number>();
 
-interface Row {
-  id: string;
-  path: string;
-  title: string;
-  tags: string[];
-  created: string;
-  status: string;
-  applies_to: string;
-  review_after: string;
-  context: string;
-  solution: string;
-  _score?: number;
-  _distance?: number;
-}
+/** A candidate as LanceDB returns it: the searched columns plus its BM25 score or distance. */
+type Row = Pick<TraceRow, 'id' | 'path' | 'title' | 'tags' | 'created' | 'status' | 'applies_to' | 'review_after' | 'context' | 'solution'> & { _score?: number; _distance?: number };
 
 /** Tokens of a text for a budget: ~4 characters a token, the usual rule for English and code. */
 /** Columns a search reads: not the full body or the token text, which only the index needs. */
