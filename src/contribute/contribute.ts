@@ -36,7 +36,7 @@ export const ContributeResultSchema = z.object({
   path: z.string(),
   branch: z.string(),
   commit: z.string(),
-  duplicates: z.array(z.object({ id: z.string(), title: z.string(), path: z.string(), similarity: z.number() })),
+  duplicates: z.array(z.object({ id: z.string(), title: z.string(), path: z.string(), similarity: z.number(), branch: z.string().optional().describe('Set when the similar trace is on an open, unmerged contribution branch.') })),
   warnings: z.array(z.string()),
   publish: PublishResultSchema.nullable(),
 });
@@ -81,9 +81,9 @@ export async function contribute(store: Store, input: Contribution, options: Con
   const blocking = blockingProblems(store, problems, text);
   const warnings = problems.filter((p) => !blocking.includes(p)).map((p) => `${p.rule}: ${p.message}`);
 
-  const duplicates = await findNearDuplicates(store, { title: draft.title, tags, context: draft.context, solution: draft.solution }, options.log);
+  const duplicates = await findNearDuplicates(store, { title: draft.title, tags, context: draft.context, solution: draft.solution }, options.log, base.ref);
   if (duplicates.length > 0 && !options.force) {
-    throw new CtError('near-duplicate', `the store already has ${duplicates.length === 1 ? 'a trace' : 'traces'} like this: ${duplicates.map((d) => `${d.id} "${d.title}" (similarity ${d.similarity})`).join('; ')}`, {
+    throw new CtError('near-duplicate', `the store already has ${duplicates.length === 1 ? 'a trace' : 'traces'} like this: ${duplicates.map((d) => `${d.id} "${d.title}" (similarity ${d.similarity}${d.branch ? `, open on branch ${d.branch}` : ''})`).join('; ')}`, {
       hint: `amend the existing trace (ct amend ${duplicates[0]?.id}), vote for it (ct vote ${duplicates[0]?.id} up), or pass --force if yours is a different problem`,
       exit: ExitCode.usage,
       data: { duplicates },
