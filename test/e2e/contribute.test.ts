@@ -6,24 +6,12 @@ import { parseJson, runCli } from '../helpers/cli.js';
 import { changedFiles, closedPort, ctBranches, type Draft, DRAFTS, draftArgs, home, installHook, makeStoreWith, objectIds, readPendingFile, snapshotCheckout } from '../helpers/contribution.js';
 import { git, tempDir, writeFile } from '../helpers/git.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
+import type { ContributeResult } from '../../src/contribute/contribute.js';
+import type { PublishResult } from '../../src/forge/publish.js';
 
-interface PublishOut {
-  status: 'opened' | 'pushed' | 'local';
-  forge: string | null;
-  branch: string;
-  url?: string;
-  message: string;
-  hint?: string;
-}
-interface ContributeOut {
-  id: string;
-  path: string;
-  branch: string;
-  commit: string;
-  duplicates: { id: string; title: string; path: string; similarity: number }[];
-  warnings: string[];
-  publish: PublishOut | null;
-}
+// The CLI's --json output is the result type derived from the zod schemas in src/.
+type PublishOut = PublishResult;
+type ContributeOut = ContributeResult;
 interface ErrorOut {
   error: { code: string; message: string; hint?: string; data?: Record<string, unknown> };
 }

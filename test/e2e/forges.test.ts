@@ -8,22 +8,12 @@ import { git, tempDir } from '../helpers/git.js';
 import { startGitHubApi } from '../helpers/github-api-server.js';
 import { startGitHttpServer } from '../helpers/http-git-server.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
+import type { ContributeResult } from '../../src/contribute/contribute.js';
+import type { PublishResult } from '../../src/forge/publish.js';
 
-interface PublishOut {
-  status: 'opened' | 'pushed' | 'local';
-  forge: string | null;
-  branch: string;
-  url?: string;
-  message: string;
-  hint?: string;
-}
-interface ContributeOut {
-  id: string;
-  path: string;
-  branch: string;
-  commit: string;
-  publish: PublishOut;
-}
+// The CLI's --json output is the result type derived from the zod schemas in src/.
+type PublishOut = PublishResult;
+type ContributeOut = ContributeResult;
 
 /** What a recordPushHook wrote: the push options and the refs that arrived. */
 function readRecord(file: string): { options: string[]; refs: Record<string, string> } {

@@ -8,7 +8,7 @@ import type { ReviewList } from '../../src/review/list.js';
 import type { RejectResult } from '../../src/review/reject.js';
 import type { ReviewShow } from '../../src/review/show.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { git, makeBareRemote, makeStore, tempDir, writeFile, cloneOf } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';
 
 const identity = (name: string) => {
@@ -26,12 +26,7 @@ async function setUp() {
   const root = await makeStore('review-store');
   const bare = makeBareRemote(root);
   const env = { CT_HOME: path.join(tempDir('ct-home-'), 'ct') };
-  const clone = (name: string) => {
-    const dir = path.join(tempDir('ct-clone-'), name);
-    git(path.dirname(dir), 'clone', '--quiet', bare, dir);
-    return dir;
-  };
-  const clones = { alice: clone('alice'), bob: clone('bob') };
+  const clones = { alice: cloneOf(bare, 'alice'), bob: cloneOf(bare, 'bob') };
   /** The CLI as a contributor, in their clone. */
   const as = async (who: keyof typeof clones, args: string[]) => {
     const result = await runCli([...args, '--json'], { cwd: clones[who], env: { ...env, ...PEOPLE[who] } });

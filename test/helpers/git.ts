@@ -40,3 +40,10 @@ export function commitAll(root: string, message = 'test commit'): void {
   git(root, 'add', '--all');
   git(root, 'commit', '--quiet', '-m', message);
 }
+
+/** A fresh clone of `bare` in a temp dir, named `name` (a contributor's checkout). */
+export function cloneOf(bare: string, name: string): string {
+  const dir = path.join(tempDir('ct-clone-'), name);
+  git(path.dirname(dir), 'clone', '--quiet', bare, dir);
+  return dir;
+}

@@ -4,7 +4,7 @@ import { ExitCode } from '../../src/errors.js';
 import { getTraceLog, type TraceLog, TraceLogSchema } from '../../src/history/trace-log.js';
 import { voterKey } from '../../src/store/votes.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { git, makeBareRemote, makeStore, tempDir, writeFile, cloneOf } from '../helpers/git.js';
 
 const identity = (name: string) => {
   const email = `${name.toLowerCase()}@example.com`;
@@ -22,12 +22,7 @@ async function setUp() {
   const root = await makeStore('history-store');
   const bare = makeBareRemote(root);
   const env = { CT_HOME: path.join(tempDir('ct-home-'), 'ct') };
-  const clone = (name: string) => {
-    const dir = path.join(tempDir('ct-clone-'), name);
-    git(path.dirname(dir), 'clone', '--quiet', bare, dir);
-    return dir;
-  };
-  const clones = { alice: clone('alice'), bob: clone('bob') };
+  const clones = { alice: cloneOf(bare, 'alice'), bob: cloneOf(bare, 'bob') };
   const ct = async (who: 'alice' | 'bob', args: string[]) => {
     const result = await runCli([...args, '--json'], { cwd: clones[who], env: { ...env, ...(who === 'alice' ? ALICE : BOB) } });
     expect(result.code, `ct ${args.join(' ')}: ${result.stderr}`).toBe(0);
