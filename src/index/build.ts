@@ -8,11 +8,11 @@ import { SEEDS_IDENTITY } from '../store/seeds.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import { listTraceBlobs } from './blobs.js';
-import { embeddingText, lexicalText } from './document.js';
+import { embeddingText, toTraceRow } from './document.js';
 import { withIndexLock } from './lock.js';
 import { writeSignals } from './signals-file.js';
 import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
-import { connectIndex, openTable, rowSchema, type TraceRow } from './table.js';
+import { connectIndex, FTS_OPTIONS, openTable, rowSchema, type TraceRow } from './table.js';
 
 export interface IndexProgress {
   phase: 'scan' | 'embed' | 'write' | 'optimize';
@@ -43,7 +43,6 @@ export interface IndexReport {
   ms: number;
 }
 
-const FTS_OPTIONS = { baseTokenizer: 'simple', language: 'English', lowercase: true, stem: true, removeStopWords: true, asciiFolding: true, maxTokenLength: 40, withPosition: false } as const;
 const EMBED_BATCH = 64;
 const WRITE_SLICE = 5000;
 const READ_BATCH = 64;
@@ -126,22 +125,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
       file,
       blob: blobs.get(file) as string,
       text: embeddingText(trace),
-      row: {
-        id: trace.id,
-        path: file,
-        blob: blobs.get(file) as string,
-        title: trace.title,
-        tags: trace.tags,
-        created: trace.created,
-        status: trace.status,
-        applies_to: JSON.stringify(trace.applies_to ?? {}),
-        review_after: trace.review_after ?? '',
-        context: trace.sections.context,
-        solution: trace.sections.solution,
-        body: trace.body,
-        chars: text.length,
-        fts: lexicalText(trace),
-      },
+      row: toTraceRow(trace, { path: file, blob: blobs.get(file) as string, chars: text.length }),
     });
   }
   for (const s of skipped) options.log?.(`warning: skipped ${s.file}: ${s.reason}`);

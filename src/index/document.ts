@@ -1,5 +1,6 @@
 import { expandForFts } from '../search/tokenize.js';
 import type { Trace } from '../trace/schema.js';
+import type { TraceRow } from './table.js';
 
 /** How much of the solution feeds the embedding: its start says what the fix is. */
 const SOLUTION_CHARS_FOR_EMBEDDING = 600;
@@ -16,4 +17,27 @@ export function embeddingText(trace: Pick<Trace, 'title' | 'tags' | 'sections'>)
  */
 export function lexicalText(trace: Pick<Trace, 'title' | 'tags' | 'body'>): string {
   return expandForFts([trace.title, trace.tags.join(' '), trace.body].join('\n'));
+}
+
+/** A trace as an index row, everything but its vector: shared by `ct index` and the benchmarks. */
+export function toTraceRow(
+  trace: Pick<Trace, 'id' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body' | 'applies_to' | 'review_after'>,
+  where: { path: string; blob: string; chars: number },
+): Omit<TraceRow, 'vector'> {
+  return {
+    id: trace.id,
+    path: where.path,
+    blob: where.blob,
+    title: trace.title,
+    tags: trace.tags,
+    created: trace.created,
+    status: trace.status,
+    applies_to: JSON.stringify(trace.applies_to ?? {}),
+    review_after: trace.review_after ?? '',
+    context: trace.sections.context,
+    solution: trace.sections.solution,
+    body: trace.body,
+    chars: where.chars,
+    fts: lexicalText(trace),
+  };
 }

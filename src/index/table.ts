@@ -30,6 +30,12 @@ export interface TraceRow {
   vector: number[] | Float32Array;
 }
 
+/**
+ * Full-text index settings, spelled out so a LanceDB upgrade cannot change them silently: these
+ * are the 0.31 defaults (English stemming and stop words), measured best on CoSQA.
+ */
+export const FTS_OPTIONS = { baseTokenizer: 'simple', language: 'English', lowercase: true, stem: true, removeStopWords: true, asciiFolding: true, maxTokenLength: 40, withPosition: false } as const;
+
 export const ROW_COLUMNS = ['id', 'path', 'blob', 'title', 'tags', 'created', 'status', 'applies_to', 'review_after', 'context', 'solution', 'body', 'chars'] as const;
 
 export function rowSchema(dim: number): Schema {

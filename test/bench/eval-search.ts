@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Table } from '@lancedb/lancedb';
 import { DEFAULT_MODEL, type Embedder, loadEmbedder } from '../../src/embed/embedder.js';
-import { ROW_COLUMNS } from '../../src/index/table.js';
+import { FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
 import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT } from '../../src/search/rank.js';
 import { searchStore } from '../../src/search/search.js';
 import { expandForFts } from '../../src/search/tokenize.js';
@@ -11,7 +11,7 @@ import { openStore } from '../../src/store/store.js';
 import { type EvalQuery, loadCosqaCorpus, loadCosqaQueries, missingData } from './eval-data.js';
 import { averageMetrics, pairedBootstrap, type QueryMetrics, scoreRanking } from './metrics.js';
 import { log, summarizeLatencies, timeAsync } from './timing.js';
-import { createTraceTable, FTS_OPTIONS, type IndexedTrace, traceRows } from './trace-table.js';
+import { createTraceTable, type IndexedTrace, traceRows } from './trace-table.js';
 
 const WARMUP_QUERIES = 20;
 

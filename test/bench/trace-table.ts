@@ -2,16 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Table } from '@lancedb/lancedb';
 import { DEFAULT_MODEL, type Embedder } from '../../src/embed/embedder.js';
-import { embeddingText, lexicalText } from '../../src/index/document.js';
+import { embeddingText, toTraceRow } from '../../src/index/document.js';
 import { INDEX_SCHEMA_VERSION, writeIndexState } from '../../src/index/state.js';
-import { connectIndex, rowSchema, type TraceRow } from '../../src/index/table.js';
+import { connectIndex, FTS_OPTIONS, rowSchema, type TraceRow } from '../../src/index/table.js';
 import type { Trace } from '../../src/trace/schema.js';
-
-/**
- * Copy of FTS_OPTIONS in src/index/build.ts (not exported there): the bench must index text the
- * way the product does. If the two drift, the eval measures something that does not ship.
- */
-export const FTS_OPTIONS = { baseTokenizer: 'simple', language: 'English', lowercase: true, stem: true, removeStopWords: true, asciiFolding: true, maxTokenLength: 40, withPosition: false } as const;
 
 /** The table name createTraceTable writes by default. */
 export const BENCH_TABLE = 'traces-bench';
@@ -22,23 +16,7 @@ export type IndexedTrace = Pick<Trace, 'id' | 'path' | 'title' | 'tags' | 'creat
 /** Table rows for traces, built as src/index/build.ts builds them (blob left empty: no git here). */
 export async function traceRows(traces: readonly IndexedTrace[], embedder: Embedder, chars: (t: IndexedTrace, i: number) => number = (t) => t.body.length): Promise<TraceRow[]> {
   const vectors = await embedder.embed(traces.map((t) => embeddingText(t)));
-  return traces.map((t, i) => ({
-    id: t.id,
-    path: t.path,
-    blob: '',
-    title: t.title,
-    tags: t.tags,
-    created: t.created,
-    status: t.status,
-    applies_to: JSON.stringify(t.applies_to ?? {}),
-    review_after: t.review_after ?? '',
-    context: t.sections.context,
-    solution: t.sections.solution,
-    body: t.body,
-    chars: chars(t, i),
-    fts: lexicalText(t),
-    vector: vectors[i] as Float32Array,
-  }));
+  return traces.map((t, i) => ({ ...toTraceRow(t, { path: t.path, blob: '', chars: chars(t, i) }), vector: vectors[i] as Float32Array }));
 }
 
 /**
