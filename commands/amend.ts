@@ -6,7 +6,10 @@ import { amendTrace } from '../src/contribute/amend.js';
 
 export default class Amend extends CtCommand {
   static override summary = 'Propose a better version of a trace, with the reason; reviewers see the diff.';
-  static override examples = ['<%= config.bin %> amend 01JDQ5Z8 --reason "Compose v2 needs condition: service_healthy" --solution "..."', 'echo \'{"solution": "...", "reason": "..."}\' | <%= config.bin %> amend 01JDQ5Z8 --json'];
+  static override examples = [
+    '<%= config.bin %> amend 01JDQ5Z8 --reason "Compose v2 needs condition: service_healthy" --solution "..."',
+    'echo \'{"solution": "...", "reason": "..."}\' | <%= config.bin %> amend 01JDQ5Z8 --json',
+  ];
   static override enableJsonFlag = true;
   static override args = { id: Args.string({ description: 'Trace id or unique prefix.', required: true }) };
   static override flags = {
@@ -24,7 +27,10 @@ export default class Amend extends CtCommand {
 
   async run() {
     const { args, flags } = await this.parse(Amend);
-    const fromStdin = !flags.reason && !process.stdin.isTTY ? (parseJsonInput(await readStdin(), 'stdin') as Record<string, unknown>) : {};
+    const fromStdin =
+      !flags.reason && !process.stdin.isTTY
+        ? (parseJsonInput(await readStdin(), 'stdin') as Record<string, unknown>)
+        : {};
     const tags = splitList(flags.tags);
     const input = {
       ...fromStdin,
@@ -39,8 +45,15 @@ export default class Amend extends CtCommand {
       ...(flags['applies-to'] ? { applies_to: parsePairs(flags['applies-to']) } : {}),
     };
     const store = await this.openStore(flags.store);
-    const result = await amendTrace(store, input as Parameters<typeof amendTrace>[1], { noPublish: flags['no-publish'] });
-    this.log([`Amended ${result.id} (${result.path}) on branch ${result.branch}`, ...formatPublish(result.publish, result.branch)].join('\n'));
+    const result = await amendTrace(store, input as Parameters<typeof amendTrace>[1], {
+      noPublish: flags['no-publish'],
+    });
+    this.log(
+      [
+        `Amended ${result.id} (${result.path}) on branch ${result.branch}`,
+        ...formatPublish(result.publish, result.branch),
+      ].join('\n'),
+    );
     return result;
   }
 }

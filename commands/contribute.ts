@@ -7,8 +7,10 @@ import { contribute } from '../src/contribute/contribute.js';
 import { UsageError } from '../src/errors.js';
 
 export default class Contribute extends CtCommand {
-  static override summary = 'Contribute a trace: validate, scan for secrets, check duplicates, commit on a branch, push, open a pull request.';
-  static override description = `Input: flags, a trace file, or JSON on stdin ({"title", "context", "solution", "tags", "verification"?, "notes"?, "applies_to"?, "agent"?}). Your working tree, index and current branch are not touched: the commit is made on its own branch with git plumbing. With no remote, network or credentials, the commit stays on its branch and \`ct publish\` pushes it later.`;
+  static override summary =
+    'Contribute a trace: validate, scan for secrets, check duplicates, commit on a branch, push, open a pull request.';
+  static override description =
+    `Input: flags, a trace file, or JSON on stdin ({"title", "context", "solution", "tags", "verification"?, "notes"?, "applies_to"?, "agent"?}). Your working tree, index and current branch are not touched: the commit is made on its own branch with git plumbing. With no remote, network or credentials, the commit stays on its branch and \`ct publish\` pushes it later.`;
   static override examples = [
     '<%= config.bin %> contribute --title "pnpm: ERR_PNPM_OUTDATED_LOCKFILE in CI" --tags pnpm,ci --context "..." --solution "..."',
     '<%= config.bin %> contribute my-trace.md',
@@ -16,7 +18,12 @@ export default class Contribute extends CtCommand {
   ];
   static override enableJsonFlag = true;
   // ignoreStdin: oclif would otherwise read piped JSON into this argument and take it for a path.
-  static override args = { file: Args.string({ description: 'A trace file to contribute (its id is replaced by a new one).', ignoreStdin: true }) };
+  static override args = {
+    file: Args.string({
+      description: 'A trace file to contribute (its id is replaced by a new one).',
+      ignoreStdin: true,
+    }),
+  };
   static override flags = {
     ...CtCommand.storeFlag,
     title: Flags.string({ description: 'Specific, searchable title: the tool and the symptom.' }),
@@ -25,7 +32,10 @@ export default class Contribute extends CtCommand {
     tags: Flags.string({ description: 'Tags, comma-separated (repeatable).', multiple: true }),
     verification: Flags.string({ description: 'How you verified it.' }),
     notes: Flags.string({ description: 'Pitfalls and alternatives.' }),
-    'applies-to': Flags.string({ description: 'Versions verified with, name=range (repeatable), e.g. postgres=">=14".', multiple: true }),
+    'applies-to': Flags.string({
+      description: 'Versions verified with, name=range (repeatable), e.g. postgres=">=14".',
+      multiple: true,
+    }),
     'agent-model': Flags.string({ description: 'The model that produced it, e.g. claude-opus-4-6.' }),
     force: Flags.boolean({ description: 'Contribute even if near-duplicates exist.' }),
     'no-publish': Flags.boolean({ description: 'Commit on the branch only; publish later with `ct publish`.' }),
@@ -37,7 +47,11 @@ export default class Contribute extends CtCommand {
     if (args.file) input = await readTraceDraft(args.file);
     else if (flags.title || flags.context || flags.solution) input = {};
     else if (!process.stdin.isTTY) input = parseJsonInput(await readStdin(), 'stdin') as Record<string, unknown>;
-    else throw new UsageError('nothing to contribute', 'pass --title, --context, --solution and --tags, a trace file, or JSON on stdin');
+    else
+      throw new UsageError(
+        'nothing to contribute',
+        'pass --title, --context, --solution and --tags, a trace file, or JSON on stdin',
+      );
     const tags = splitList(flags.tags);
     const fromFlags = {
       ...(flags.title ? { title: flags.title } : {}),
@@ -50,10 +64,24 @@ export default class Contribute extends CtCommand {
       ...(flags['agent-model'] ? { agent: { model: flags['agent-model'] } } : {}),
     };
     const store = await this.openStore(flags.store);
-    const result = await contribute(store, { ...input, ...fromFlags } as Parameters<typeof contribute>[1], { force: flags.force, noPublish: flags['no-publish'], log: (m) => this.progress(m) });
+    const result = await contribute(store, { ...input, ...fromFlags } as Parameters<typeof contribute>[1], {
+      force: flags.force,
+      noPublish: flags['no-publish'],
+      log: (m) => this.progress(m),
+    });
     for (const w of result.warnings) this.progress(color.yellow(`warning: ${w}`));
-    if (result.duplicates.length) this.progress(color.yellow(`near-duplicates (contributed anyway with --force): ${result.duplicates.map((d) => `${d.id} (${d.similarity})`).join(', ')}`));
-    this.log([`Contributed ${result.id} as ${result.path} on branch ${result.branch}`, ...formatPublish(result.publish, result.branch)].join('\n'));
+    if (result.duplicates.length)
+      this.progress(
+        color.yellow(
+          `near-duplicates (contributed anyway with --force): ${result.duplicates.map((d) => `${d.id} (${d.similarity})`).join(', ')}`,
+        ),
+      );
+    this.log(
+      [
+        `Contributed ${result.id} as ${result.path} on branch ${result.branch}`,
+        ...formatPublish(result.publish, result.branch),
+      ].join('\n'),
+    );
     return result;
   }
 }

@@ -14,7 +14,9 @@ export default class Doctor extends CtCommand {
     const report = await runDoctor({ ...(flags.store ? { store: flags.store } : {}) });
     const mark = { ok: color.green('ok  '), warn: color.yellow('warn'), fail: color.red('FAIL') };
     for (const check of report.checks) {
-      this.log(`${mark[check.status]}  ${check.message}${check.fix ? `\n      ${color.dim(`fix: ${check.fix}`)}` : ''}`);
+      this.log(
+        `${mark[check.status]}  ${check.message}${check.fix ? `\n      ${color.dim(`fix: ${check.fix}`)}` : ''}`,
+      );
     }
     if (!report.ok) process.exitCode = ExitCode.unexpected;
     return report;

@@ -7,8 +7,12 @@ import { FLAG_REASONS } from '../src/store/votes.js';
 
 export default class Flag extends CtCommand {
   static override summary = 'Flag a trace for reviewers: wrong, outdated, unsafe, duplicate or spam.';
-  static override description = 'Writes flags/<id>/<your key>.yml on its own branch and opens a pull request. A flag never deletes anything: it marks the trace disputed (ranked down, never hidden) until a reviewer acts.';
-  static override examples = ['<%= config.bin %> flag 01JDQ5Z8 --reason outdated --note "Compose v1 syntax"', '<%= config.bin %> flag 01JDQ5Z8 --reason duplicate --duplicate-of 01JDQ6AA...'];
+  static override description =
+    'Writes flags/<id>/<your key>.yml on its own branch and opens a pull request. A flag never deletes anything: it marks the trace disputed (ranked down, never hidden) until a reviewer acts.';
+  static override examples = [
+    '<%= config.bin %> flag 01JDQ5Z8 --reason outdated --note "Compose v1 syntax"',
+    '<%= config.bin %> flag 01JDQ5Z8 --reason duplicate --duplicate-of 01JDQ6AA...',
+  ];
   static override enableJsonFlag = true;
   static override args = { id: Args.string({ description: 'Trace id or unique prefix.', required: true }) };
   static override flags = {
@@ -22,9 +26,24 @@ export default class Flag extends CtCommand {
   async run() {
     const { args, flags } = await this.parse(Flag);
     const store = await this.openStore(flags.store);
-    const result = await raiseFlag(store, { id: args.id, reason: flags.reason as (typeof FLAG_REASONS)[number], ...(flags.note ? { note: flags.note } : {}), ...(flags['duplicate-of'] ? { duplicate_of: flags['duplicate-of'] } : {}) }, { noPublish: flags['no-publish'] });
+    const result = await raiseFlag(
+      store,
+      {
+        id: args.id,
+        reason: flags.reason as (typeof FLAG_REASONS)[number],
+        ...(flags.note ? { note: flags.note } : {}),
+        ...(flags['duplicate-of'] ? { duplicate_of: flags['duplicate-of'] } : {}),
+      },
+      { noPublish: flags['no-publish'] },
+    );
     for (const w of result.warnings) this.progress(color.yellow(`note: ${w}`));
-    if (result.changed) this.log([`Flagged ${result.id} as ${flags.reason} (${result.path})`, ...formatPublish(result.publish, result.branch)].join('\n'));
+    if (result.changed)
+      this.log(
+        [
+          `Flagged ${result.id} as ${flags.reason} (${result.path})`,
+          ...formatPublish(result.publish, result.branch),
+        ].join('\n'),
+      );
     return result;
   }
 }

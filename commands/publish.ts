@@ -1,10 +1,11 @@
 import { CtCommand } from '../src/cli/base.js';
 import { formatPublish } from '../src/cli/publish-output.js';
-import { publishPending } from '../src/forge/publish-pending.js';
 import { ExitCode } from '../src/errors.js';
+import { publishPending } from '../src/forge/publish-pending.js';
 
 export default class Publish extends CtCommand {
-  static override summary = 'Push contributions, votes, amendments and flags that were committed but not published yet.';
+  static override summary =
+    'Push contributions, votes, amendments and flags that were committed but not published yet.';
   static override enableJsonFlag = true;
   static override flags = { ...CtCommand.storeFlag };
 

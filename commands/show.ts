@@ -5,9 +5,14 @@ import { findTrace } from '../src/trace/find.js';
 
 export default class Show extends CtCommand {
   static override summary = 'Show one trace by id.';
-  static override examples = ['<%= config.bin %> show 01JDQ5Z8X4N2K7M3P9R6T1V0WB', '<%= config.bin %> show 01JDQ5Z8 --json'];
+  static override examples = [
+    '<%= config.bin %> show 01JDQ5Z8X4N2K7M3P9R6T1V0WB',
+    '<%= config.bin %> show 01JDQ5Z8 --json',
+  ];
   static override enableJsonFlag = true;
-  static override args = { id: Args.string({ description: 'Trace id, or an unambiguous prefix of at least 6 characters.', required: true }) };
+  static override args = {
+    id: Args.string({ description: 'Trace id, or an unambiguous prefix of at least 6 characters.', required: true }),
+  };
   static override flags = { ...CtCommand.storeFlag };
 
   async run() {

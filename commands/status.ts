@@ -12,8 +12,17 @@ export default class Status extends CtCommand {
     const { flags } = await this.parse(Status);
     const store = await this.openStore(flags.store);
     const status = await getStoreStatus(store);
-    const sync = status.upstream ? `${status.upstream}: ${status.ahead} ahead, ${status.behind} behind` : 'no upstream (local only)';
-    const index = status.index.state === 'built' ? color.green('up to date') : color.yellow(status.index.state === 'missing' ? 'not built (run `ct index`)' : `${status.index.state} (run \`ct index\`)`);
+    const sync = status.upstream
+      ? `${status.upstream}: ${status.ahead} ahead, ${status.behind} behind`
+      : 'no upstream (local only)';
+    const index =
+      status.index.state === 'built'
+        ? color.green('up to date')
+        : color.yellow(
+            status.index.state === 'missing'
+              ? 'not built (run `ct index`)'
+              : `${status.index.state} (run \`ct index\`)`,
+          );
     this.log(
       formatTable([
         ['store', `${status.name} (${status.source})`],
@@ -23,8 +32,16 @@ export default class Status extends CtCommand {
         ['traces', String(status.traces)],
         ['votes', String(status.votes)],
         ['flags', String(status.flags)],
-        ['uncommitted', status.uncommitted.length === 0 ? 'none' : `${status.uncommitted.length} path(s): ${status.uncommitted.slice(0, 5).join(', ')}${status.uncommitted.length > 5 ? ', ...' : ''}`],
-        ['unpublished', status.pending.length === 0 ? 'none' : `${status.pending.length} branch(es): run \`ct publish\``],
+        [
+          'uncommitted',
+          status.uncommitted.length === 0
+            ? 'none'
+            : `${status.uncommitted.length} path(s): ${status.uncommitted.slice(0, 5).join(', ')}${status.uncommitted.length > 5 ? ', ...' : ''}`,
+        ],
+        [
+          'unpublished',
+          status.pending.length === 0 ? 'none' : `${status.pending.length} branch(es): run \`ct publish\``,
+        ],
         ['index', index],
       ]),
     );

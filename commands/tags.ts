@@ -7,7 +7,10 @@ export default class Tags extends CtCommand {
   static override summary = 'List the tags of a store with their trace counts.';
   static override examples = ['<%= config.bin %> tags', '<%= config.bin %> tags --limit 20 --json'];
   static override enableJsonFlag = true;
-  static override flags = { ...CtCommand.storeFlag, limit: Flags.integer({ description: 'Show at most this many tags.', min: 1 }) };
+  static override flags = {
+    ...CtCommand.storeFlag,
+    limit: Flags.integer({ description: 'Show at most this many tags.', min: 1 }),
+  };
 
   async run() {
     const { flags } = await this.parse(Tags);

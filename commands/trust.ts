@@ -6,10 +6,17 @@ import { formatTrustFormulas, TRUST_FORMULAS } from '../src/trust/formulas.js';
 
 export default class Trust extends CtCommand {
   static override summary = 'How trust is computed: the formulas, or the computation for one trace.';
-  static override description = `Without an id, prints the formulas. With an id, recomputes that trace's trust from the checkout and its git history and shows every vote (voter key, reputation, weight, counted or why not), every flag, and the resulting trust, validated and disputed status.\n\n${formatTrustFormulas(0)}`;
-  static override examples = ['<%= config.bin %> trust', '<%= config.bin %> trust 01JDQ5Z8X4N2K7M3P9R6T1V0WB', '<%= config.bin %> trust 01JDQ5Z8 --json'];
+  static override description =
+    `Without an id, prints the formulas. With an id, recomputes that trace's trust from the checkout and its git history and shows every vote (voter key, reputation, weight, counted or why not), every flag, and the resulting trust, validated and disputed status.\n\n${formatTrustFormulas(0)}`;
+  static override examples = [
+    '<%= config.bin %> trust',
+    '<%= config.bin %> trust 01JDQ5Z8X4N2K7M3P9R6T1V0WB',
+    '<%= config.bin %> trust 01JDQ5Z8 --json',
+  ];
   static override enableJsonFlag = true;
-  static override args = { id: Args.string({ description: 'Trace id, or an unambiguous prefix of at least 6 characters.' }) };
+  static override args = {
+    id: Args.string({ description: 'Trace id, or an unambiguous prefix of at least 6 characters.' }),
+  };
   static override flags = { ...CtCommand.storeFlag };
 
   async run() {
@@ -40,13 +47,25 @@ function formatExplanation(t: TrustExplanation): string {
     const rows = [['voter', 'vote', 'reputation', 'weight', 'counted'].map((h) => color.dim(h))];
     for (const v of t.votes) {
       const rep = `${v.reputation}${v.reputation_tag ? ` (${v.reputation_tag})` : ''}`;
-      rows.push([v.voter, v.vote ?? '?', rep, v.counted ? v.weight.toFixed(3) : '-', v.counted ? color.green('yes') : `no: ${v.reason}`]);
+      rows.push([
+        v.voter,
+        v.vote ?? '?',
+        rep,
+        v.counted ? v.weight.toFixed(3) : '-',
+        v.counted ? color.green('yes') : `no: ${v.reason}`,
+      ]);
     }
     lines.push(`Votes (weight = 1 + log2(1 + reputation)):`, indent(formatTable(rows)));
   }
   if (t.flag_files.length > 0) {
     const rows = [['flagger', 'reason', 'counted', 'written by flagger'].map((h) => color.dim(h))];
-    for (const f of t.flag_files) rows.push([f.voter, f.reason ?? '?', yes(f.counted), f.written_by_voter === null ? 'not committed' : yes(f.written_by_voter)]);
+    for (const f of t.flag_files)
+      rows.push([
+        f.voter,
+        f.reason ?? '?',
+        yes(f.counted),
+        f.written_by_voter === null ? 'not committed' : yes(f.written_by_voter),
+      ]);
     lines.push('', 'Flags:', indent(formatTable(rows)));
   }
   lines.push(
@@ -59,4 +78,8 @@ function formatExplanation(t: TrustExplanation): string {
   return lines.join('\n');
 }
 
-const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { scanSecrets } from './check/secrets.js';
 import { isCtError } from './errors.js';
 import { getGitIdentity, getGitVersion, isBareOrWorkingRepo } from './git/repo.js';
 import { getDataDir, getPackageRoot } from './paths.js';
@@ -9,7 +10,6 @@ import { readStoreConfig } from './store/config.js';
 import { readRegistry, registryFile } from './store/registry.js';
 import { getStoreStatus } from './store/status.js';
 import { resolveStore } from './store/store.js';
-import { scanSecrets } from './check/secrets.js';
 
 export const DoctorCheckSchema = z.object({
   id: z.string().describe('Stable check id, e.g. git.identity.'),
@@ -36,16 +36,41 @@ function atLeast(version: string, min: number[]): boolean {
 /** Every check a user needs when something is off, each with a fix. Never throws. */
 export async function runDoctor(options: { store?: string } = {}): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
-  const add = (id: string, status: DoctorCheck['status'], message: string, fix?: string) => checks.push({ id, status, message, ...(fix && status !== 'ok' ? { fix } : {}) });
+  const add = (id: string, status: DoctorCheck['status'], message: string, fix?: string) =>
+    checks.push({ id, status, message, ...(fix && status !== 'ok' ? { fix } : {}) });
 
-  add('node', atLeast(process.version, MIN_NODE) ? 'ok' : 'fail', `Node.js ${process.version}`, `install Node.js ${MIN_NODE.join('.')} or newer`);
+  add(
+    'node',
+    atLeast(process.version, MIN_NODE) ? 'ok' : 'fail',
+    `Node.js ${process.version}`,
+    `install Node.js ${MIN_NODE.join('.')} or newer`,
+  );
 
   const gitVersion = await getGitVersion();
-  if (!gitVersion) add('git', 'fail', 'git is not installed or not on PATH', 'install git 2.30 or newer (e.g. apt-get install git, brew install git)');
-  else add('git', atLeast(gitVersion, MIN_GIT) ? 'ok' : 'fail', `git ${gitVersion}`, `upgrade git to ${MIN_GIT.join('.')} or newer`);
+  if (!gitVersion)
+    add(
+      'git',
+      'fail',
+      'git is not installed or not on PATH',
+      'install git 2.30 or newer (e.g. apt-get install git, brew install git)',
+    );
+  else
+    add(
+      'git',
+      atLeast(gitVersion, MIN_GIT) ? 'ok' : 'fail',
+      `git ${gitVersion}`,
+      `upgrade git to ${MIN_GIT.join('.')} or newer`,
+    );
 
   const identity = gitVersion ? await getGitIdentity(os.homedir()) : undefined;
-  add('git.identity', identity ? 'ok' : 'warn', identity ? `git identity ${identity.name} <${identity.email}>` : 'git has no user.name/user.email: contributing and voting need one', 'git config --global user.name "Your Name" && git config --global user.email you@example.com');
+  add(
+    'git.identity',
+    identity ? 'ok' : 'warn',
+    identity
+      ? `git identity ${identity.name} <${identity.email}>`
+      : 'git has no user.name/user.email: contributing and voting need one',
+    'git config --global user.name "Your Name" && git config --global user.email you@example.com',
+  );
 
   const dataDir = getDataDir();
   try {
@@ -55,20 +80,44 @@ export async function runDoctor(options: { store?: string } = {}): Promise<Docto
     await fs.rm(probe);
     add('data-dir', 'ok', `data dir ${dataDir} is writable`);
   } catch (e) {
-    add('data-dir', 'fail', `data dir ${dataDir} is not writable: ${(e as Error).message}`, 'fix its permissions, or set CT_HOME to a writable directory');
+    add(
+      'data-dir',
+      'fail',
+      `data dir ${dataDir} is not writable: ${(e as Error).message}`,
+      'fix its permissions, or set CT_HOME to a writable directory',
+    );
   }
 
   try {
     const registry = await readRegistry();
-    add('registry', 'ok', `${registry.stores.length} store(s) registered in ${registryFile()}${registry.default ? `, default "${registry.default}"` : ''}`);
+    add(
+      'registry',
+      'ok',
+      `${registry.stores.length} store(s) registered in ${registryFile()}${registry.default ? `, default "${registry.default}"` : ''}`,
+    );
     for (const store of registry.stores) {
       const id = `store.${store.name}`;
-      if (!(await fs.stat(store.path).then((s) => s.isDirectory(), () => false))) {
-        add(id, 'fail', `store "${store.name}": ${store.path} does not exist`, `ct store remove ${store.name}, then add it again`);
+      if (
+        !(await fs.stat(store.path).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ))
+      ) {
+        add(
+          id,
+          'fail',
+          `store "${store.name}": ${store.path} does not exist`,
+          `ct store remove ${store.name}, then add it again`,
+        );
         continue;
       }
       if (!(await isBareOrWorkingRepo(store.path))) {
-        add(id, 'fail', `store "${store.name}": ${store.path} is not a git repository`, `ct store remove ${store.name}; a store is a git checkout`);
+        add(
+          id,
+          'fail',
+          `store "${store.name}": ${store.path} is not a git repository`,
+          `ct store remove ${store.name}; a store is a git checkout`,
+        );
         continue;
       }
       try {
@@ -87,25 +136,61 @@ export async function runDoctor(options: { store?: string } = {}): Promise<Docto
     add('store.current', 'ok', `commands here use store "${store.name}" (${store.source}) at ${store.root}`);
     const status = await getStoreStatus(store);
     const indexFix = `run \`ct index${store.source === 'flag' ? ` --store ${options.store}` : ''}\``;
-    if (status.pending.length > 0) add('publish', 'warn', `${status.pending.length} contribution(s) of "${store.name}" committed but not published: ${status.pending.join(', ')}`, 'run `ct publish` (it says why a push fails)');
+    if (status.pending.length > 0)
+      add(
+        'publish',
+        'warn',
+        `${status.pending.length} contribution(s) of "${store.name}" committed but not published: ${status.pending.join(', ')}`,
+        'run `ct publish` (it says why a push fails)',
+      );
     if (status.index.state === 'built') add('index', 'ok', `index of "${store.name}" is up to date`);
     else add('index', 'warn', `index of "${store.name}" is ${status.index.state}`, indexFix);
   } catch (e) {
-    add('store.current', 'fail', `no usable store: ${(e as Error).message}`, isCtError(e) ? e.hint : 'ct init <dir> or ct store add <name> <url-or-path>');
+    add(
+      'store.current',
+      'fail',
+      `no usable store: ${(e as Error).message}`,
+      isCtError(e) ? e.hint : 'ct init <dir> or ct store add <name> <url-or-path>',
+    );
   }
 
   try {
     const found = await scanSecrets('token: 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\n');
-    add('secret-scanner', found.length > 0 ? 'ok' : 'fail', found.length > 0 ? 'secret scanner (secretlint) works' : 'the secret scanner missed a known GitHub token', 'reinstall commontrace (npm install --global commontrace)');
+    add(
+      'secret-scanner',
+      found.length > 0 ? 'ok' : 'fail',
+      found.length > 0 ? 'secret scanner (secretlint) works' : 'the secret scanner missed a known GitHub token',
+      'reinstall commontrace (npm install --global commontrace)',
+    );
   } catch (e) {
-    add('secret-scanner', 'fail', `the secret scanner failed to load: ${(e as Error).message}`, 'reinstall commontrace');
+    add(
+      'secret-scanner',
+      'fail',
+      `the secret scanner failed to load: ${(e as Error).message}`,
+      'reinstall commontrace',
+    );
   }
 
   const root = getPackageRoot();
-  const manifest = await fs.readFile(path.join(root, 'oclif.manifest.json'), 'utf8').then((t) => JSON.parse(t) as { version?: string; commands?: Record<string, unknown> }, () => undefined);
+  const manifest = await fs.readFile(path.join(root, 'oclif.manifest.json'), 'utf8').then(
+    (t) => JSON.parse(t) as { version?: string; commands?: Record<string, unknown> },
+    () => undefined,
+  );
   const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  if (!manifest) add('cli.manifest', 'warn', 'no oclif.manifest.json: every start scans the commands (~100 ms slower)', 'npm run build');
-  else add('cli.manifest', manifest.version === pkg.version ? 'ok' : 'warn', `command manifest for ${manifest.version} (${Object.keys(manifest.commands ?? {}).length} commands)`, 'npm run build (a stale manifest hides new commands)');
+  if (!manifest)
+    add(
+      'cli.manifest',
+      'warn',
+      'no oclif.manifest.json: every start scans the commands (~100 ms slower)',
+      'npm run build',
+    );
+  else
+    add(
+      'cli.manifest',
+      manifest.version === pkg.version ? 'ok' : 'warn',
+      `command manifest for ${manifest.version} (${Object.keys(manifest.commands ?? {}).length} commands)`,
+      'npm run build (a stale manifest hides new commands)',
+    );
 
   return { ok: !checks.some((c) => c.status === 'fail'), checks };
 }

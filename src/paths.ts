@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
  */
 export function getDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CT_HOME) return path.resolve(env.CT_HOME);
-  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
+  const xdg =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+      ? env.XDG_DATA_HOME
+      : path.join(os.homedir(), '.local', 'share');
   return path.join(xdg, 'commontrace');
 }
 

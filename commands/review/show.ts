@@ -6,9 +6,17 @@ import { showReview } from '../../src/review/show.js';
 
 export default class ReviewShow extends CtCommand {
   static override summary = 'Show a contribution branch: its files, every `ct check` problem, and the full diff.';
-  static override examples = ['<%= config.bin %> review show ct/trace/docker-compose-healthcheck', '<%= config.bin %> review show trace/docker-compose-healthcheck --json'];
+  static override examples = [
+    '<%= config.bin %> review show ct/trace/docker-compose-healthcheck',
+    '<%= config.bin %> review show trace/docker-compose-healthcheck --json',
+  ];
   static override enableJsonFlag = true;
-  static override args = { branch: Args.string({ description: 'The branch: ct/<kind>/<name> (the ct/ and remote prefixes are optional).', required: true }) };
+  static override args = {
+    branch: Args.string({
+      description: 'The branch: ct/<kind>/<name> (the ct/ and remote prefixes are optional).',
+      required: true,
+    }),
+  };
   static override flags = { ...CtCommand.storeFlag };
 
   async run() {

@@ -4,7 +4,10 @@ import { addStore } from '../../src/store/add.js';
 
 export default class StoreAdd extends CtCommand {
   static override summary = 'Register a store: a local checkout, or a git URL cloned into the data dir.';
-  static override examples = ['<%= config.bin %> store add team https://git.example.com/team/traces.git', '<%= config.bin %> store add local ./my-store --default'];
+  static override examples = [
+    '<%= config.bin %> store add team https://git.example.com/team/traces.git',
+    '<%= config.bin %> store add local ./my-store --default',
+  ];
   static override enableJsonFlag = true;
   static override args = {
     name: Args.string({ description: 'Name to refer to the store by (lowercase, digits, - and _).', required: true }),

@@ -9,8 +9,20 @@ export default class StoreList extends CtCommand {
   async run() {
     await this.parse(StoreList);
     const registry = await readRegistry();
-    if (registry.stores.length === 0) this.progress('no stores registered: commands use the built-in seeds store. Add one with `ct store add <name> <url-or-path>` or `ct init <dir>`.');
-    else this.log(formatTable(registry.stores.map((s) => [s.name === registry.default ? `* ${s.name}` : `  ${s.name}`, s.path, s.url ?? ''])));
+    if (registry.stores.length === 0)
+      this.progress(
+        'no stores registered: commands use the built-in seeds store. Add one with `ct store add <name> <url-or-path>` or `ct init <dir>`.',
+      );
+    else
+      this.log(
+        formatTable(
+          registry.stores.map((s) => [
+            s.name === registry.default ? `* ${s.name}` : `  ${s.name}`,
+            s.path,
+            s.url ?? '',
+          ]),
+        ),
+      );
     return { default: registry.default ?? null, stores: registry.stores };
   }
 }

@@ -24,7 +24,8 @@ const OVERRIDE_PATTERNS: RegExp[] = [
 
 const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}]/u;
 
-const NETWORK_SENDER = /\b(?:curl|wget|nc|ncat|netcat|socat|Invoke-WebRequest|Invoke-RestMethod|scp|rsync)\b|\bfetch\s*\(|requests\.post\s*\(/;
+const NETWORK_SENDER =
+  /\b(?:curl|wget|nc|ncat|netcat|socat|Invoke-WebRequest|Invoke-RestMethod|scp|rsync)\b|\bfetch\s*\(|requests\.post\s*\(/;
 const SENSITIVE_SOURCE =
   /~\/\.ssh\b|\bid_(?:rsa|ed25519|ecdsa)\b|\.aws\/credentials|\.netrc\b|\.git-credentials|\.docker\/config\.json|\/etc\/(?:passwd|shadow)\b|\bprintenv\b|(?:^|[|;&]\s*)env\s*\||\$\{?(?:GITHUB_TOKEN|GH_TOKEN|AWS_SECRET_ACCESS_KEY|OPENAI_API_KEY|ANTHROPIC_API_KEY|NPM_TOKEN)\b|\.env\b(?!\.example)/;
 
@@ -61,32 +62,67 @@ export function scanInjection(text: string, options: InjectionOptions = {}): Inj
   lines.forEach((line, index) => {
     const lineNo = index + 1;
     if (OVERRIDE_PATTERNS.some((p) => p.test(line))) {
-      findings.push({ rule: 'injection/override-instructions', line: lineNo, message: 'text tells the reading agent to ignore or replace its instructions', hint: 'a trace describes a problem and its solution; remove the instruction' });
+      findings.push({
+        rule: 'injection/override-instructions',
+        line: lineNo,
+        message: 'text tells the reading agent to ignore or replace its instructions',
+        hint: 'a trace describes a problem and its solution; remove the instruction',
+      });
     }
     const hidden = HIDDEN.exec(index === 0 ? line.replace(/^\uFEFF/, '') : line);
     if (hidden) {
       const code = hidden[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0');
-      findings.push({ rule: 'injection/hidden-text', line: lineNo, message: `invisible or bidirectional control character U+${code}`, hint: 'remove it: such characters hide text from reviewers or reorder what they see' });
+      findings.push({
+        rule: 'injection/hidden-text',
+        line: lineNo,
+        message: `invisible or bidirectional control character U+${code}`,
+        hint: 'remove it: such characters hide text from reviewers or reorder what they see',
+      });
     }
     if (NETWORK_SENDER.test(line) && SENSITIVE_SOURCE.test(line)) {
-      findings.push({ rule: 'injection/exfiltration', line: lineNo, message: 'a command sends credentials, keys or the environment over the network', hint: 'remove the command; a solution never needs to upload secrets' });
+      findings.push({
+        rule: 'injection/exfiltration',
+        line: lineNo,
+        message: 'a command sends credentials, keys or the environment over the network',
+        hint: 'remove the command; a solution never needs to upload secrets',
+      });
     }
     if (REMOTE_CODE.some((p) => p.test(line))) {
-      findings.push({ rule: 'injection/remote-code', line: lineNo, message: 'downloaded or decoded content is executed', hint: 'show the commands themselves instead of evaluating fetched or encoded text' });
+      findings.push({
+        rule: 'injection/remote-code',
+        line: lineNo,
+        message: 'downloaded or decoded content is executed',
+        hint: 'show the commands themselves instead of evaluating fetched or encoded text',
+      });
     }
     for (const pattern of PIPE_TO_SHELL) {
       const match = pattern.exec(line);
       if (!match) continue;
       const host = hostOf(match[1] ?? '');
       if (host && trusted.some((d) => host === d || host.endsWith(`.${d}`))) continue;
-      findings.push({ rule: 'injection/pipe-to-shell', line: lineNo, message: `a script from ${host ?? 'a URL'} is piped into an interpreter`, hint: 'prefer a package manager or a download you can inspect; reviewers can trust the host in ct.yml policy.trusted_domains' });
+      findings.push({
+        rule: 'injection/pipe-to-shell',
+        line: lineNo,
+        message: `a script from ${host ?? 'a URL'} is piped into an interpreter`,
+        hint: 'prefer a package manager or a download you can inspect; reviewers can trust the host in ct.yml policy.trusted_domains',
+      });
       break;
     }
     if (!inCode.has(lineNo) && line.includes('<!--')) {
-      findings.push({ rule: 'injection/html-comment', line: lineNo, message: 'an HTML comment: hidden when the trace is rendered, but read by agents', hint: 'remove the comment or make it visible text' });
+      findings.push({
+        rule: 'injection/html-comment',
+        line: lineNo,
+        message: 'an HTML comment: hidden when the trace is rendered, but read by agents',
+        hint: 'remove the comment or make it visible text',
+      });
     }
     if (AGENT_DIRECTIVE.some((p) => p.test(line))) {
-      findings.push({ rule: 'injection/agent-directive', line: lineNo, message: 'text addresses the agent reading the trace instead of describing the problem', hint: 'state facts about the problem and the fix; let the agent decide what to run' });
+      findings.push({
+        rule: 'injection/agent-directive',
+        line: lineNo,
+        message: 'text addresses the agent reading the trace instead of describing the problem',
+        hint: 'state facts about the problem and the fix; let the agent decide what to run',
+      });
     }
   });
   return findings;

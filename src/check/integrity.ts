@@ -2,7 +2,7 @@ import { CtError, UsageError } from '../errors.js';
 import { runGit } from '../git/exec.js';
 import type { StoreConfig } from '../store/config.js';
 import { TRACES_DIR } from '../store/load.js';
-import { logCommits, type LoggedCommit } from '../trust/history.js';
+import { type LoggedCommit, logCommits } from '../trust/history.js';
 import type { Problem } from './problem.js';
 import { defaultSeverity } from './rules.js';
 
@@ -35,9 +35,16 @@ const BALLOT_PATH = /^(votes|flags)\/([^/]+)\/([^/]+)\.yml$/;
 export async function checkIntegrity(root: string, options: IntegrityOptions): Promise<IntegrityReport> {
   const { base, config } = options;
   // A ref never starts with "-": refuse what git would read as an option.
-  if (base.startsWith('-')) throw new UsageError(`--base ${base} is not a git ref`, 'pass a branch, tag or commit, e.g. --base origin/main', { base });
+  if (base.startsWith('-'))
+    throw new UsageError(`--base ${base} is not a git ref`, 'pass a branch, tag or commit, e.g. --base origin/main', {
+      base,
+    });
   await runGit(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]).catch(() => {
-    throw new UsageError(`--base ${base} is not a commit in ${root}`, 'pass the branch the pull request targets, fetched with its history (CI: actions/checkout with fetch-depth: 0, then --base origin/main)', { base });
+    throw new UsageError(
+      `--base ${base} is not a commit in ${root}`,
+      'pass the branch the pull request targets, fetched with its history (CI: actions/checkout with fetch-depth: 0, then --base origin/main)',
+      { base },
+    );
   });
   const range = `${base}..HEAD`;
   const [commits, count, added] = await Promise.all([
@@ -83,7 +90,10 @@ export async function checkIntegrity(root: string, options: IntegrityOptions): P
 }
 
 /** `git verify-commit` for each commit that writes a vote or flag file. */
-async function checkSignatures(root: string, writes: readonly { commit: LoggedCommit; file: string }[]): Promise<Problem[]> {
+async function checkSignatures(
+  root: string,
+  writes: readonly { commit: LoggedCommit; file: string }[],
+): Promise<Problem[]> {
   const results = await Promise.all(
     writes.map(async ({ commit, file }) => {
       const failure = await runGit(root, ['verify-commit', commit.hash]).then(
@@ -109,7 +119,18 @@ async function checkSignatures(root: string, writes: readonly { commit: LoggedCo
 
 /** Trace files added between the merge base of `base` and HEAD, renames not counted. */
 async function addedTraces(root: string, base: string): Promise<string[]> {
-  const diff = (range: string[]) => runGit(root, ['diff', '-z', '--name-only', '-M', '--diff-filter=A', '--no-ext-diff', ...range, '--', `${TRACES_DIR}/`]);
+  const diff = (range: string[]) =>
+    runGit(root, [
+      'diff',
+      '-z',
+      '--name-only',
+      '-M',
+      '--diff-filter=A',
+      '--no-ext-diff',
+      ...range,
+      '--',
+      `${TRACES_DIR}/`,
+    ]);
   // Unrelated histories have no merge base: compare the trees then.
   const out = await diff([`${base}...HEAD`]).catch(() => diff([base, 'HEAD']));
   return out.stdout.split('\0').filter((f) => f.endsWith('.md'));

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const SeveritySchema = z.enum(['error', 'warning']).describe('error fails `ct check`; warning is reported only.');
+export const SeveritySchema = z
+  .enum(['error', 'warning'])
+  .describe('error fails `ct check`; warning is reported only.');
 export type Severity = z.infer<typeof SeveritySchema>;
 
 /** One finding of `ct check` (or of parsing): where, which rule, what, and what to do. */

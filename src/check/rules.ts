@@ -7,8 +7,14 @@ import type { Severity } from './problem.js';
 export const RULES = {
   'config/invalid': { severity: 'error', summary: 'ct.yml is missing or does not match its schema' },
   'trace/too-large': { severity: 'error', summary: 'the trace file is larger than 256 KiB' },
-  'trace/missing-frontmatter': { severity: 'error', summary: 'the file does not start with a closed "---" YAML frontmatter block' },
-  'trace/frontmatter-engine': { severity: 'error', summary: 'the frontmatter names a language other than YAML (code-executing engines are refused)' },
+  'trace/missing-frontmatter': {
+    severity: 'error',
+    summary: 'the file does not start with a closed "---" YAML frontmatter block',
+  },
+  'trace/frontmatter-engine': {
+    severity: 'error',
+    summary: 'the frontmatter names a language other than YAML (code-executing engines are refused)',
+  },
   'trace/frontmatter-yaml': { severity: 'error', summary: 'the frontmatter is not valid YAML' },
   'trace/frontmatter-too-large': { severity: 'error', summary: 'the frontmatter is larger than 16 KiB' },
   'trace/frontmatter-too-deep': { severity: 'error', summary: 'the frontmatter nests deeper than 8 levels' },
@@ -28,26 +34,69 @@ export const RULES = {
   'trace/empty-section': { severity: 'error', summary: 'a section has no content' },
   'trace/duplicate-section': { severity: 'error', summary: 'a section appears twice' },
   'trace/section-order': { severity: 'error', summary: '"## Context" comes after "## Solution"' },
-  'trace/unknown-section': { severity: 'warning', summary: 'an H2 section other than Context, Solution, Verification, Notes' },
+  'trace/unknown-section': {
+    severity: 'warning',
+    summary: 'an H2 section other than Context, Solution, Verification, Notes',
+  },
   'trace/folder-mismatch': { severity: 'warning', summary: 'the trace is not in traces/<first-tag>/' },
   'store/duplicate-id': { severity: 'error', summary: 'two traces share an id' },
   'store/similar-title': { severity: 'warning', summary: 'two traces have identical or near-identical titles' },
   'store/unknown-supersedes': { severity: 'warning', summary: 'supersedes names an id that is not in the store' },
   'files/symlink': { severity: 'error', summary: 'a symbolic link anywhere in the store (never followed)' },
   'files/not-a-trace': { severity: 'error', summary: 'a file under traces/ is not a .md trace' },
-  'files/invalid-vote': { severity: 'error', summary: 'a votes/<id>/<voter>.yml file is malformed or names an unknown trace' },
-  'files/invalid-flag': { severity: 'error', summary: 'a flags/<id>/<voter>.yml file is malformed or names an unknown trace' },
-  'votes/wrong-voter': { severity: 'error', summary: "(with --base) a commit writes or deletes a vote or flag file named after another voter than its author" },
-  'votes/unsigned': { severity: 'error', summary: '(with --base) a commit that writes a vote or flag does not pass git verify-commit, where ct.yml sets policy.require_signed_votes' },
-  'store/too-many-traces': { severity: 'error', summary: '(with --base) the change adds more traces than ct.yml policy.max_traces_per_pr' },
-  'secrets/detected': { severity: 'error', summary: 'a secret or credential (secretlint recommended preset, plus provider key formats)' },
-  'injection/override-instructions': { severity: 'error', summary: 'text telling an agent to ignore or replace its instructions' },
-  'injection/hidden-text': { severity: 'error', summary: 'zero-width or bidirectional control characters that hide or reorder text' },
-  'injection/exfiltration': { severity: 'error', summary: 'a command that sends credentials or environment to the network' },
-  'injection/remote-code': { severity: 'error', summary: 'downloaded or decoded content executed through eval or a shell' },
-  'injection/html-comment': { severity: 'warning', summary: 'an HTML comment: invisible when rendered, visible to agents' },
-  'injection/pipe-to-shell': { severity: 'warning', summary: 'an install script from a host not in policy.trusted_domains piped to a shell' },
-  'injection/agent-directive': { severity: 'warning', summary: 'text that addresses the agent reading it rather than the problem' },
+  'files/invalid-vote': {
+    severity: 'error',
+    summary: 'a votes/<id>/<voter>.yml file is malformed or names an unknown trace',
+  },
+  'files/invalid-flag': {
+    severity: 'error',
+    summary: 'a flags/<id>/<voter>.yml file is malformed or names an unknown trace',
+  },
+  'votes/wrong-voter': {
+    severity: 'error',
+    summary: '(with --base) a commit writes or deletes a vote or flag file named after another voter than its author',
+  },
+  'votes/unsigned': {
+    severity: 'error',
+    summary:
+      '(with --base) a commit that writes a vote or flag does not pass git verify-commit, where ct.yml sets policy.require_signed_votes',
+  },
+  'store/too-many-traces': {
+    severity: 'error',
+    summary: '(with --base) the change adds more traces than ct.yml policy.max_traces_per_pr',
+  },
+  'secrets/detected': {
+    severity: 'error',
+    summary: 'a secret or credential (secretlint recommended preset, plus provider key formats)',
+  },
+  'injection/override-instructions': {
+    severity: 'error',
+    summary: 'text telling an agent to ignore or replace its instructions',
+  },
+  'injection/hidden-text': {
+    severity: 'error',
+    summary: 'zero-width or bidirectional control characters that hide or reorder text',
+  },
+  'injection/exfiltration': {
+    severity: 'error',
+    summary: 'a command that sends credentials or environment to the network',
+  },
+  'injection/remote-code': {
+    severity: 'error',
+    summary: 'downloaded or decoded content executed through eval or a shell',
+  },
+  'injection/html-comment': {
+    severity: 'warning',
+    summary: 'an HTML comment: invisible when rendered, visible to agents',
+  },
+  'injection/pipe-to-shell': {
+    severity: 'warning',
+    summary: 'an install script from a host not in policy.trusted_domains piped to a shell',
+  },
+  'injection/agent-directive': {
+    severity: 'warning',
+    summary: 'text that addresses the agent reading it rather than the problem',
+  },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type RuleId = keyof typeof RULES;
@@ -56,7 +105,11 @@ export type RuleId = keyof typeof RULES;
  * Rules about the commits of a change rather than the files of the checkout: they run only with
  * `ct check --base <ref>` (in CI, the pull request's base), see integrity.ts.
  */
-export const BASE_RULES = ['votes/wrong-voter', 'votes/unsigned', 'store/too-many-traces'] as const satisfies readonly RuleId[];
+export const BASE_RULES = [
+  'votes/wrong-voter',
+  'votes/unsigned',
+  'store/too-many-traces',
+] as const satisfies readonly RuleId[];
 
 export function defaultSeverity(rule: string): Severity {
   return (RULES as Record<string, { severity: Severity }>)[rule]?.severity ?? 'error';

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { NotFoundError, UsageError } from '../errors.js';
 import { CONFIG_FILE, normalizeTag, parseStoreConfig, type StoreConfig, StoreConfigSchema } from '../store/config.js';
 import { readTraceFiles, TRACES_DIR, type TraceFile } from '../store/load.js';
 import { FlagFileSchema, VOTER_KEY_PATTERN, VoteFileSchema } from '../store/votes.js';
 import { FrontmatterError, parseYamlSafely } from '../trace/frontmatter.js';
 import { ULID_PATTERN } from '../trace/schema.js';
 import { pathExists, walkFiles } from '../util/fs.js';
-import { NotFoundError, UsageError } from '../errors.js';
 import { scanInjection } from './injection.js';
 import { checkIntegrity } from './integrity.js';
 import { compareProblems, type Problem, ProblemSchema } from './problem.js';
@@ -50,7 +50,14 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
   const inScope = await scopeFilter(root, options.paths ?? [], options.cwd ?? process.cwd());
   const allFiles = await walkFiles(root, {
     onSymlink: (file) => {
-      if (inScope(file)) problems.push({ file, rule: 'files/symlink', severity: 'error', message: 'a symbolic link: stores hold only regular files, and ct never follows links', hint: 'replace the link with the file itself, or remove it' });
+      if (inScope(file))
+        problems.push({
+          file,
+          rule: 'files/symlink',
+          severity: 'error',
+          message: 'a symbolic link: stores hold only regular files, and ct never follows links',
+          hint: 'replace the link with the file itself, or remove it',
+        });
     },
   });
 
@@ -59,7 +66,13 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
     if (!file.startsWith(`${TRACES_DIR}/`)) continue;
     if (file.endsWith('.md')) traceFiles.push(file);
     else if (path.posix.basename(file) !== '.gitkeep' && inScope(file)) {
-      problems.push({ file, rule: 'files/not-a-trace', severity: 'error', message: 'only trace files (.md) belong under traces/', hint: 'move the file out of traces/ or delete it' });
+      problems.push({
+        file,
+        rule: 'files/not-a-trace',
+        severity: 'error',
+        message: 'only trace files (.md) belong under traces/',
+        hint: 'move the file out of traces/ or delete it',
+      });
     }
   }
   const traces = await readTraceFiles(root, traceFiles);
@@ -67,11 +80,16 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
   for (const trace of scoped) problems.push(...(await checkTraceFile(trace, config)));
   problems.push(...checkStoreWide(traces, inScope));
   const validIds = new Set(traces.map((t) => t.parsed.data?.id).filter((id): id is string => typeof id === 'string'));
-  const ballots = allFiles.filter((f) => (f.startsWith('votes/') || f.startsWith('flags/')) && inScope(f) && path.posix.basename(f) !== '.gitkeep');
+  const ballots = allFiles.filter(
+    (f) => (f.startsWith('votes/') || f.startsWith('flags/')) && inScope(f) && path.posix.basename(f) !== '.gitkeep',
+  );
   for (const file of ballots) problems.push(...(await checkBallotFile(root, file, validIds)));
   const configText = await fs.readFile(path.join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
-  if (configText !== undefined && inScope(CONFIG_FILE)) problems.push(...(await checkText(CONFIG_FILE, configText, config)));
-  const integrity = options.base ? await checkIntegrity(root, { base: options.base, config, liveIds: validIds }) : undefined;
+  if (configText !== undefined && inScope(CONFIG_FILE))
+    problems.push(...(await checkText(CONFIG_FILE, configText, config)));
+  const integrity = options.base
+    ? await checkIntegrity(root, { base: options.base, config, liveIds: validIds })
+    : undefined;
   if (integrity) problems.push(...integrity.problems);
 
   const final = applyPolicy(problems, config).sort(compareProblems);
@@ -95,12 +113,26 @@ async function checkConfig(root: string, problems: Problem[]): Promise<StoreConf
   const fallback = StoreConfigSchema.parse({ name: 'store', schema_version: 1 });
   const text = await fs.readFile(path.join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
   if (text === undefined) {
-    problems.push({ file: CONFIG_FILE, rule: 'config/invalid', severity: 'error', message: 'ct.yml is missing: this is not a CommonTrace store', hint: 'create the store with `ct init`, or add a ct.yml with name and schema_version: 1' });
+    problems.push({
+      file: CONFIG_FILE,
+      rule: 'config/invalid',
+      severity: 'error',
+      message: 'ct.yml is missing: this is not a CommonTrace store',
+      hint: 'create the store with `ct init`, or add a ct.yml with name and schema_version: 1',
+    });
     return fallback;
   }
   const { config, issues } = parseStoreConfig(text);
   for (const issue of issues) {
-    problems.push({ file: CONFIG_FILE, rule: 'config/invalid', severity: 'error', message: `${issue.field}: ${issue.message}`, hint: 'see the comments in ct.yml of a new store (`ct init`) for every field', field: issue.field, ...(issue.line ? { line: issue.line } : {}) });
+    problems.push({
+      file: CONFIG_FILE,
+      rule: 'config/invalid',
+      severity: 'error',
+      message: `${issue.field}: ${issue.message}`,
+      hint: 'see the comments in ct.yml of a new store (`ct init`) for every field',
+      field: issue.field,
+      ...(issue.line ? { line: issue.line } : {}),
+    });
   }
   return config ?? fallback;
 }
@@ -121,11 +153,36 @@ export async function checkTraceFile(traceFile: TraceFile, config: StoreConfig):
     const lowered = normalizeTag(tag);
     const canonical = normalizeTag(tag, config.tags.aliases);
     if (lowered !== tag) {
-      problems.push({ file, line: lineOf('tags:'), field: 'tags', rule: 'trace/tag-not-normalised', severity: 'error', message: `tag "${tag}" is not normalised`, hint: `write it as "${canonical}"` });
+      problems.push({
+        file,
+        line: lineOf('tags:'),
+        field: 'tags',
+        rule: 'trace/tag-not-normalised',
+        severity: 'error',
+        message: `tag "${tag}" is not normalised`,
+        hint: `write it as "${canonical}"`,
+      });
     } else if (canonical !== tag) {
-      problems.push({ file, line: lineOf('tags:'), field: 'tags', rule: 'trace/tag-alias', severity: 'warning', message: `tag "${tag}" is an alias of "${canonical}" in ct.yml`, hint: `use "${canonical}"` });
+      problems.push({
+        file,
+        line: lineOf('tags:'),
+        field: 'tags',
+        rule: 'trace/tag-alias',
+        severity: 'warning',
+        message: `tag "${tag}" is an alias of "${canonical}" in ct.yml`,
+        hint: `use "${canonical}"`,
+      });
     }
-    if (seen.has(canonical)) problems.push({ file, line: lineOf('tags:'), field: 'tags', rule: 'trace/duplicate-tag', severity: 'error', message: `tag "${canonical}" appears more than once`, hint: 'list each tag once' });
+    if (seen.has(canonical))
+      problems.push({
+        file,
+        line: lineOf('tags:'),
+        field: 'tags',
+        rule: 'trace/duplicate-tag',
+        severity: 'error',
+        message: `tag "${canonical}" appears more than once`,
+        hint: 'list each tag once',
+      });
     seen.add(canonical);
   }
   const first = tags[0];
@@ -133,11 +190,28 @@ export async function checkTraceFile(traceFile: TraceFile, config: StoreConfig):
     const folder = path.posix.dirname(file);
     const expected = `${TRACES_DIR}/${normalizeTag(first, config.tags.aliases)}`;
     if (folder !== expected) {
-      problems.push({ file, rule: 'trace/folder-mismatch', severity: 'warning', message: `the trace is in ${folder}/ but its first tag is "${first}"`, hint: `move it to ${expected}/ (the folder routes review through CODEOWNERS)` });
+      problems.push({
+        file,
+        rule: 'trace/folder-mismatch',
+        severity: 'warning',
+        message: `the trace is in ${folder}/ but its first tag is "${first}"`,
+        hint: `move it to ${expected}/ (the folder routes review through CODEOWNERS)`,
+      });
     }
   }
-  if (typeof data?.created === 'string' && data.created > new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10)) {
-    problems.push({ file, line: lineOf('created:'), field: 'created', rule: 'trace/future-date', severity: 'warning', message: `created ${data.created} lies in the future`, hint: 'use the date the trace was written' });
+  if (
+    typeof data?.created === 'string' &&
+    data.created > new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10)
+  ) {
+    problems.push({
+      file,
+      line: lineOf('created:'),
+      field: 'created',
+      rule: 'trace/future-date',
+      severity: 'warning',
+      message: `created ${data.created} lies in the future`,
+      hint: 'use the date the trace was written',
+    });
   }
   problems.push(...(await checkText(file, text, config)));
   return problems;
@@ -147,10 +221,24 @@ export async function checkTraceFile(traceFile: TraceFile, config: StoreConfig):
 async function checkText(file: string, text: string, config: StoreConfig): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const secret of await scanSecrets(text, file)) {
-    problems.push({ file, line: secret.line, rule: 'secrets/detected', severity: 'error', message: `${secret.description} (${secret.kind}) at column ${secret.column}: ${secret.preview}`, hint: 'remove it and use a placeholder or an environment variable; if it was ever real, revoke and rotate it' });
+    problems.push({
+      file,
+      line: secret.line,
+      rule: 'secrets/detected',
+      severity: 'error',
+      message: `${secret.description} (${secret.kind}) at column ${secret.column}: ${secret.preview}`,
+      hint: 'remove it and use a placeholder or an environment variable; if it was ever real, revoke and rotate it',
+    });
   }
   for (const finding of scanInjection(text, { trustedDomains: config.policy.trusted_domains })) {
-    problems.push({ file, line: finding.line, rule: finding.rule, severity: defaultSeverity(finding.rule), message: finding.message, hint: finding.hint });
+    problems.push({
+      file,
+      line: finding.line,
+      rule: finding.rule,
+      severity: defaultSeverity(finding.rule),
+      message: finding.message,
+      hint: finding.hint,
+    });
   }
   return problems;
 }
@@ -167,23 +255,54 @@ function checkStoreWide(traces: readonly TraceFile[], inScope: (file: string) =>
     if (group.length < 2) continue;
     for (const trace of group.filter((t) => inScope(t.file))) {
       const others = group.filter((t) => t !== trace).map((t) => t.file);
-      problems.push({ file: trace.file, line: 2, field: 'id', rule: 'store/duplicate-id', severity: 'error', message: `id ${id} is also used by ${others.join(', ')}`, hint: 'give the newer trace a new ULID (ids must be unique; renaming a file keeps its id)' });
+      problems.push({
+        file: trace.file,
+        line: 2,
+        field: 'id',
+        rule: 'store/duplicate-id',
+        severity: 'error',
+        message: `id ${id} is also used by ${others.join(', ')}`,
+        hint: 'give the newer trace a new ULID (ids must be unique; renaming a file keeps its id)',
+      });
     }
   }
   const titled = traces.filter((t) => typeof t.parsed.data?.title === 'string');
-  for (const pair of findSimilarTitles(titled.map((t) => t.parsed.data?.title as string), 0.8, (i) => inScope((titled[i] as TraceFile).file))) {
+  for (const pair of findSimilarTitles(
+    titled.map((t) => t.parsed.data?.title as string),
+    0.8,
+    (i) => inScope((titled[i] as TraceFile).file),
+  )) {
     const a = titled[pair.a] as TraceFile;
     const b = titled[pair.b] as TraceFile;
-    for (const [self, other] of [[a, b], [b, a]] as const) {
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       if (!inScope(self.file)) continue;
-      const how = pair.similarity === 1 ? 'the same title as' : `a title ${Math.round(pair.similarity * 100)}% similar to`;
-      problems.push({ file: self.file, field: 'title', rule: 'store/similar-title', severity: 'warning', message: `${how} ${other.file}`, hint: 'if both solve the same problem, amend one and flag the other as a duplicate; otherwise make the titles say how they differ' });
+      const how =
+        pair.similarity === 1 ? 'the same title as' : `a title ${Math.round(pair.similarity * 100)}% similar to`;
+      problems.push({
+        file: self.file,
+        field: 'title',
+        rule: 'store/similar-title',
+        severity: 'warning',
+        message: `${how} ${other.file}`,
+        hint: 'if both solve the same problem, amend one and flag the other as a duplicate; otherwise make the titles say how they differ',
+      });
     }
   }
   for (const trace of traces.filter((t) => inScope(t.file))) {
     const supersedes = trace.parsed.trace?.supersedes ?? [];
     for (const id of supersedes) {
-      if (!byId.has(id)) problems.push({ file: trace.file, field: 'supersedes', rule: 'store/unknown-supersedes', severity: 'warning', message: `supersedes ${id}, which is not in the store`, hint: 'check the id' });
+      if (!byId.has(id))
+        problems.push({
+          file: trace.file,
+          field: 'supersedes',
+          rule: 'store/unknown-supersedes',
+          severity: 'warning',
+          message: `supersedes ${id}, which is not in the store`,
+          hint: 'check the id',
+        });
     }
   }
   return problems;
@@ -193,22 +312,44 @@ async function checkBallotFile(root: string, file: string, validIds: ReadonlySet
   const isVote = file.startsWith('votes/');
   const rule = isVote ? 'files/invalid-vote' : 'files/invalid-flag';
   const kind = isVote ? 'votes' : 'flags';
-  const problem = (message: string, hint: string, line?: number): Problem[] => [{ file, rule, severity: 'error', message, hint, ...(line ? { line } : {}) }];
+  const problem = (message: string, hint: string, line?: number): Problem[] => [
+    { file, rule, severity: 'error', message, hint, ...(line ? { line } : {}) },
+  ];
   const parts = file.split('/');
-  if (parts.length !== 3 || !parts[2]?.endsWith('.yml')) return problem(`${kind}/ holds only ${kind}/<trace-id>/<voter>.yml files`, `use \`ct ${isVote ? 'vote' : 'flag'}\`, which writes the file in the right place`);
+  if (parts.length !== 3 || !parts[2]?.endsWith('.yml'))
+    return problem(
+      `${kind}/ holds only ${kind}/<trace-id>/<voter>.yml files`,
+      `use \`ct ${isVote ? 'vote' : 'flag'}\`, which writes the file in the right place`,
+    );
   const [, id, name] = parts as [string, string, string];
-  if (!ULID_PATTERN.test(id) || !validIds.has(id)) return problem(`no trace with id ${id} exists in this store`, 'check the trace id, or remove the file if the trace was deleted');
-  if (!VOTER_KEY_PATTERN.test(name.slice(0, -4))) return problem(`"${name}" is not a voter key (16 hex characters from the author's email)`, `use \`ct ${isVote ? 'vote' : 'flag'}\` to write it`);
+  if (!ULID_PATTERN.test(id) || !validIds.has(id))
+    return problem(
+      `no trace with id ${id} exists in this store`,
+      'check the trace id, or remove the file if the trace was deleted',
+    );
+  if (!VOTER_KEY_PATTERN.test(name.slice(0, -4)))
+    return problem(
+      `"${name}" is not a voter key (16 hex characters from the author's email)`,
+      `use \`ct ${isVote ? 'vote' : 'flag'}\` to write it`,
+    );
   let data: unknown;
   try {
     data = parseYamlSafely(await fs.readFile(path.join(root, file), 'utf8'));
   } catch (e) {
-    if (e instanceof FrontmatterError) return problem(e.message.replace('frontmatter', 'the file'), 'write valid YAML', e.line);
+    if (e instanceof FrontmatterError)
+      return problem(e.message.replace('frontmatter', 'the file'), 'write valid YAML', e.line);
     throw e;
   }
   const result = (isVote ? VoteFileSchema : FlagFileSchema).safeParse(data);
   if (result.success) return [];
-  return result.error.issues.flatMap((issue) => problem(`${issue.path.join('.') || '(file)'}: ${issue.message}`, isVote ? 'a vote file is: vote: up|down, reason: <text>, at: <ISO date>' : 'a flag file is: reason: wrong|outdated|unsafe|duplicate|spam, note: <text>, duplicate_of: <id>, at: <ISO date>'));
+  return result.error.issues.flatMap((issue) =>
+    problem(
+      `${issue.path.join('.') || '(file)'}: ${issue.message}`,
+      isVote
+        ? 'a vote file is: vote: up|down, reason: <text>, at: <ISO date>'
+        : 'a flag file is: reason: wrong|outdated|unsafe|duplicate|spam, note: <text>, duplicate_of: <id>, at: <ISO date>',
+    ),
+  );
 }
 
 function applyPolicy(problems: readonly Problem[], config: StoreConfig): Problem[] {
@@ -226,8 +367,13 @@ async function scopeFilter(root: string, paths: readonly string[], cwd: string):
   for (const p of paths) {
     const absolute = path.resolve(cwd, p);
     const relative = path.relative(root, absolute);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) throw new UsageError(`${p} is not inside the store ${root}`, 'pass paths inside the store checkout, or choose the store with --store');
-    if (!(await pathExists(absolute))) throw new NotFoundError('path-not-found', `${p} does not exist`, 'pass existing files or folders of the store');
+    if (relative.startsWith('..') || path.isAbsolute(relative))
+      throw new UsageError(
+        `${p} is not inside the store ${root}`,
+        'pass paths inside the store checkout, or choose the store with --store',
+      );
+    if (!(await pathExists(absolute)))
+      throw new NotFoundError('path-not-found', `${p} does not exist`, 'pass existing files or folders of the store');
     prefixes.push(relative.split(path.sep).join('/'));
   }
   return (file) => prefixes.some((prefix) => prefix === '' || file === prefix || file.startsWith(`${prefix}/`));

@@ -18,17 +18,34 @@ export interface SecretFinding {
  */
 const EXTRA_DETECTORS: { kind: string; description: string; pattern: RegExp }[] = [
   { kind: 'aws-access-key-id', description: 'AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
-  { kind: 'stripe-key', description: 'Stripe secret or restricted key', pattern: /\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{16,}\b/g },
-  { kind: 'stripe-webhook-secret', description: 'Stripe webhook signing secret', pattern: /\bwhsec_[0-9a-zA-Z]{20,}\b/g },
-  { kind: 'openai-key', description: 'OpenAI or Anthropic API key', pattern: /\bsk-(?:proj-|svcacct-|admin-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{32,}/g },
+  {
+    kind: 'stripe-key',
+    description: 'Stripe secret or restricted key',
+    pattern: /\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{16,}\b/g,
+  },
+  {
+    kind: 'stripe-webhook-secret',
+    description: 'Stripe webhook signing secret',
+    pattern: /\bwhsec_[0-9a-zA-Z]{20,}\b/g,
+  },
+  {
+    kind: 'openai-key',
+    description: 'OpenAI or Anthropic API key',
+    pattern: /\bsk-(?:proj-|svcacct-|admin-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{32,}/g,
+  },
   { kind: 'google-api-key', description: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { kind: 'jwt', description: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g },
+  {
+    kind: 'jwt',
+    description: 'JSON Web Token',
+    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
+  },
   { kind: 'huggingface-token', description: 'Hugging Face token', pattern: /\bhf_[A-Za-z0-9]{30,}\b/g },
   {
     kind: 'url-password',
     description: 'password in a connection string or URL',
     // user:password@host where the password is not a placeholder (${VAR}, <password>, ***, ...)
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]*:(?!\$\{?\w|<|\*+@|x+@|\.\.\.@|%[A-Z_]+%@|password@|pass@|secret@|changeme@)[^\s@/'"`]{3,}@[\w.-]+/gi,
+    pattern:
+      /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]*:(?!\$\{?\w|<|\*+@|x+@|\.\.\.@|%[A-Z_]+%@|password@|pass@|secret@|changeme@)[^\s@/'"`]{3,}@[\w.-]+/gi,
   },
 ];
 
@@ -66,11 +83,16 @@ export async function scanSecrets(content: string, filePath = 'trace.md'): Promi
     const [start, end] = message.range;
     if (isPlaceholderCredential(content.slice(start, end))) continue;
     // secretlint's message quotes the secret in full after the colon: keep only its first part.
-    const description = message.message.split(':')[0]?.replace(/^found\s+/i, '').trim() || message.ruleId;
+    const description =
+      message.message
+        .split(':')[0]
+        ?.replace(/^found\s+/i, '')
+        .trim() || message.ruleId;
     add(message.ruleId.replace('@secretlint/secretlint-rule-', ''), description, start, end);
   }
   for (const detector of EXTRA_DETECTORS) {
-    for (const match of content.matchAll(detector.pattern)) add(detector.kind, detector.description, match.index, match.index + match[0].length);
+    for (const match of content.matchAll(detector.pattern))
+      add(detector.kind, detector.description, match.index, match.index + match[0].length);
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }
@@ -78,7 +100,9 @@ export async function scanSecrets(content: string, filePath = 'trace.md'): Promi
 /** `scheme://user:<password>@host`, `${DB_PASSWORD}`, `$PASS`, `***`: documentation, not secrets. */
 function isPlaceholderCredential(match: string): boolean {
   const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]*)@/i.exec(match)?.[1];
-  return password !== undefined && /^(?:<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\*+|x+|\.\.\.|%[A-Z_]+%)$/i.test(password);
+  return (
+    password !== undefined && /^(?:<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\*+|x+|\.\.\.|%[A-Z_]+%)$/i.test(password)
+  );
 }
 
 function overlaps(key: string, start: number, end: number): boolean {

@@ -1,7 +1,42 @@
-const STOP_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'with', 'when', 'is', 'are', 'by', 'from', 'at', 'how', 'not', 'it', 'its', 'vs', 'into', 'after', 'before']);
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'of',
+  'to',
+  'in',
+  'on',
+  'for',
+  'with',
+  'when',
+  'is',
+  'are',
+  'by',
+  'from',
+  'at',
+  'how',
+  'not',
+  'it',
+  'its',
+  'vs',
+  'into',
+  'after',
+  'before',
+]);
 
 export function titleTokens(title: string): string[] {
-  return [...new Set(title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9+#]+/g, ' ').split(' ').filter((t) => t && !STOP_WORDS.has(t)))];
+  return [
+    ...new Set(
+      title
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z0-9+#]+/g, ' ')
+        .split(' ')
+        .filter((t) => t && !STOP_WORDS.has(t)),
+    ),
+  ];
 }
 
 /**
@@ -9,14 +44,20 @@ export function titleTokens(title: string): string[] {
  * exactly with prefix filtering (tokens ordered rarest first; a pair above the threshold must
  * share a token within each title's short prefix), so 10,000 titles never cost 50M comparisons.
  */
-export function findSimilarTitles(titles: readonly string[], threshold = 0.8, probe?: (index: number) => boolean): { a: number; b: number; similarity: number }[] {
+export function findSimilarTitles(
+  titles: readonly string[],
+  threshold = 0.8,
+  probe?: (index: number) => boolean,
+): { a: number; b: number; similarity: number }[] {
   // With a probe (ct check of a few files), every title is indexed first and only the probed
   // titles look for partners: a one-file check no longer costs a whole-store comparison.
   if (probe) return probeSimilarTitles(titles, threshold, probe);
   const tokenSets = titles.map(titleTokens);
   const frequency = new Map<string, number>();
   for (const tokens of tokenSets) for (const t of tokens) frequency.set(t, (frequency.get(t) ?? 0) + 1);
-  const ordered = tokenSets.map((tokens) => [...tokens].sort((x, y) => (frequency.get(x) ?? 0) - (frequency.get(y) ?? 0) || x.localeCompare(y)));
+  const ordered = tokenSets.map((tokens) =>
+    [...tokens].sort((x, y) => (frequency.get(x) ?? 0) - (frequency.get(y) ?? 0) || x.localeCompare(y)),
+  );
   const index = new Map<string, number[]>();
   const pairs: { a: number; b: number; similarity: number }[] = [];
   ordered.forEach((tokens, i) => {
@@ -41,11 +82,16 @@ export function findSimilarTitles(titles: readonly string[], threshold = 0.8, pr
   return pairs;
 }
 
-function prefixIndex(titles: readonly string[], threshold: number): { ordered: string[][]; prefixOf: (tokens: string[]) => string[]; index: Map<string, number[]> } {
+function prefixIndex(
+  titles: readonly string[],
+  threshold: number,
+): { ordered: string[][]; prefixOf: (tokens: string[]) => string[]; index: Map<string, number[]> } {
   const tokenSets = titles.map(titleTokens);
   const frequency = new Map<string, number>();
   for (const tokens of tokenSets) for (const t of tokens) frequency.set(t, (frequency.get(t) ?? 0) + 1);
-  const ordered = tokenSets.map((tokens) => [...tokens].sort((x, y) => (frequency.get(x) ?? 0) - (frequency.get(y) ?? 0) || x.localeCompare(y)));
+  const ordered = tokenSets.map((tokens) =>
+    [...tokens].sort((x, y) => (frequency.get(x) ?? 0) - (frequency.get(y) ?? 0) || x.localeCompare(y)),
+  );
   const prefixOf = (tokens: string[]) => tokens.slice(0, tokens.length - Math.ceil(threshold * tokens.length) + 1);
   const index = new Map<string, number[]>();
   ordered.forEach((tokens, i) => {
@@ -58,7 +104,11 @@ function prefixIndex(titles: readonly string[], threshold: number): { ordered: s
   return { ordered, prefixOf, index };
 }
 
-function probeSimilarTitles(titles: readonly string[], threshold: number, probe: (index: number) => boolean): { a: number; b: number; similarity: number }[] {
+function probeSimilarTitles(
+  titles: readonly string[],
+  threshold: number,
+  probe: (index: number) => boolean,
+): { a: number; b: number; similarity: number }[] {
   const { ordered, prefixOf, index } = prefixIndex(titles, threshold);
   const seen = new Set<string>();
   const pairs: { a: number; b: number; similarity: number }[] = [];

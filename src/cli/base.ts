@@ -9,7 +9,12 @@ import { resolveStore, type Store } from '../store/store.js';
  */
 export abstract class CtCommand extends Command {
   static storeFlag = {
-    store: Flags.string({ char: 's', description: 'Store to use: a registered name or a path to a store checkout.', env: 'CT_STORE', helpValue: '<name|path>' }),
+    store: Flags.string({
+      char: 's',
+      description: 'Store to use: a registered name or a path to a store checkout.',
+      env: 'CT_STORE',
+      helpValue: '<name|path>',
+    }),
   };
 
   /** The store for this command: --store, else the store containing the cwd, else the default. */
@@ -30,11 +35,16 @@ export abstract class CtCommand extends Command {
         process.stderr.write(`Error: ${err.message}\n`);
         return undefined;
       }
-      throw new Errors.CLIError(err.message, { code: err.code, exit: err.exit, suggestions: err.hint ? [err.hint] : undefined });
+      throw new Errors.CLIError(err.message, {
+        code: err.code,
+        exit: err.exit,
+        suggestions: err.hint ? [err.hint] : undefined,
+      });
     }
     if (err instanceof Errors.CLIError || (err as { oclif?: unknown }).oclif) {
       // oclif's own errors: bad flags and arguments are usage errors.
-      if ((err as { oclif?: { exit?: number } }).oclif?.exit === 2 || /flag|argument|Unexpected/i.test(err.name)) process.exitCode = ExitCode.usage;
+      if ((err as { oclif?: { exit?: number } }).oclif?.exit === 2 || /flag|argument|Unexpected/i.test(err.name))
+        process.exitCode = ExitCode.usage;
       return super.catch(err);
     }
     process.exitCode = ExitCode.unexpected;
@@ -45,6 +55,14 @@ export abstract class CtCommand extends Command {
       return undefined;
     }
     if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`);
-    throw new Errors.CLIError(message, { exit: ExitCode.unexpected, code: 'unexpected', suggestions: [process.env.DEBUG ? 'please report this with the stack above' : 'run again with DEBUG=1 for the stack trace, and report it'] });
+    throw new Errors.CLIError(message, {
+      exit: ExitCode.unexpected,
+      code: 'unexpected',
+      suggestions: [
+        process.env.DEBUG
+          ? 'please report this with the stack above'
+          : 'run again with DEBUG=1 for the stack trace, and report it',
+      ],
+    });
   }
 }

@@ -18,8 +18,16 @@ export function formatTrace(trace: Trace): string {
     `${ansis.dim('id')}       ${trace.id}`,
     `${ansis.dim('tags')}     ${trace.tags.join(', ')}`,
     `${ansis.dim('created')}  ${trace.created}${trace.status === 'deprecated' ? `  ${ansis.yellow('deprecated')}` : ''}`,
-    ...(trace.applies_to && Object.keys(trace.applies_to).length > 0 ? [`${ansis.dim('applies')}  ${Object.entries(trace.applies_to).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
-    ...(trace.agent?.model ? [`${ansis.dim('agent')}    ${trace.agent.model}${trace.agent.version ? ` (${trace.agent.version})` : ''}`] : []),
+    ...(trace.applies_to && Object.keys(trace.applies_to).length > 0
+      ? [
+          `${ansis.dim('applies')}  ${Object.entries(trace.applies_to)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        ]
+      : []),
+    ...(trace.agent?.model
+      ? [`${ansis.dim('agent')}    ${trace.agent.model}${trace.agent.version ? ` (${trace.agent.version})` : ''}`]
+      : []),
     `${ansis.dim('file')}     ${trace.path}`,
   ];
   return `${ansis.bold(trace.title)}\n${meta.join('\n')}\n\n${trace.body.trim()}\n`;
@@ -29,5 +37,13 @@ export function formatTrace(trace: Trace): string {
 export function formatTable(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, ansis.strip(cell).length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - ansis.strip(cell).length))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - ansis.strip(cell).length),
+        )
+        .join('  '),
+    )
+    .join('\n');
 }

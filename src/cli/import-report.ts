@@ -9,6 +9,8 @@ export function formatImportReport(report: ImportReport, dryRun: boolean): strin
     for (const problem of item.problems ?? []) lines.push(`           ${problem}`);
   }
   const commit = report.commit ? ` in commit ${report.commit.slice(0, 7)}` : '';
-  lines.push(`${report.imported.length} trace(s) ${dryRun ? 'would be imported' : `imported${commit}`}, ${report.skipped.length} skipped (store "${report.store}")`);
+  lines.push(
+    `${report.imported.length} trace(s) ${dryRun ? 'would be imported' : `imported${commit}`}, ${report.skipped.length} skipped (store "${report.store}")`,
+  );
   return lines.join('\n');
 }

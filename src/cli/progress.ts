@@ -12,7 +12,15 @@ export function indexProgressReporter(): { onProgress: (p: IndexProgress) => voi
     onProgress(p) {
       if (p.phase !== 'embed' || p.total < 20) return;
       if (!bar) {
-        bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'Indexing {bar} {value}/{total} traces | {eta_formatted} left', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: 'Indexing {bar} {value}/{total} traces | {eta_formatted} left',
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(p.total, 0);
       }
       bar.update(p.done);

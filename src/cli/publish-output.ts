@@ -2,7 +2,8 @@ import type { PublishResult } from '../forge/publish.js';
 import { color } from './format.js';
 
 export function formatPublish(publish: PublishResult | null, branch: string): string[] {
-  if (!publish) return [`committed on local branch ${branch} (not published: --no-publish); publish with \`ct publish\``];
+  if (!publish)
+    return [`committed on local branch ${branch} (not published: --no-publish); publish with \`ct publish\``];
   const lines = [publish.status === 'local' ? color.yellow(publish.message) : publish.message];
   if (publish.url && !publish.message.includes(publish.url)) lines.push(`  ${publish.url}`);
   if (publish.hint) lines.push(color.dim(`  hint: ${publish.hint}`));

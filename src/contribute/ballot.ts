@@ -1,10 +1,10 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
+import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
 import { runGit } from '../git/exec.js';
 import { requireGitIdentity } from '../git/repo.js';
-import { PublishResultSchema } from '../forge/publish.js';
 import type { Store } from '../store/store.js';
 import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../store/votes.js';
 import { findTraceAnywhere } from '../trace/find.js';
@@ -40,24 +40,90 @@ export const BallotResultSchema = z.object({
 export type BallotResult = z.infer<typeof BallotResultSchema>;
 
 /** `ct vote`: one file per voter per trace; voting again changes the same file. */
-export async function castVote(store: Store, input: VoteInput, options: { noPublish?: boolean } = {}): Promise<BallotResult> {
+export async function castVote(
+  store: Store,
+  input: VoteInput,
+  options: { noPublish?: boolean } = {},
+): Promise<BallotResult> {
   const vote = parseInput(VoteInputSchema, input, 'ct vote <id> up|down [--reason "..."]');
-  if (vote.vote === 'down' && !vote.reason) throw new InvalidInputError('reason-required', 'a down-vote needs a reason', 'say what was wrong: ct vote <id> down --reason "fails on Node 22: ..."');
-  const content = stringify(VoteFileSchema.parse({ vote: vote.vote, ...(vote.reason ? { reason: vote.reason } : {}), at: new Date().toISOString() }));
-  return writeBallot(store, { kind: 'vote', id: vote.id, content, same: (old) => VoteFileSchema.safeParse(parseYaml(old)).data?.vote === vote.vote && (VoteFileSchema.safeParse(parseYaml(old)).data?.reason ?? '') === (vote.reason ?? ''), title: (t) => `Vote ${vote.vote} on ${t.id}: ${t.title}`, body: vote.reason ?? '', direct: store.config.policy.direct_push_votes, ...options });
+  if (vote.vote === 'down' && !vote.reason)
+    throw new InvalidInputError(
+      'reason-required',
+      'a down-vote needs a reason',
+      'say what was wrong: ct vote <id> down --reason "fails on Node 22: ..."',
+    );
+  const content = stringify(
+    VoteFileSchema.parse({
+      vote: vote.vote,
+      ...(vote.reason ? { reason: vote.reason } : {}),
+      at: new Date().toISOString(),
+    }),
+  );
+  return writeBallot(store, {
+    kind: 'vote',
+    id: vote.id,
+    content,
+    same: (old) =>
+      VoteFileSchema.safeParse(parseYaml(old)).data?.vote === vote.vote &&
+      (VoteFileSchema.safeParse(parseYaml(old)).data?.reason ?? '') === (vote.reason ?? ''),
+    title: (t) => `Vote ${vote.vote} on ${t.id}: ${t.title}`,
+    body: vote.reason ?? '',
+    direct: store.config.policy.direct_push_votes,
+    ...options,
+  });
 }
 
 /** `ct flag`: asks reviewers to look; marks the trace disputed (ranked down, never hidden). */
-export async function raiseFlag(store: Store, input: FlagInput, options: { noPublish?: boolean } = {}): Promise<BallotResult> {
-  const flag = parseInput(FlagInputSchema, input, 'ct flag <id> --reason wrong|outdated|unsafe|duplicate|spam [--note "..."]');
-  if (flag.reason === 'duplicate' && !flag.duplicate_of) throw new InvalidInputError('duplicate-of-required', 'a duplicate flag needs the id of the trace it duplicates', 'add --duplicate-of <id>');
-  const content = stringify(FlagFileSchema.parse({ reason: flag.reason, ...(flag.note ? { note: flag.note } : {}), ...(flag.duplicate_of ? { duplicate_of: flag.duplicate_of } : {}), at: new Date().toISOString() }));
-  return writeBallot(store, { kind: 'flag', id: flag.id, content, same: (old) => FlagFileSchema.safeParse(parseYaml(old)).data?.reason === flag.reason && (FlagFileSchema.safeParse(parseYaml(old)).data?.note ?? '') === (flag.note ?? ''), title: (t) => `Flag ${t.id} as ${flag.reason}: ${t.title}`, body: flag.note ?? '', direct: false, ...options });
+export async function raiseFlag(
+  store: Store,
+  input: FlagInput,
+  options: { noPublish?: boolean } = {},
+): Promise<BallotResult> {
+  const flag = parseInput(
+    FlagInputSchema,
+    input,
+    'ct flag <id> --reason wrong|outdated|unsafe|duplicate|spam [--note "..."]',
+  );
+  if (flag.reason === 'duplicate' && !flag.duplicate_of)
+    throw new InvalidInputError(
+      'duplicate-of-required',
+      'a duplicate flag needs the id of the trace it duplicates',
+      'add --duplicate-of <id>',
+    );
+  const content = stringify(
+    FlagFileSchema.parse({
+      reason: flag.reason,
+      ...(flag.note ? { note: flag.note } : {}),
+      ...(flag.duplicate_of ? { duplicate_of: flag.duplicate_of } : {}),
+      at: new Date().toISOString(),
+    }),
+  );
+  return writeBallot(store, {
+    kind: 'flag',
+    id: flag.id,
+    content,
+    same: (old) =>
+      FlagFileSchema.safeParse(parseYaml(old)).data?.reason === flag.reason &&
+      (FlagFileSchema.safeParse(parseYaml(old)).data?.note ?? '') === (flag.note ?? ''),
+    title: (t) => `Flag ${t.id} as ${flag.reason}: ${t.title}`,
+    body: flag.note ?? '',
+    direct: false,
+    ...options,
+  });
 }
 
 async function writeBallot(
   store: Store,
-  ballot: { kind: 'vote' | 'flag'; id: string; content: string; same: (old: string) => boolean; title: (t: { id: string; title: string }) => string; body: string; direct: boolean; noPublish?: boolean },
+  ballot: {
+    kind: 'vote' | 'flag';
+    id: string;
+    content: string;
+    same: (old: string) => boolean;
+    title: (t: { id: string; title: string }) => string;
+    body: string;
+    direct: boolean;
+    noPublish?: boolean;
+  },
 ): Promise<BallotResult> {
   const base = await resolveBase(store);
   const trace = await findTraceAnywhere(store.root, ballot.id, base.ref);
@@ -66,34 +132,72 @@ async function writeBallot(
   const file = `${ballot.kind === 'vote' ? 'votes' : 'flags'}/${trace.id}/${key}.yml`;
   const warnings: string[] = [];
   const author = await traceAuthorEmail(store.root, trace.path, base.ref);
-  if (ballot.kind === 'vote' && author && author.toLowerCase() === identity.email.toLowerCase()) warnings.push('this is your own trace: votes by its author do not count toward its trust');
+  if (ballot.kind === 'vote' && author && author.toLowerCase() === identity.email.toLowerCase())
+    warnings.push('this is your own trace: votes by its author do not count toward its trust');
   const old = await readFileAtRef(store.root, base.ref, file);
   const branch = `ct/${ballot.kind}/${trace.id.slice(-8).toLowerCase()}-${key.slice(0, 8)}`;
   if (old !== undefined && ballot.same(old)) {
-    return { id: trace.id, path: file, branch, commit: '', changed: false, warnings: [...warnings, `your ${ballot.kind} is already in the store; nothing to do`], publish: null };
+    return {
+      id: trace.id,
+      path: file,
+      branch,
+      commit: '',
+      changed: false,
+      warnings: [...warnings, `your ${ballot.kind} is already in the store; nothing to do`],
+      publish: null,
+    };
   }
   const title = ballot.title(trace);
   // A second vote before the first was merged replaces the pending branch: one voter, one file.
-  const committed = await commitToNewBranch(store.root, { branch, base: base.ref, changes: [{ path: file, content: ballot.content }], message: `${title}\n\n${ballot.body}\n\nTrace-Id: ${trace.id}\nVoter: ${key}\n`, author: identity, replace: true });
+  const committed = await commitToNewBranch(store.root, {
+    branch,
+    base: base.ref,
+    changes: [{ path: file, content: ballot.content }],
+    message: `${title}\n\n${ballot.body}\n\nTrace-Id: ${trace.id}\nVoter: ${key}\n`,
+    author: identity,
+    replace: true,
+  });
   let publish = null;
   if (!ballot.noPublish) {
     // replace: the branch may hold this voter's earlier, unmerged vote, which this one supersedes.
-    publish = await publishAndRecord(store, { branch, title, body: `${ballot.body || title}\n\nFile: \`${file}\``, kind: ballot.kind, direct: ballot.direct, replace: true });
+    publish = await publishAndRecord(store, {
+      branch,
+      title,
+      body: `${ballot.body || title}\n\nFile: \`${file}\``,
+      kind: ballot.kind,
+      direct: ballot.direct,
+      replace: true,
+    });
     // A direct push can lose a race with another voter; a pull request always works.
-    if (ballot.direct && publish.status === 'local') publish = await publishAndRecord(store, { branch, title, body: ballot.body || title, kind: ballot.kind, replace: true });
+    if (ballot.direct && publish.status === 'local')
+      publish = await publishAndRecord(store, {
+        branch,
+        title,
+        body: ballot.body || title,
+        kind: ballot.kind,
+        replace: true,
+      });
   }
   return { id: trace.id, path: file, branch, commit: committed.commit, changed: true, warnings, publish };
 }
 
 /** The email of the commit that added a trace file (following renames). */
 export async function traceAuthorEmail(root: string, file: string, ref = 'HEAD'): Promise<string | undefined> {
-  const out = await runGit(root, ['log', ref, '--follow', '--diff-filter=A', '--format=%ae', '--', file]).then((r) => r.stdout.trim().split('\n').pop(), () => undefined);
+  const out = await runGit(root, ['log', ref, '--follow', '--diff-filter=A', '--format=%ae', '--', file]).then(
+    (r) => r.stdout.trim().split('\n').pop(),
+    () => undefined,
+  );
   return out || undefined;
 }
 
 function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown, usage: string): z.infer<T> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError('invalid-input', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '), usage);
+  if (!parsed.success)
+    throw new InvalidInputError(
+      'invalid-input',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
+      usage,
+    );
   return parsed.data;
 }
 

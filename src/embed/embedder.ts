@@ -31,8 +31,12 @@ export function loadEmbedder(model: string = DEFAULT_MODEL): Promise<Embedder> {
 async function createEmbedder(model: string): Promise<Embedder> {
   if (model === DEFAULT_MODEL) return (await import('./static.js')).loadStaticEmbedder();
   if (model === 'use-lite') return (await import('./use-lite.js')).loadUseLiteEmbedder();
-  if (model.startsWith('transformers:')) return (await import('./transformers.js')).loadTransformersEmbedder(model.slice('transformers:'.length));
-  throw new CtError('unknown-model', `unknown embedding model "${model}"`, { hint: `use ${DEFAULT_MODEL} (default), use-lite, or transformers:<model folder or hub id>`, exit: ExitCode.usage });
+  if (model.startsWith('transformers:'))
+    return (await import('./transformers.js')).loadTransformersEmbedder(model.slice('transformers:'.length));
+  throw new CtError('unknown-model', `unknown embedding model "${model}"`, {
+    hint: `use ${DEFAULT_MODEL} (default), use-lite, or transformers:<model folder or hub id>`,
+    exit: ExitCode.usage,
+  });
 }
 
 export function normalize(vector: Float32Array): Float32Array {

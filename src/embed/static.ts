@@ -125,6 +125,9 @@ export function loadStaticEmbedder(dir = staticTableDir()): StaticEmbedder {
     const meta = JSON.parse(fs.readFileSync(path.join(dir, 'static-use.json'), 'utf8')) as TableMeta;
     return new StaticEmbedder(buffer, meta);
   } catch (e) {
-    throw new CtError('model-missing', `the embedding table in ${dir} cannot be loaded: ${(e as Error).message}`, { hint: 'reinstall commontrace, or rebuild the table with `npm run build:model`', exit: ExitCode.index });
+    throw new CtError('model-missing', `the embedding table in ${dir} cannot be loaded: ${(e as Error).message}`, {
+      hint: 'reinstall commontrace, or rebuild the table with `npm run build:model`',
+      exit: ExitCode.index,
+    });
   }
 }

@@ -29,8 +29,12 @@ export function hostOf(url: string): string | undefined {
 /** owner/name of a remote: ct.yml `forge.repository`, else the last two segments of the URL path. */
 export function repositoryOf(config: StoreConfig, remoteUrl: string): { owner: string; repo: string } | undefined {
   const explicit = config.forge.repository;
-  const pathPart = explicit ?? (/^[\w.-]+@[\w.-]+:(.+)$/.exec(remoteUrl)?.[1] ?? safePath(remoteUrl));
-  const parts = pathPart?.replace(/\.git\/?$/, '').split('/').filter(Boolean) ?? [];
+  const pathPart = explicit ?? /^[\w.-]+@[\w.-]+:(.+)$/.exec(remoteUrl)?.[1] ?? safePath(remoteUrl);
+  const parts =
+    pathPart
+      ?.replace(/\.git\/?$/, '')
+      .split('/')
+      .filter(Boolean) ?? [];
   if (parts.length < 2) return undefined;
   return { owner: parts[parts.length - 2] as string, repo: parts[parts.length - 1] as string };
 }
@@ -44,12 +48,19 @@ function safePath(url: string): string | undefined {
 }
 
 /** A browser link to compare a pushed branch with the base, where the forge has one. */
-export function compareUrl(type: ForgeType, remoteUrl: string, repo: { owner: string; repo: string } | undefined, base: string, branch: string): string | undefined {
+export function compareUrl(
+  type: ForgeType,
+  remoteUrl: string,
+  repo: { owner: string; repo: string } | undefined,
+  base: string,
+  branch: string,
+): string | undefined {
   const host = hostOf(remoteUrl);
   if (!host || !repo || remoteUrl.startsWith('file:')) return undefined;
   const web = `https://${host}/${repo.owner}/${repo.repo}`;
   if (type === 'github') return `${web}/compare/${encodeURIComponent(base)}...${encodeURIComponent(branch)}?expand=1`;
-  if (type === 'gitlab') return `${web}/-/merge_requests/new?merge_request%5Bsource_branch%5D=${encodeURIComponent(branch)}&merge_request%5Btarget_branch%5D=${encodeURIComponent(base)}`;
+  if (type === 'gitlab')
+    return `${web}/-/merge_requests/new?merge_request%5Bsource_branch%5D=${encodeURIComponent(branch)}&merge_request%5Btarget_branch%5D=${encodeURIComponent(base)}`;
   if (type === 'gitea') return `${web}/compare/${encodeURIComponent(base)}...${encodeURIComponent(branch)}`;
   return undefined;
 }

@@ -4,7 +4,17 @@ import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/fs.js';
 
-const PendingSchema = z.array(z.object({ branch: z.string(), title: z.string(), body: z.string(), direct: z.boolean().optional(), replace: z.boolean().optional(), kind: z.string(), created: z.string() }));
+const PendingSchema = z.array(
+  z.object({
+    branch: z.string(),
+    title: z.string(),
+    body: z.string(),
+    direct: z.boolean().optional(),
+    replace: z.boolean().optional(),
+    kind: z.string(),
+    created: z.string(),
+  }),
+);
 export type Pending = z.infer<typeof PendingSchema>[number];
 
 const file = (root: string) => path.join(root, '.ct', 'pending.json');
@@ -33,7 +43,15 @@ export async function addPending(root: string, entry: Pending): Promise<void> {
 export async function removePending(root: string, branch: string): Promise<void> {
   await withPendingLock(root, async () => {
     const all = await readPending(root);
-    if (all.some((p) => p.branch === branch)) await writeFileAtomic(file(root), `${JSON.stringify(all.filter((p) => p.branch !== branch), null, 2)}\n`);
+    if (all.some((p) => p.branch === branch))
+      await writeFileAtomic(
+        file(root),
+        `${JSON.stringify(
+          all.filter((p) => p.branch !== branch),
+          null,
+          2,
+        )}\n`,
+      );
   });
 }
 
@@ -43,7 +61,12 @@ export async function removePending(root: string, branch: string): Promise<void>
  */
 async function withPendingLock(root: string, work: () => Promise<void>): Promise<void> {
   await fs.mkdir(path.dirname(file(root)), { recursive: true });
-  const release = await lockfile.lock(file(root), { realpath: false, lockfilePath: `${file(root)}.lock`, stale: 10_000, retries: { retries: 100, minTimeout: 5, maxTimeout: 100 } });
+  const release = await lockfile.lock(file(root), {
+    realpath: false,
+    lockfilePath: `${file(root)}.lock`,
+    stale: 10_000,
+    retries: { retries: 100, minTimeout: 5, maxTimeout: 100 },
+  });
   try {
     await work();
   } finally {

@@ -7,7 +7,10 @@ import { isPublished, type PublishResult, publishBranch } from './publish.js';
 export async function publishPending(store: Store): Promise<PublishResult[]> {
   const results: PublishResult[] = [];
   for (const entry of await readPending(store.root)) {
-    const exists = await runGit(store.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${entry.branch}`]).then(() => true, () => false);
+    const exists = await runGit(store.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${entry.branch}`]).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       await removePending(store.root, entry.branch);
       continue;

@@ -6,7 +6,11 @@ import { compareUrl, detectForge, type ForgeType, repositoryOf } from './detect.
 import { getGitHubToken } from './token.js';
 
 export const PublishResultSchema = z.object({
-  status: z.enum(['opened', 'pushed', 'local']).describe('opened: a pull/merge request exists; pushed: the branch is on the remote, open the request by hand; local: only committed locally.'),
+  status: z
+    .enum(['opened', 'pushed', 'local'])
+    .describe(
+      'opened: a pull/merge request exists; pushed: the branch is on the remote, open the request by hand; local: only committed locally.',
+    ),
   forge: z.enum(['github', 'gitlab', 'gitea', 'git']).nullable(),
   branch: z.string(),
   url: z.string().optional().describe('The pull request, or a link to open one.'),
@@ -42,13 +46,19 @@ export function isPublished(result: PublishResult): boolean {
 export async function baseBranchOf(store: Store): Promise<string> {
   if (store.config.forge.base_branch) return store.config.forge.base_branch;
   const remote = store.config.forge.remote;
-  const head = await runGit(store.root, ['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`]).then((r) => r.stdout.trim(), () => '');
+  const head = await runGit(store.root, ['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`]).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  );
   if (head.startsWith(`${remote}/`)) return head.slice(remote.length + 1);
   return 'main';
 }
 
 export async function remoteUrlOf(store: Store): Promise<string | undefined> {
-  return runGit(store.root, ['remote', 'get-url', store.config.forge.remote]).then((r) => r.stdout.trim() || undefined, () => undefined);
+  return runGit(store.root, ['remote', 'get-url', store.config.forge.remote]).then(
+    (r) => r.stdout.trim() || undefined,
+    () => undefined,
+  );
 }
 
 /**
@@ -64,7 +74,13 @@ export async function publishBranch(store: Store, request: PublishRequest): Prom
   const url = await remoteUrlOf(store);
   const later = `ct publish --store ${store.root}`;
   if (!url) {
-    return { status: 'local', forge: null, branch: request.branch, message: `committed on local branch ${request.branch}; the store has no remote "${remote}"`, hint: `add one (git -C ${store.root} remote add ${remote} <url>), then run \`${later}\`` };
+    return {
+      status: 'local',
+      forge: null,
+      branch: request.branch,
+      message: `committed on local branch ${request.branch}; the store has no remote "${remote}"`,
+      hint: `add one (git -C ${store.root} remote add ${remote} <url>), then run \`${later}\``,
+    };
   }
   const forge = detectForge(store.config, url);
   const base = await baseBranchOf(store);
@@ -77,51 +93,162 @@ export async function publishBranch(store: Store, request: PublishRequest): Prom
       return { status: 'opened', forge, branch: request.branch, message: `pushed to ${base} on ${remote}` };
     }
     if (forge === 'gitlab') {
-      const options = ['merge_request.create', `merge_request.target=${base}`, `merge_request.title=${oneLine(request.title)}`, `merge_request.description=${oneLine(request.body)}`, 'merge_request.remove_source_branch'];
-      const result = await runGit(store.root, [...pushArgs, ...options.flatMap((o) => ['-o', o]), `${force}refs/heads/${request.branch}:refs/heads/${request.branch}`], { timeoutMs });
+      const options = [
+        'merge_request.create',
+        `merge_request.target=${base}`,
+        `merge_request.title=${oneLine(request.title)}`,
+        `merge_request.description=${oneLine(request.body)}`,
+        'merge_request.remove_source_branch',
+      ];
+      const result = await runGit(
+        store.root,
+        [
+          ...pushArgs,
+          ...options.flatMap((o) => ['-o', o]),
+          `${force}refs/heads/${request.branch}:refs/heads/${request.branch}`,
+        ],
+        { timeoutMs },
+      );
       const mr = /https?:\/\/\S+\/merge_requests\/\d+/.exec(result.stderr)?.[0];
       return mr
         ? { status: 'opened', forge, branch: request.branch, url: mr, message: `merge request opened: ${mr}` }
-        : { status: 'pushed', forge, branch: request.branch, ...withUrl(compareUrl(forge, url, repo, base, request.branch)), message: `pushed ${request.branch}; GitLab was asked to open a merge request`, hint: 'check the merge requests of the project' };
+        : {
+            status: 'pushed',
+            forge,
+            branch: request.branch,
+            ...withUrl(compareUrl(forge, url, repo, base, request.branch)),
+            message: `pushed ${request.branch}; GitLab was asked to open a merge request`,
+            hint: 'check the merge requests of the project',
+          };
     }
     if (forge === 'gitea') {
       const topic = request.branch.replace(/^ct\//, '').replace(/\//g, '-');
-      const options = [`topic=${topic}`, `title=${oneLine(request.title)}`, `description=${oneLine(request.body)}`, ...(request.replace ? ['force-push=true'] : [])];
-      const result = await runGit(store.root, [...pushArgs, ...options.flatMap((o) => ['-o', o]), `refs/heads/${request.branch}:refs/for/${base}`], { timeoutMs });
+      const options = [
+        `topic=${topic}`,
+        `title=${oneLine(request.title)}`,
+        `description=${oneLine(request.body)}`,
+        ...(request.replace ? ['force-push=true'] : []),
+      ];
+      const result = await runGit(
+        store.root,
+        [...pushArgs, ...options.flatMap((o) => ['-o', o]), `refs/heads/${request.branch}:refs/for/${base}`],
+        { timeoutMs },
+      );
       const pr = /https?:\/\/\S+\/pulls\/\d+/.exec(result.stderr)?.[0];
-      return { status: 'opened', forge, branch: request.branch, ...withUrl(pr), message: pr ? `pull request opened: ${pr}` : `pull request for ${base} opened through AGit (refs/for/${base}, topic ${topic})` };
+      return {
+        status: 'opened',
+        forge,
+        branch: request.branch,
+        ...withUrl(pr),
+        message: pr
+          ? `pull request opened: ${pr}`
+          : `pull request for ${base} opened through AGit (refs/for/${base}, topic ${topic})`,
+      };
     }
-    await runGit(store.root, [...pushArgs, `${force}refs/heads/${request.branch}:refs/heads/${request.branch}`], { timeoutMs });
+    await runGit(store.root, [...pushArgs, `${force}refs/heads/${request.branch}:refs/heads/${request.branch}`], {
+      timeoutMs,
+    });
   } catch (e) {
     const detail = isCtError(e) ? e.message : String(e);
-    return { status: 'local', forge, branch: request.branch, message: `committed on local branch ${request.branch}, but the push to ${remote} failed: ${detail}`, hint: `check the network and your git credentials for ${url}, then run \`${later}\`` };
+    return {
+      status: 'local',
+      forge,
+      branch: request.branch,
+      message: `committed on local branch ${request.branch}, but the push to ${remote} failed: ${detail}`,
+      hint: `check the network and your git credentials for ${url}, then run \`${later}\``,
+    };
   }
 
   if (forge === 'github') return openGitHubPullRequest(store, request, { url, base, repo, timeoutMs });
-  const summary = await runGit(store.root, ['request-pull', `${remote}/${base}`, url, request.branch], { timeoutMs }).then((r) => r.stdout.trim(), () => undefined);
-  return { status: 'pushed', forge, branch: request.branch, message: `pushed ${request.branch} to ${remote}; ask a maintainer to review it (\`ct review\`)`, ...(summary ? { summary } : {}) };
+  const summary = await runGit(store.root, ['request-pull', `${remote}/${base}`, url, request.branch], {
+    timeoutMs,
+  }).then(
+    (r) => r.stdout.trim(),
+    () => undefined,
+  );
+  return {
+    status: 'pushed',
+    forge,
+    branch: request.branch,
+    message: `pushed ${request.branch} to ${remote}; ask a maintainer to review it (\`ct review\`)`,
+    ...(summary ? { summary } : {}),
+  };
 }
 
-async function openGitHubPullRequest(store: Store, request: PublishRequest, where: { url: string; base: string; repo: { owner: string; repo: string } | undefined; timeoutMs: number }): Promise<PublishResult> {
+async function openGitHubPullRequest(
+  store: Store,
+  request: PublishRequest,
+  where: { url: string; base: string; repo: { owner: string; repo: string } | undefined; timeoutMs: number },
+): Promise<PublishResult> {
   const link = compareUrl('github', where.url, where.repo, where.base, request.branch);
   const pushed = { status: 'pushed' as const, forge: 'github' as ForgeType, branch: request.branch, ...withUrl(link) };
-  if (!where.repo) return { ...pushed, message: `pushed ${request.branch}, but the GitHub repository is unknown`, hint: 'set forge.repository: owner/name in ct.yml' };
+  if (!where.repo)
+    return {
+      ...pushed,
+      message: `pushed ${request.branch}, but the GitHub repository is unknown`,
+      hint: 'set forge.repository: owner/name in ct.yml',
+    };
   const token = await getGitHubToken();
-  if (!token) return { ...pushed, message: `pushed ${request.branch}; no GitHub token to open the pull request with`, hint: `open it at ${link ?? 'the repository page'}, or set GITHUB_TOKEN (or GH_TOKEN, or log in with gh) and run \`ct publish\`` };
+  if (!token)
+    return {
+      ...pushed,
+      message: `pushed ${request.branch}; no GitHub token to open the pull request with`,
+      hint: `open it at ${link ?? 'the repository page'}, or set GITHUB_TOKEN (or GH_TOKEN, or log in with gh) and run \`ct publish\``,
+    };
   const { Octokit } = await import('@octokit/rest');
-  const octokit = new Octokit({ auth: token.token, baseUrl: store.config.forge.api_url ?? 'https://api.github.com', request: { signal: AbortSignal.timeout(where.timeoutMs) }, userAgent: 'commontrace' });
+  const octokit = new Octokit({
+    auth: token.token,
+    baseUrl: store.config.forge.api_url ?? 'https://api.github.com',
+    request: { signal: AbortSignal.timeout(where.timeoutMs) },
+    userAgent: 'commontrace',
+  });
   try {
-    const pr = await octokit.pulls.create({ owner: where.repo.owner, repo: where.repo.repo, title: request.title, head: request.branch, base: where.base, body: request.body, maintainer_can_modify: true });
-    return { status: 'opened', forge: 'github', branch: request.branch, url: pr.data.html_url, message: `pull request opened: ${pr.data.html_url}` };
+    const pr = await octokit.pulls.create({
+      owner: where.repo.owner,
+      repo: where.repo.repo,
+      title: request.title,
+      head: request.branch,
+      base: where.base,
+      body: request.body,
+      maintainer_can_modify: true,
+    });
+    return {
+      status: 'opened',
+      forge: 'github',
+      branch: request.branch,
+      url: pr.data.html_url,
+      message: `pull request opened: ${pr.data.html_url}`,
+    };
   } catch (e) {
     const status = (e as { status?: number }).status;
     if (status === 422) {
-      const existing = await octokit.pulls.list({ owner: where.repo.owner, repo: where.repo.repo, head: `${where.repo.owner}:${request.branch}`, state: 'open' }).catch(() => undefined);
+      const existing = await octokit.pulls
+        .list({
+          owner: where.repo.owner,
+          repo: where.repo.repo,
+          head: `${where.repo.owner}:${request.branch}`,
+          state: 'open',
+        })
+        .catch(() => undefined);
       const found = existing?.data[0]?.html_url;
-      if (found) return { status: 'opened', forge: 'github', branch: request.branch, url: found, message: `pull request already open: ${found}` };
+      if (found)
+        return {
+          status: 'opened',
+          forge: 'github',
+          branch: request.branch,
+          url: found,
+          message: `pull request already open: ${found}`,
+        };
     }
-    const reason = status === 401 || status === 403 ? `GitHub refused the token from ${token.source} (HTTP ${status})` : `GitHub API error: ${(e as Error).message}`;
-    return { ...pushed, message: `pushed ${request.branch}, but the pull request was not opened: ${reason}`, hint: `open it at ${link ?? 'the repository page'}, or fix the token and run \`ct publish\`` };
+    const reason =
+      status === 401 || status === 403
+        ? `GitHub refused the token from ${token.source} (HTTP ${status})`
+        : `GitHub API error: ${(e as Error).message}`;
+    return {
+      ...pushed,
+      message: `pushed ${request.branch}, but the pull request was not opened: ${reason}`,
+      hint: `open it at ${link ?? 'the repository page'}, or fix the token and run \`ct publish\``,
+    };
   }
 }
 

@@ -28,7 +28,14 @@ const ZERO = '0000000000000000000000000000000000000000';
  */
 export async function commitToNewBranch(
   root: string,
-  options: { branch: string; base: string; changes: readonly FileChange[]; message: string; author: { name: string; email: string }; replace?: boolean },
+  options: {
+    branch: string;
+    base: string;
+    changes: readonly FileChange[];
+    message: string;
+    author: { name: string; email: string };
+    replace?: boolean;
+  },
 ): Promise<BranchCommit> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'ct-index-'));
   const env = { ...identityEnv(options.author), GIT_INDEX_FILE: path.join(scratch, 'index') };
@@ -40,19 +47,31 @@ export async function commitToNewBranch(
         await runGit(root, ['update-index', '--force-remove', '--', change.path], { env });
         continue;
       }
-      const blob = (await runGit(root, ['hash-object', '-w', '--stdin', `--path=${change.path}`], { input: change.content })).stdout.trim();
+      const blob = (
+        await runGit(root, ['hash-object', '-w', '--stdin', `--path=${change.path}`], { input: change.content })
+      ).stdout.trim();
       await runGit(root, ['update-index', '--add', '--cacheinfo', `100644,${blob},${change.path}`], { env });
     }
     const tree = (await runGit(root, ['write-tree'], { env })).stdout.trim();
     const baseTree = (await runGit(root, ['rev-parse', `${base}^{tree}`])).stdout.trim();
-    if (tree === baseTree) throw new GitError('the change is already in the store: nothing to commit', 'nothing was written');
-    const commit = (await runGit(root, ['commit-tree', tree, '-p', base, '-F', '-'], { env, input: options.message })).stdout.trim();
+    if (tree === baseTree)
+      throw new GitError('the change is already in the store: nothing to commit', 'nothing was written');
+    const commit = (
+      await runGit(root, ['commit-tree', tree, '-p', base, '-F', '-'], { env, input: options.message })
+    ).stdout.trim();
     const ref = `refs/heads/${options.branch}`;
-    const old = options.replace ? (await runGit(root, ['rev-parse', '--verify', '--quiet', ref]).catch(() => ({ stdout: ZERO }))).stdout.trim() || ZERO : ZERO;
+    const old = options.replace
+      ? (await runGit(root, ['rev-parse', '--verify', '--quiet', ref]).catch(() => ({ stdout: ZERO }))).stdout.trim() ||
+        ZERO
+      : ZERO;
     try {
       await runGit(root, ['update-ref', '-m', `ct: ${options.message.split('\n')[0]}`, ref, commit, old]);
     } catch (e) {
-      throw new GitError(`branch ${options.branch} already exists`, 'another contribution with the same name is in progress; try again', e);
+      throw new GitError(
+        `branch ${options.branch} already exists`,
+        'another contribution with the same name is in progress; try again',
+        e,
+      );
     }
     return { branch: options.branch, commit, base };
   } finally {
@@ -62,5 +81,8 @@ export async function commitToNewBranch(
 
 /** The file at `path` in `ref`, or undefined when it does not exist there. */
 export async function readFileAtRef(root: string, ref: string, file: string): Promise<string | undefined> {
-  return runGit(root, ['show', `${ref}:${file}`]).then((r) => r.stdout, () => undefined);
+  return runGit(root, ['show', `${ref}:${file}`]).then(
+    (r) => r.stdout,
+    () => undefined,
+  );
 }

@@ -1,4 +1,4 @@
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { type SimpleGit, simpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
 
 /**
@@ -31,12 +31,23 @@ export function openGit(dir: string, extraEnv: Record<string, string> = {}): Sim
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   Object.assign(env, { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' }, extraEnv);
-  return simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false, allowEnvironment: Object.keys(env), unsafe: USER_ENVIRONMENT_IS_TRUSTED } as Parameters<typeof simpleGit>[0]).env(env);
+  return simpleGit({
+    baseDir: dir,
+    maxConcurrentProcesses: 4,
+    trimmed: false,
+    allowEnvironment: Object.keys(env),
+    unsafe: USER_ENVIRONMENT_IS_TRUSTED,
+  } as Parameters<typeof simpleGit>[0]).env(env);
 }
 
 /** Environment that makes git author and commit as `identity`. */
 export function identityEnv(identity: { name: string; email: string }): Record<string, string> {
-  return { GIT_AUTHOR_NAME: identity.name, GIT_AUTHOR_EMAIL: identity.email, GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email };
+  return {
+    GIT_AUTHOR_NAME: identity.name,
+    GIT_AUTHOR_EMAIL: identity.email,
+    GIT_COMMITTER_NAME: identity.name,
+    GIT_COMMITTER_EMAIL: identity.email,
+  };
 }
 
 /** The top of the working tree containing `dir`, or undefined when it is not in a repository. */
@@ -63,7 +74,10 @@ export interface BranchState {
 export async function getBranchState(dir: string): Promise<BranchState> {
   const git = openGit(dir);
   const status = await git.status();
-  const empty = !(await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).then(() => true, () => false));
+  const empty = !(await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+    () => true,
+    () => false,
+  ));
   return {
     branch: status.current ?? undefined,
     upstream: status.tracking ?? undefined,
@@ -86,7 +100,10 @@ export async function getGitIdentity(dir: string): Promise<{ name: string; email
 export async function requireGitIdentity(dir: string): Promise<{ name: string; email: string }> {
   const identity = await getGitIdentity(dir);
   if (!identity) {
-    throw new GitError('git has no author identity here, so nothing can be committed', 'set one: git config --global user.name "Your Name" && git config --global user.email you@example.com');
+    throw new GitError(
+      'git has no author identity here, so nothing can be committed',
+      'set one: git config --global user.name "Your Name" && git config --global user.email you@example.com',
+    );
   }
   return identity;
 }
@@ -104,5 +121,8 @@ export async function getGitVersion(): Promise<string | undefined> {
 export async function isBareOrWorkingRepo(dir: string): Promise<boolean> {
   return openGit(dir)
     .raw(['rev-parse', '--git-dir'])
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
 }

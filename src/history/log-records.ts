@@ -36,8 +36,18 @@ const RECORD_START = /\x1e(?=[0-9a-f]{40}\x00)/;
  * the revision and path arguments (and options such as --follow); renames are detected.
  */
 export async function readLogRecords(root: string, args: readonly string[]): Promise<LogRecord[]> {
-  const result = await spawnGit(root, ['-c', 'core.quotePath=false', 'log', FORMAT, '--raw', '--no-abbrev', '-M', ...args]);
-  if (result.code !== 0) throw new GitError(`git log failed: ${gitDetail(result)}`, undefined, undefined, { args: [...args] });
+  const result = await spawnGit(root, [
+    '-c',
+    'core.quotePath=false',
+    'log',
+    FORMAT,
+    '--raw',
+    '--no-abbrev',
+    '-M',
+    ...args,
+  ]);
+  if (result.code !== 0)
+    throw new GitError(`git log failed: ${gitDetail(result)}`, undefined, undefined, { args: [...args] });
   return parseLogRecords(result.stdout.toString('utf8'));
 }
 
@@ -47,9 +57,25 @@ export function parseLogRecords(text: string): LogRecord[] {
     if (!chunk.trim()) continue;
     const fields = chunk.split('\x00');
     if (fields.length < 8) continue;
-    const [commit, parents, name, email, at, subject, body] = fields as [string, string, string, string, string, string, string];
+    const [commit, parents, name, email, at, subject, body] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const rest = fields.slice(7).join('\x00');
-    records.push({ commit, parents: parents.split(' ').filter(Boolean), author: { name, email }, at, subject, body: body.trim(), changes: parseRawLines(rest) });
+    records.push({
+      commit,
+      parents: parents.split(' ').filter(Boolean),
+      author: { name, email },
+      at,
+      subject,
+      body: body.trim(),
+      changes: parseRawLines(rest),
+    });
   }
   return records;
 }
@@ -60,10 +86,28 @@ function parseRawLines(text: string): RawChange[] {
     if (!line.startsWith(':')) continue;
     const tab = line.indexOf('\t');
     if (tab === -1) continue;
-    const [oldMode, newMode, oldBlob, newBlob, status] = line.slice(1, tab).split(' ') as [string, string, string, string, string];
-    const paths = line.slice(tab + 1).split('\t').map(unquotePath);
+    const [oldMode, newMode, oldBlob, newBlob, status] = line.slice(1, tab).split(' ') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const paths = line
+      .slice(tab + 1)
+      .split('\t')
+      .map(unquotePath);
     const letter = status.charAt(0);
-    if ((letter === 'R' || letter === 'C') && paths.length === 2) changes.push({ status: letter, from: paths[0] as string, path: paths[1] as string, oldBlob, newBlob, oldMode, newMode });
+    if ((letter === 'R' || letter === 'C') && paths.length === 2)
+      changes.push({
+        status: letter,
+        from: paths[0] as string,
+        path: paths[1] as string,
+        oldBlob,
+        newBlob,
+        oldMode,
+        newMode,
+      });
     else changes.push({ status: letter, path: paths[0] as string, oldBlob, newBlob, oldMode, newMode });
   }
   return changes;

@@ -14,21 +14,43 @@ export interface SpawnedGit {
  * and for byte-exact output (`cat-file --batch` sizes are in bytes, not characters).
  * Only a git that cannot be started, or a timeout, throws.
  */
-export function spawnGit(cwd: string, args: readonly string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<SpawnedGit> {
+export function spawnGit(
+  cwd: string,
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<SpawnedGit> {
   // The subcommand, for messages: the first argument that is not an option or a -c value.
   const verb = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-c') ?? '';
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...args], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', [...args], {
+      cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     let stderr = '';
     let timedOut = false;
-    const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), options.timeoutMs) : undefined;
+    const timer = options.timeoutMs
+      ? setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), options.timeoutMs)
+      : undefined;
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => reject(new GitError(`git ${verb} could not be started: ${e.message}`, 'install git and make sure it is on PATH', e)));
+    child.on('error', (e) =>
+      reject(
+        new GitError(`git ${verb} could not be started: ${e.message}`, 'install git and make sure it is on PATH', e),
+      ),
+    );
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      if (timedOut) reject(new GitError(`git ${verb} timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`, undefined, undefined, { args: [...args], timedOut: true }));
+      if (timedOut)
+        reject(
+          new GitError(
+            `git ${verb} timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
+            undefined,
+            undefined,
+            { args: [...args], timedOut: true },
+          ),
+        );
       else resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr });
     });
     child.stdin.on('error', () => {});

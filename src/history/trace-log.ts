@@ -23,11 +23,16 @@ const VoteEventSchema = z.object({
   ...eventBase,
   voter: z.string().describe('The voter key (file name under votes/<id>/).'),
   action: z.enum(['cast', 'changed', 'withdrawn']),
-  vote: z.enum(['up', 'down']).optional().describe('The vote (for withdrawn: the vote that was withdrawn); absent when the file is malformed.'),
+  vote: z
+    .enum(['up', 'down'])
+    .optional()
+    .describe('The vote (for withdrawn: the vote that was withdrawn); absent when the file is malformed.'),
   reason: z.string().optional(),
   counts: z.boolean().describe("False for a vote by the trace's own author: it does not count toward trust."),
   not_counted: z.string().optional().describe('Why the vote does not count.'),
-  committed_by_voter: z.boolean().describe("True when the commit's author email hashes to the voter key, as the store's CI requires."),
+  committed_by_voter: z
+    .boolean()
+    .describe("True when the commit's author email hashes to the voter key, as the store's CI requires."),
 });
 
 const FlagEventSchema = z.object({
@@ -43,7 +48,12 @@ const FlagEventSchema = z.object({
 /** One step in the life of a trace. */
 export const TraceEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('created'), ...eventBase, path: z.string() }),
-  z.object({ type: z.literal('amended'), ...eventBase, path: z.string(), reason: z.string().optional().describe('The amendment reason: the first line of the commit body.') }),
+  z.object({
+    type: z.literal('amended'),
+    ...eventBase,
+    path: z.string(),
+    reason: z.string().optional().describe('The amendment reason: the first line of the commit body.'),
+  }),
   z.object({ type: z.literal('renamed'), ...eventBase, from: z.string(), path: z.string() }),
   z.object({ type: z.literal('deprecated'), ...eventBase, path: z.string(), reason: z.string().optional() }),
   z.object({ type: z.literal('deleted'), ...eventBase, path: z.string(), reason: z.string().optional() }),
@@ -61,7 +71,9 @@ export const TraceLogSchema = z.object({
   ref: z.string().describe('The history read: a branch, tag or commit of the store (default HEAD).'),
   commit: z.string().describe('The commit the ref pointed at.'),
   deleted: z.boolean().describe('True when the trace is no longer in the store at that commit.'),
-  author: AuthorSchema.nullable().describe("Who created the trace (the author of the commit that added it); null when that commit is not in the history (shallow clone)."),
+  author: AuthorSchema.nullable().describe(
+    'Who created the trace (the author of the commit that added it); null when that commit is not in the history (shallow clone).',
+  ),
   events: z.array(TraceEventSchema).describe('Oldest first.'),
   current: z
     .object({
@@ -69,7 +81,10 @@ export const TraceLogSchema = z.object({
       down: z.number().int().describe('Down-votes that count.'),
       not_counted: z.number().int().describe("Votes present that do not count: the trace author's own."),
       flags: z.number().int().describe('Open flags.'),
-      status: z.enum(['active', 'deprecated']).nullable().describe('The status in the latest version; null when deleted or unreadable.'),
+      status: z
+        .enum(['active', 'deprecated'])
+        .nullable()
+        .describe('The status in the latest version; null when deleted or unreadable.'),
     })
     .describe('The votes and flags in the store at that commit.'),
 });
@@ -95,17 +110,24 @@ export async function getTraceLog(root: string, query: string, options: TraceLog
   const ballotDirs = [`votes/${id}/`, `flags/${id}/`];
   // The --follow log (the file's names over time) and the combined log run side by side; only
   // when the file was renamed does the combined log need a second run with the old names.
-  const combinedLog = (paths: Iterable<string>) => readLogRecords(root, [commit, '--date-order', '--', ...[...paths].map(literalPath), ...ballotDirs]);
-  const [followed, firstCombined, ballotsNow] = await Promise.all([readLogRecords(root, [commit, '--follow', '--', literalPath(located.path)]), combinedLog([located.path]), listBlobs(root, commit, ballotDirs)]);
+  const combinedLog = (paths: Iterable<string>) =>
+    readLogRecords(root, [commit, '--date-order', '--', ...[...paths].map(literalPath), ...ballotDirs]);
+  const [followed, firstCombined, ballotsNow] = await Promise.all([
+    readLogRecords(root, [commit, '--follow', '--', literalPath(located.path)]),
+    combinedLog([located.path]),
+    listBlobs(root, commit, ballotDirs),
+  ]);
   const tracePaths = new Set<string>([located.path]);
-  for (const record of followed) for (const change of record.changes) for (const p of [change.path, change.from]) if (p) tracePaths.add(p);
+  for (const record of followed)
+    for (const change of record.changes) for (const p of [change.path, change.from]) if (p) tracePaths.add(p);
   const combined = tracePaths.size > 1 ? await combinedLog(tracePaths) : firstCombined;
 
   const chronological = orderRecords(followed, combined);
   const traceCommits = new Map(followed.map((r) => [r.commit, r]));
   const blobIds = new Set<string>();
   for (const record of chronological) {
-    for (const change of changesOf(record, traceCommits, id)) for (const blob of [change.oldBlob, change.newBlob]) if (blob !== ZERO_OID) blobIds.add(blob);
+    for (const change of changesOf(record, traceCommits, id))
+      for (const blob of [change.oldBlob, change.newBlob]) if (blob !== ZERO_OID) blobIds.add(blob);
   }
   for (const entry of ballotsNow) blobIds.add(entry.blob);
   const blobs = await readBlobs(root, blobIds);
@@ -122,14 +144,25 @@ export async function getTraceLog(root: string, query: string, options: TraceLog
       const after = blobs.get(change.newBlob);
       if (change.status === 'D') {
         latestText = before ?? latestText;
-        events.push({ type: 'deleted', ...base, path: change.path, ...opt('reason', reason), summary: `deleted ${change.path}${reason ? `: ${reason}` : ''}` });
+        events.push({
+          type: 'deleted',
+          ...base,
+          path: change.path,
+          ...opt('reason', reason),
+          summary: `deleted ${change.path}${reason ? `: ${reason}` : ''}`,
+        });
         continue;
       }
       latestText = after ?? latestText;
       if (change.status === 'A' || change.status === 'C') {
         if (!created) {
           creator = record.author;
-          events.push({ type: 'created', ...base, path: change.path, summary: `created: ${titleOf(after) ?? record.subject}` });
+          events.push({
+            type: 'created',
+            ...base,
+            path: change.path,
+            summary: `created: ${titleOf(after) ?? record.subject}`,
+          });
         } else {
           events.push({ type: 'restored', ...base, path: change.path, summary: `restored as ${change.path}` });
         }
@@ -137,16 +170,34 @@ export async function getTraceLog(root: string, query: string, options: TraceLog
         continue;
       }
       if (change.status === 'R' && change.from) {
-        events.push({ type: 'renamed', ...base, from: change.from, path: change.path, summary: `moved ${change.from} -> ${change.path}` });
+        events.push({
+          type: 'renamed',
+          ...base,
+          from: change.from,
+          path: change.path,
+          summary: `moved ${change.from} -> ${change.path}`,
+        });
         if (change.oldBlob === change.newBlob) continue;
       }
       const wasDeprecated = statusOf(before) === 'deprecated';
       const isDeprecated = statusOf(after) === 'deprecated';
       if (isDeprecated && !wasDeprecated) {
-        events.push({ type: 'deprecated', ...base, path: change.path, ...opt('reason', reason), summary: `deprecated${reason ? `: ${reason}` : ''}` });
+        events.push({
+          type: 'deprecated',
+          ...base,
+          path: change.path,
+          ...opt('reason', reason),
+          summary: `deprecated${reason ? `: ${reason}` : ''}`,
+        });
       } else {
         const what = wasDeprecated && !isDeprecated ? 'reactivated' : 'amended';
-        events.push({ type: 'amended', ...base, path: change.path, ...opt('reason', reason), summary: `${what}${reason ? `: ${reason}` : `: ${record.subject}`}` });
+        events.push({
+          type: 'amended',
+          ...base,
+          path: change.path,
+          ...opt('reason', reason),
+          summary: `${what}${reason ? `: ${reason}` : `: ${record.subject}`}`,
+        });
       }
     }
     for (const change of record.changes) {
@@ -156,7 +207,13 @@ export async function getTraceLog(root: string, query: string, options: TraceLog
   }
 
   const creatorKey = creator ? voterKey(creator.email) : undefined;
-  const current = { up: 0, down: 0, not_counted: 0, flags: 0, status: located.deleted ? null : statusOf(latestText) ?? null };
+  const current = {
+    up: 0,
+    down: 0,
+    not_counted: 0,
+    flags: 0,
+    status: located.deleted ? null : (statusOf(latestText) ?? null),
+  };
   for (const entry of ballotsNow) {
     const key = path.posix.basename(entry.path, '.yml');
     if (entry.path.startsWith('flags/')) {
@@ -168,14 +225,36 @@ export async function getTraceLog(root: string, query: string, options: TraceLog
     if (key === creatorKey) current.not_counted++;
     else current[vote]++;
   }
-  return { id, title: titleOf(latestText) ?? null, path: located.path, ref, commit, deleted: located.deleted, author: creator, events, current };
+  return {
+    id,
+    title: titleOf(latestText) ?? null,
+    path: located.path,
+    ref,
+    commit,
+    deleted: located.deleted,
+    author: creator,
+    events,
+    current,
+  };
 }
 
 type Base = Pick<TraceEvent, 'at' | 'commit' | 'author' | 'subject'>;
 
-function ballotEvent(change: RawChange, id: string, base: Base, blobs: ReadonlyMap<string, string>, creator: { email: string } | null): TraceEvent | undefined {
+function ballotEvent(
+  change: RawChange,
+  id: string,
+  base: Base,
+  blobs: ReadonlyMap<string, string>,
+  creator: { email: string } | null,
+): TraceEvent | undefined {
   const [dir, traceId, file] = change.path.split('/');
-  if ((dir !== 'votes' && dir !== 'flags') || traceId !== id || !file?.endsWith('.yml') || change.path.split('/').length !== 3) return undefined;
+  if (
+    (dir !== 'votes' && dir !== 'flags') ||
+    traceId !== id ||
+    !file?.endsWith('.yml') ||
+    change.path.split('/').length !== 3
+  )
+    return undefined;
   const voter = file.slice(0, -'.yml'.length);
   const removed = change.status === 'D';
   const text = blobs.get(removed ? change.oldBlob : change.newBlob);
@@ -184,17 +263,44 @@ function ballotEvent(change: RawChange, id: string, base: Base, blobs: ReadonlyM
     const data = VoteFileSchema.safeParse(parseYaml(text)).data;
     const own = creator !== null && voterKey(creator.email) === voter;
     const action = removed ? 'withdrawn' : changed ? 'changed' : 'cast';
-    const verb = removed ? `withdrew ${data?.vote ?? 'a'} vote` : `${changed ? 'changed vote to' : 'voted'} ${data?.vote ?? '(malformed file)'}`;
+    const verb = removed
+      ? `withdrew ${data?.vote ?? 'a'} vote`
+      : `${changed ? 'changed vote to' : 'voted'} ${data?.vote ?? '(malformed file)'}`;
     const notCounted = own ? "the trace author's own vote" : undefined;
     const byVoter = voterKey(base.author.email) === voter;
     const summary = `${verb}${data?.reason && !removed ? `: ${data.reason}` : ''}${own && !removed ? ' (not counted: own trace)' : ''}${byVoter ? '' : ' (committed by someone other than the voter)'}`;
-    return { type: 'vote', ...base, voter, action, ...opt('vote', data?.vote), ...opt('reason', data?.reason), counts: !own, ...opt('not_counted', notCounted), committed_by_voter: byVoter, summary };
+    return {
+      type: 'vote',
+      ...base,
+      voter,
+      action,
+      ...opt('vote', data?.vote),
+      ...opt('reason', data?.reason),
+      counts: !own,
+      ...opt('not_counted', notCounted),
+      committed_by_voter: byVoter,
+      summary,
+    };
   }
   const data = FlagFileSchema.safeParse(parseYaml(text)).data;
   const action = removed ? 'removed' : changed ? 'changed' : 'raised';
-  const verb = removed ? `removed ${data?.reason ?? 'a'} flag` : `${changed ? 'changed flag to' : 'flagged'} ${data?.reason ?? '(malformed file)'}`;
-  const detail = !removed && data ? [data.note, data.duplicate_of ? `duplicate of ${data.duplicate_of}` : undefined].filter(Boolean).join('; ') : '';
-  return { type: 'flag', ...base, voter, action, ...opt('reason', data?.reason), ...opt('note', data?.note), ...opt('duplicate_of', data?.duplicate_of), summary: `${verb}${detail ? `: ${detail}` : ''}` };
+  const verb = removed
+    ? `removed ${data?.reason ?? 'a'} flag`
+    : `${changed ? 'changed flag to' : 'flagged'} ${data?.reason ?? '(malformed file)'}`;
+  const detail =
+    !removed && data
+      ? [data.note, data.duplicate_of ? `duplicate of ${data.duplicate_of}` : undefined].filter(Boolean).join('; ')
+      : '';
+  return {
+    type: 'flag',
+    ...base,
+    voter,
+    action,
+    ...opt('reason', data?.reason),
+    ...opt('note', data?.note),
+    ...opt('duplicate_of', data?.duplicate_of),
+    summary: `${verb}${detail ? `: ${detail}` : ''}`,
+  };
 }
 
 /**
@@ -221,7 +327,11 @@ function changesOf(record: LogRecord, traceCommits: ReadonlyMap<string, LogRecor
   return [...followed, ...ballots];
 }
 
-async function listBlobs(root: string, commit: string, dirs: readonly string[]): Promise<{ path: string; blob: string }[]> {
+async function listBlobs(
+  root: string,
+  commit: string,
+  dirs: readonly string[],
+): Promise<{ path: string; blob: string }[]> {
   const result = await spawnGit(root, ['-c', 'core.quotePath=false', 'ls-tree', '-r', '-z', commit, '--', ...dirs]);
   if (result.code !== 0) return [];
   return result.stdout
@@ -238,7 +348,10 @@ async function listBlobs(root: string, commit: string, dirs: readonly string[]):
  * (`Trace-Id: ...`), which `ct` adds to every commit.
  */
 function reasonOf(record: LogRecord): string | undefined {
-  const paragraphs = record.body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const paragraphs = record.body
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const first = paragraphs[0];
   if (!first) return undefined;
   const lines = first.split('\n');

@@ -8,12 +8,14 @@ export type HookName = 'session-start' | 'stop';
 export const HOOK_NAMES: readonly HookName[] = ['session-start', 'stop'];
 
 /** `<data dir>/config.json`: user settings of `ct` itself (other keys are left to their owners). */
-export const userConfigFile = (env: NodeJS.ProcessEnv = process.env): string => path.join(getDataDir(env), 'config.json');
+export const userConfigFile = (env: NodeJS.ProcessEnv = process.env): string =>
+  path.join(getDataDir(env), 'config.json');
 
 const Switch = z.union([z.boolean(), z.enum(['on', 'off'])]);
 const HooksSettingSchema = z.union([Switch, z.object({ 'session-start': Switch.optional(), stop: Switch.optional() })]);
 
-const isOn = (value: z.infer<typeof Switch> | undefined): boolean => value === undefined || value === true || value === 'on';
+const isOn = (value: z.infer<typeof Switch> | undefined): boolean =>
+  value === undefined || value === true || value === 'on';
 
 /**
  * Whether a hook may run. `CT_HOOKS` wins: `off` (or 0/false/no/none) turns both off, `on` (or

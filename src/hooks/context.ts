@@ -17,7 +17,13 @@ const EXCERPT_CHARS = 320;
 export function describeProject(profile: ProjectProfile): string {
   const parts: string[] = [];
   if (profile.languages.length) parts.push(`languages: ${profile.languages.slice(0, 4).join(', ')}`);
-  if (profile.technologies.length) parts.push(`uses ${profile.technologies.slice(0, 10).map((t) => (t.version ? `${t.name} ${t.version}` : t.name)).join(', ')}`);
+  if (profile.technologies.length)
+    parts.push(
+      `uses ${profile.technologies
+        .slice(0, 10)
+        .map((t) => (t.version ? `${t.name} ${t.version}` : t.name))
+        .join(', ')}`,
+    );
   if (profile.tools.length) parts.push(`configures ${profile.tools.join(', ')}`);
   if (profile.packageManagers.length) parts.push(`package manager: ${profile.packageManagers.join(', ')}`);
   return parts.join('; ');
@@ -28,7 +34,12 @@ export function describeProject(profile: ProjectProfile): string {
  * quoted, untrusted data (the same <trace> convention as the MCP tools), within `maxTokens`.
  * Traces that do not fit are left out; with none left, there is no context at all.
  */
-export function renderSessionContext(profile: ProjectProfile, traces: ContextTrace[], stores: { name: string; traces: number }[], maxTokens: number): string | undefined {
+export function renderSessionContext(
+  profile: ProjectProfile,
+  traces: ContextTrace[],
+  stores: { name: string; traces: number }[],
+  maxTokens: number,
+): string | undefined {
   const sources = profile.sources.length ? ` (read from ${profile.sources.slice(0, 6).join(', ')})` : '';
   const head = [
     'CommonTrace session context: traces from a shared memory of coding problems other agents solved, picked for this project by `ct hook session-start`.',
@@ -36,7 +47,8 @@ export function renderSessionContext(profile: ProjectProfile, traces: ContextTra
     UNTRUSTED_NOTICE,
     `Traces about this stack from ${stores.map((s) => `store "${s.name}" (${s.traces} traces)`).join(', ')}, the best for each topic first:`,
   ].join('\n');
-  const tail = 'Before debugging an error or adopting an unfamiliar library here, search with the search_traces tool (get_trace returns a whole trace by id). After a non-obvious fix that you verified, contribute_trace records it; vote_trace up when a trace helped, down with a reason when it was wrong.';
+  const tail =
+    'Before debugging an error or adopting an unfamiliar library here, search with the search_traces tool (get_trace returns a whole trace by id). After a non-obvious fix that you verified, contribute_trace records it; vote_trace up when a trace helped, down with a reason when it was wrong.';
   let used = estimateTokens(`${head}\n\n${tail}`);
   const blocks: string[] = [];
   for (const trace of traces) {
@@ -51,7 +63,12 @@ export function renderSessionContext(profile: ProjectProfile, traces: ContextTra
 }
 
 function renderTrace({ store, topic, result }: ContextTrace): string {
-  const trust = [result.trust.validated ? 'validated' : 'unvalidated', result.trust.up + result.trust.down > 0 ? `+${result.trust.up}/-${result.trust.down}` : ''].filter(Boolean).join(', ');
+  const trust = [
+    result.trust.validated ? 'validated' : 'unvalidated',
+    result.trust.up + result.trust.down > 0 ? `+${result.trust.up}/-${result.trust.down}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const notes = result.stale.length ? ` note="${attr(result.stale.join('; '))}"` : '';
   const excerpt = solutionExcerpt(result.solution ?? '') || result.snippet;
   return [
@@ -76,14 +93,18 @@ export function solutionExcerpt(solution: string): string {
     if (!piece) continue;
     if (i % 2 === 1) {
       const lines = piece.split('\n').filter((l) => l.trim());
-      if (lines.length <= 2 && piece.length <= 120) text = `${text} ${lines.map((l) => `\`${l.trim()}\``).join('; ')}`.trim();
+      if (lines.length <= 2 && piece.length <= 120)
+        text = `${text} ${lines.map((l) => `\`${l.trim()}\``).join('; ')}`.trim();
       else if (text) {
         text = text.endsWith(':') ? `${text.slice(0, -1)} (code in the trace).` : `${text} (code in the trace)`;
         break;
       }
       continue;
     }
-    const prose = piece.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !p.startsWith('#'));
+    const prose = piece
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim())
+      .filter((p) => p && !p.startsWith('#'));
     text = `${text} ${prose.slice(0, 2).join(' ')}`.trim();
   }
   if (text.length <= EXCERPT_CHARS) return text.endsWith(':') ? `${text.slice(0, -1)} (code in the trace).` : text;

@@ -32,44 +32,209 @@ export interface ProjectProfile {
 // Package name -> topic, in order of how much a package says about the project: frameworks
 // before databases, before test runners and build tools. Topics follow the tags traces use.
 const NPM: [string, string][] = [
-  ['next', 'nextjs'], ['nuxt', 'nuxt'], ['@remix-run/react', 'remix'], ['astro', 'astro'], ['@sveltejs/kit', 'sveltekit'], ['@angular/core', 'angular'],
-  ['react-native', 'react-native'], ['expo', 'expo'], ['electron', 'electron'], ['react', 'react'], ['vue', 'vue'], ['svelte', 'svelte'], ['solid-js', 'solid'],
-  ['@nestjs/core', 'nestjs'], ['express', 'express'], ['fastify', 'fastify'], ['koa', 'koa'], ['hono', 'hono'],
-  ['@trpc/server', 'trpc'], ['graphql', 'graphql'], ['@apollo/server', 'apollo'], ['@apollo/client', 'apollo'], ['socket.io', 'socket.io'],
-  ['@tanstack/react-query', 'react-query'], ['react-router', 'react-router'], ['react-router-dom', 'react-router'], ['redux', 'redux'], ['@reduxjs/toolkit', 'redux'],
-  ['prisma', 'prisma'], ['@prisma/client', 'prisma'], ['drizzle-orm', 'drizzle'], ['typeorm', 'typeorm'], ['sequelize', 'sequelize'], ['knex', 'knex'], ['mongoose', 'mongodb'], ['mongodb', 'mongodb'],
-  ['pg', 'postgresql'], ['postgres', 'postgresql'], ['mysql2', 'mysql'], ['better-sqlite3', 'sqlite'], ['sqlite3', 'sqlite'], ['redis', 'redis'], ['ioredis', 'redis'], ['bullmq', 'bullmq'],
-  ['stripe', 'stripe'], ['openai', 'openai'], ['@anthropic-ai/sdk', 'anthropic'], ['@modelcontextprotocol/sdk', 'mcp'], ['jsonwebtoken', 'jwt'], ['jose', 'jwt'], ['passport', 'passport'], ['next-auth', 'next-auth'],
-  ['zod', 'zod'], ['tailwindcss', 'tailwindcss'], ['vite', 'vite'], ['webpack', 'webpack'], ['esbuild', 'esbuild'], ['typescript', 'typescript'],
-  ['vitest', 'vitest'], ['jest', 'jest'], ['@playwright/test', 'playwright'], ['playwright', 'playwright'], ['cypress', 'cypress'], ['testcontainers', 'testcontainers'],
+  ['next', 'nextjs'],
+  ['nuxt', 'nuxt'],
+  ['@remix-run/react', 'remix'],
+  ['astro', 'astro'],
+  ['@sveltejs/kit', 'sveltekit'],
+  ['@angular/core', 'angular'],
+  ['react-native', 'react-native'],
+  ['expo', 'expo'],
+  ['electron', 'electron'],
+  ['react', 'react'],
+  ['vue', 'vue'],
+  ['svelte', 'svelte'],
+  ['solid-js', 'solid'],
+  ['@nestjs/core', 'nestjs'],
+  ['express', 'express'],
+  ['fastify', 'fastify'],
+  ['koa', 'koa'],
+  ['hono', 'hono'],
+  ['@trpc/server', 'trpc'],
+  ['graphql', 'graphql'],
+  ['@apollo/server', 'apollo'],
+  ['@apollo/client', 'apollo'],
+  ['socket.io', 'socket.io'],
+  ['@tanstack/react-query', 'react-query'],
+  ['react-router', 'react-router'],
+  ['react-router-dom', 'react-router'],
+  ['redux', 'redux'],
+  ['@reduxjs/toolkit', 'redux'],
+  ['prisma', 'prisma'],
+  ['@prisma/client', 'prisma'],
+  ['drizzle-orm', 'drizzle'],
+  ['typeorm', 'typeorm'],
+  ['sequelize', 'sequelize'],
+  ['knex', 'knex'],
+  ['mongoose', 'mongodb'],
+  ['mongodb', 'mongodb'],
+  ['pg', 'postgresql'],
+  ['postgres', 'postgresql'],
+  ['mysql2', 'mysql'],
+  ['better-sqlite3', 'sqlite'],
+  ['sqlite3', 'sqlite'],
+  ['redis', 'redis'],
+  ['ioredis', 'redis'],
+  ['bullmq', 'bullmq'],
+  ['stripe', 'stripe'],
+  ['openai', 'openai'],
+  ['@anthropic-ai/sdk', 'anthropic'],
+  ['@modelcontextprotocol/sdk', 'mcp'],
+  ['jsonwebtoken', 'jwt'],
+  ['jose', 'jwt'],
+  ['passport', 'passport'],
+  ['next-auth', 'next-auth'],
+  ['zod', 'zod'],
+  ['tailwindcss', 'tailwindcss'],
+  ['vite', 'vite'],
+  ['webpack', 'webpack'],
+  ['esbuild', 'esbuild'],
+  ['typescript', 'typescript'],
+  ['vitest', 'vitest'],
+  ['jest', 'jest'],
+  ['@playwright/test', 'playwright'],
+  ['playwright', 'playwright'],
+  ['cypress', 'cypress'],
+  ['testcontainers', 'testcontainers'],
 ];
 const PYPI: [string, string][] = [
-  ['django', 'django'], ['fastapi', 'fastapi'], ['flask', 'flask'], ['starlette', 'starlette'], ['litestar', 'litestar'], ['streamlit', 'streamlit'],
-  ['pydantic', 'pydantic'], ['sqlmodel', 'sqlmodel'], ['sqlalchemy', 'sqlalchemy'], ['alembic', 'alembic'], ['tortoise-orm', 'tortoise-orm'],
-  ['psycopg', 'psycopg'], ['psycopg2', 'psycopg'], ['psycopg2-binary', 'psycopg'], ['asyncpg', 'postgresql'], ['pgvector', 'pgvector'], ['redis', 'redis'], ['celery', 'celery'],
-  ['httpx', 'httpx'], ['requests', 'requests'], ['aiohttp', 'aiohttp'], ['uvicorn', 'uvicorn'], ['gunicorn', 'gunicorn'], ['boto3', 'aws'],
-  ['torch', 'pytorch'], ['tensorflow', 'tensorflow'], ['transformers', 'transformers'], ['langchain', 'langchain'], ['openai', 'openai'], ['anthropic', 'anthropic'],
-  ['numpy', 'numpy'], ['pandas', 'pandas'], ['polars', 'polars'], ['scikit-learn', 'scikit-learn'], ['pyjwt', 'jwt'], ['stripe', 'stripe'],
-  ['typer', 'typer'], ['click', 'click'], ['pytest-asyncio', 'pytest-asyncio'], ['pytest', 'pytest'], ['testcontainers', 'testcontainers'], ['mypy', 'mypy'],
+  ['django', 'django'],
+  ['fastapi', 'fastapi'],
+  ['flask', 'flask'],
+  ['starlette', 'starlette'],
+  ['litestar', 'litestar'],
+  ['streamlit', 'streamlit'],
+  ['pydantic', 'pydantic'],
+  ['sqlmodel', 'sqlmodel'],
+  ['sqlalchemy', 'sqlalchemy'],
+  ['alembic', 'alembic'],
+  ['tortoise-orm', 'tortoise-orm'],
+  ['psycopg', 'psycopg'],
+  ['psycopg2', 'psycopg'],
+  ['psycopg2-binary', 'psycopg'],
+  ['asyncpg', 'postgresql'],
+  ['pgvector', 'pgvector'],
+  ['redis', 'redis'],
+  ['celery', 'celery'],
+  ['httpx', 'httpx'],
+  ['requests', 'requests'],
+  ['aiohttp', 'aiohttp'],
+  ['uvicorn', 'uvicorn'],
+  ['gunicorn', 'gunicorn'],
+  ['boto3', 'aws'],
+  ['torch', 'pytorch'],
+  ['tensorflow', 'tensorflow'],
+  ['transformers', 'transformers'],
+  ['langchain', 'langchain'],
+  ['openai', 'openai'],
+  ['anthropic', 'anthropic'],
+  ['numpy', 'numpy'],
+  ['pandas', 'pandas'],
+  ['polars', 'polars'],
+  ['scikit-learn', 'scikit-learn'],
+  ['pyjwt', 'jwt'],
+  ['stripe', 'stripe'],
+  ['typer', 'typer'],
+  ['click', 'click'],
+  ['pytest-asyncio', 'pytest-asyncio'],
+  ['pytest', 'pytest'],
+  ['testcontainers', 'testcontainers'],
+  ['mypy', 'mypy'],
 ];
 const GO: [string, string][] = [
-  ['github.com/gin-gonic/gin', 'gin'], ['github.com/labstack/echo', 'echo'], ['github.com/gofiber/fiber', 'fiber'], ['github.com/go-chi/chi', 'chi'], ['github.com/gorilla/mux', 'gorilla-mux'],
-  ['google.golang.org/grpc', 'grpc'], ['gorm.io/gorm', 'gorm'], ['github.com/jackc/pgx', 'postgresql'], ['github.com/lib/pq', 'postgresql'], ['github.com/redis/go-redis', 'redis'],
-  ['k8s.io/client-go', 'kubernetes'], ['github.com/spf13/cobra', 'cobra'], ['github.com/stretchr/testify', 'testify'], ['github.com/testcontainers/testcontainers-go', 'testcontainers'],
+  ['github.com/gin-gonic/gin', 'gin'],
+  ['github.com/labstack/echo', 'echo'],
+  ['github.com/gofiber/fiber', 'fiber'],
+  ['github.com/go-chi/chi', 'chi'],
+  ['github.com/gorilla/mux', 'gorilla-mux'],
+  ['google.golang.org/grpc', 'grpc'],
+  ['gorm.io/gorm', 'gorm'],
+  ['github.com/jackc/pgx', 'postgresql'],
+  ['github.com/lib/pq', 'postgresql'],
+  ['github.com/redis/go-redis', 'redis'],
+  ['k8s.io/client-go', 'kubernetes'],
+  ['github.com/spf13/cobra', 'cobra'],
+  ['github.com/stretchr/testify', 'testify'],
+  ['github.com/testcontainers/testcontainers-go', 'testcontainers'],
 ];
 const CARGO: [string, string][] = [
-  ['axum', 'axum'], ['actix-web', 'actix-web'], ['rocket', 'rocket'], ['warp', 'warp'], ['tonic', 'grpc'], ['tauri', 'tauri'], ['bevy', 'bevy'],
-  ['tokio', 'tokio'], ['sqlx', 'sqlx'], ['diesel', 'diesel'], ['reqwest', 'reqwest'], ['hyper', 'hyper'], ['serde', 'serde'], ['clap', 'clap'], ['wasm-bindgen', 'wasm'],
+  ['axum', 'axum'],
+  ['actix-web', 'actix-web'],
+  ['rocket', 'rocket'],
+  ['warp', 'warp'],
+  ['tonic', 'grpc'],
+  ['tauri', 'tauri'],
+  ['bevy', 'bevy'],
+  ['tokio', 'tokio'],
+  ['sqlx', 'sqlx'],
+  ['diesel', 'diesel'],
+  ['reqwest', 'reqwest'],
+  ['hyper', 'hyper'],
+  ['serde', 'serde'],
+  ['clap', 'clap'],
+  ['wasm-bindgen', 'wasm'],
 ];
 
 const EXTENSIONS: Record<string, string> = {
-  '.ts': 'TypeScript', '.tsx': 'TypeScript', '.mts': 'TypeScript', '.cts': 'TypeScript', '.js': 'JavaScript', '.jsx': 'JavaScript', '.mjs': 'JavaScript', '.cjs': 'JavaScript',
-  '.py': 'Python', '.go': 'Go', '.rs': 'Rust', '.java': 'Java', '.kt': 'Kotlin', '.rb': 'Ruby', '.php': 'PHP', '.cs': 'C#', '.swift': 'Swift',
-  '.c': 'C', '.h': 'C', '.cpp': 'C++', '.cc': 'C++', '.hpp': 'C++', '.sh': 'Shell', '.bash': 'Shell', '.sql': 'SQL', '.vue': 'Vue', '.svelte': 'Svelte',
+  '.ts': 'TypeScript',
+  '.tsx': 'TypeScript',
+  '.mts': 'TypeScript',
+  '.cts': 'TypeScript',
+  '.js': 'JavaScript',
+  '.jsx': 'JavaScript',
+  '.mjs': 'JavaScript',
+  '.cjs': 'JavaScript',
+  '.py': 'Python',
+  '.go': 'Go',
+  '.rs': 'Rust',
+  '.java': 'Java',
+  '.kt': 'Kotlin',
+  '.rb': 'Ruby',
+  '.php': 'PHP',
+  '.cs': 'C#',
+  '.swift': 'Swift',
+  '.c': 'C',
+  '.h': 'C',
+  '.cpp': 'C++',
+  '.cc': 'C++',
+  '.hpp': 'C++',
+  '.sh': 'Shell',
+  '.bash': 'Shell',
+  '.sql': 'SQL',
+  '.vue': 'Vue',
+  '.svelte': 'Svelte',
 };
-const SOURCE_ORDER = ['package.json', 'package-lock.json', 'pyproject.toml', 'requirements', 'poetry.lock', 'uv.lock', 'go.mod', 'Cargo.toml', 'Cargo.lock'];
+const SOURCE_ORDER = [
+  'package.json',
+  'package-lock.json',
+  'pyproject.toml',
+  'requirements',
+  'poetry.lock',
+  'uv.lock',
+  'go.mod',
+  'Cargo.toml',
+  'Cargo.lock',
+];
 /** Folders that hold dependencies, builds or caches, not the project's own files. */
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'target', 'vendor', 'coverage', '__pycache__', 'venv', 'env', 'site-packages', '.git', '.next', '.venv', '.tox', '.mypy_cache', '.pytest_cache']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  'dist',
+  'build',
+  'out',
+  'target',
+  'vendor',
+  'coverage',
+  '__pycache__',
+  'venv',
+  'env',
+  'site-packages',
+  '.git',
+  '.next',
+  '.venv',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+]);
 /** The file walk stops after this many entries: a session start must stay fast in a huge tree. */
 const MAX_ENTRIES = 3000;
 const MAX_DEPTH = 3;
@@ -82,7 +247,14 @@ const MAX_DEPTH = 3;
  */
 export async function detectProject(root: string): Promise<ProjectProfile> {
   const dir = path.resolve(root);
-  const profile: ProjectProfile = { root: dir, languages: [], technologies: [], tools: [], packageManagers: [], sources: [] };
+  const profile: ProjectProfile = {
+    root: dir,
+    languages: [],
+    technologies: [],
+    tools: [],
+    packageManagers: [],
+    sources: [],
+  };
   const read = async (rel: string): Promise<string | undefined> => {
     const text = await fs.readFile(path.join(dir, rel), 'utf8').catch(() => undefined);
     if (text !== undefined) profile.sources.push(rel);
@@ -92,24 +264,44 @@ export async function detectProject(root: string): Promise<ProjectProfile> {
   const found: Technology[] = [];
   const languageHints = new Set<string>();
 
-  const [pkg, lockNpm, yarnLock, pnpmLock, bunLock] = await Promise.all([read('package.json'), read('package-lock.json'), exists(dir, 'yarn.lock'), exists(dir, 'pnpm-lock.yaml'), exists(dir, 'bun.lock', 'bun.lockb')]);
+  const [pkg, lockNpm, yarnLock, pnpmLock, bunLock] = await Promise.all([
+    read('package.json'),
+    read('package-lock.json'),
+    exists(dir, 'yarn.lock'),
+    exists(dir, 'pnpm-lock.yaml'),
+    exists(dir, 'bun.lock', 'bun.lockb'),
+  ]);
   if (pkg !== undefined) {
     languageHints.add('JavaScript');
     const versions = await detectProjectVersions(dir);
-    const deps = safeJson(pkg) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> } | undefined;
+    const deps = safeJson(pkg) as
+      | { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+      | undefined;
     const names = new Set(Object.keys({ ...deps?.devDependencies, ...deps?.dependencies }).map((n) => n.toLowerCase()));
     found.push(...pick(NPM, names, 'npm', (name) => versions.get(name)));
     if (names.has('typescript')) languageHints.add('TypeScript');
-    profile.packageManagers.push(lockNpm !== undefined ? 'npm' : yarnLock ? 'yarn' : pnpmLock ? 'pnpm' : bunLock ? 'bun' : 'npm');
+    profile.packageManagers.push(
+      lockNpm !== undefined ? 'npm' : yarnLock ? 'yarn' : pnpmLock ? 'pnpm' : bunLock ? 'bun' : 'npm',
+    );
   }
 
-  const [pyproject, poetryLock, uvLock, pipfileLock, requirements] = await Promise.all([read('pyproject.toml'), read('poetry.lock'), read('uv.lock'), exists(dir, 'Pipfile.lock'), readRequirements(dir, profile)]);
+  const [pyproject, poetryLock, uvLock, pipfileLock, requirements] = await Promise.all([
+    read('pyproject.toml'),
+    read('poetry.lock'),
+    read('uv.lock'),
+    exists(dir, 'Pipfile.lock'),
+    readRequirements(dir, profile),
+  ]);
   if (pyproject !== undefined || requirements.size > 0 || pipfileLock) {
     languageHints.add('Python');
     const wanted = new Map([...parsePyproject(pyproject ?? ''), ...requirements]);
     const locked = parsePackageLock(`${poetryLock ?? ''}\n${uvLock ?? ''}`);
-    found.push(...pick(PYPI, new Set(wanted.keys()), 'pypi', (name) => locked.get(name) ?? (wanted.get(name) || undefined)));
-    profile.packageManagers.push(uvLock !== undefined ? 'uv' : poetryLock !== undefined ? 'poetry' : pipfileLock ? 'pipenv' : 'pip');
+    found.push(
+      ...pick(PYPI, new Set(wanted.keys()), 'pypi', (name) => locked.get(name) ?? (wanted.get(name) || undefined)),
+    );
+    profile.packageManagers.push(
+      uvLock !== undefined ? 'uv' : poetryLock !== undefined ? 'poetry' : pipfileLock ? 'pipenv' : 'pip',
+    );
   }
 
   const goMod = await read('go.mod');
@@ -125,7 +317,9 @@ export async function detectProject(root: string): Promise<ProjectProfile> {
     languageHints.add('Rust');
     const wanted = parseTomlTable(cargoToml, /^\[(?:dev-|build-)?dependencies\]$/);
     const locked = parsePackageLock(cargoLock ?? '');
-    found.push(...pick(CARGO, new Set(wanted.keys()), 'cargo', (name) => locked.get(name) ?? (wanted.get(name) || undefined)));
+    found.push(
+      ...pick(CARGO, new Set(wanted.keys()), 'cargo', (name) => locked.get(name) ?? (wanted.get(name) || undefined)),
+    );
     profile.packageManagers.push('cargo');
   }
 
@@ -133,7 +327,9 @@ export async function detectProject(root: string): Promise<ProjectProfile> {
   profile.technologies = found.filter((t) => !seen.has(t.name) && seen.add(t.name));
   const files = await walk;
   for (const hint of languageHints) files.languages.set(hint, (files.languages.get(hint) ?? 0) + 0.5);
-  profile.languages = [...files.languages.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([l]) => l);
+  profile.languages = [...files.languages.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([l]) => l);
   profile.tools = files.tools;
   // Reads finish in any order: list the sources in a stable one.
   const rank = (file: string) => SOURCE_ORDER.indexOf(file.startsWith('requirements') ? 'requirements' : file);
@@ -142,25 +338,41 @@ export async function detectProject(root: string): Promise<ProjectProfile> {
 }
 
 /** Known packages present in `names`, in the order of the table (its order is the priority). */
-function pick(table: [string, string][], names: Set<string>, ecosystem: Technology['ecosystem'], versionOf: (name: string) => string | undefined): Technology[] {
-  return table.filter(([pkg]) => names.has(pkg)).map(([pkg, name]) => {
-    const version = versionOf(pkg);
-    return { name, package: pkg, ecosystem, ...(version ? { version } : {}) };
-  });
+function pick(
+  table: [string, string][],
+  names: Set<string>,
+  ecosystem: Technology['ecosystem'],
+  versionOf: (name: string) => string | undefined,
+): Technology[] {
+  return table
+    .filter(([pkg]) => names.has(pkg))
+    .map(([pkg, name]) => {
+      const version = versionOf(pkg);
+      return { name, package: pkg, ecosystem, ...(version ? { version } : {}) };
+    });
 }
 
 function pickByPrefix(table: [string, string][], modules: Map<string, string>): Technology[] {
   const out: Technology[] = [];
   for (const [prefix, name] of table) {
     const hit = [...modules.keys()].find((m) => m === prefix || m.startsWith(`${prefix}/`));
-    if (hit) out.push({ name, package: hit, ecosystem: 'go', ...(modules.get(hit) ? { version: modules.get(hit) as string } : {}) });
+    if (hit)
+      out.push({
+        name,
+        package: hit,
+        ecosystem: 'go',
+        ...(modules.get(hit) ? { version: modules.get(hit) as string } : {}),
+      });
   }
   return out;
 }
 
 async function readRequirements(dir: string, profile: ProjectProfile): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => /^requirements.*\.(txt|in)$/i.test(n)).sort().slice(0, 5);
+  const names = (await fs.readdir(dir).catch(() => [] as string[]))
+    .filter((n) => /^requirements.*\.(txt|in)$/i.test(n))
+    .sort()
+    .slice(0, 5);
   for (const name of names) {
     const text = await fs.readFile(path.join(dir, name), 'utf8').catch(() => '');
     profile.sources.push(name);
@@ -205,7 +417,14 @@ async function walkFileTypes(root: string): Promise<{ languages: Map<string, num
 }
 
 async function exists(dir: string, ...names: string[]): Promise<boolean> {
-  for (const name of names) if (await fs.access(path.join(dir, name)).then(() => true, () => false)) return true;
+  for (const name of names)
+    if (
+      await fs.access(path.join(dir, name)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   return false;
 }
 

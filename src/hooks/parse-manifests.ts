@@ -26,7 +26,12 @@ export function parsePyproject(text: string): Map<string, string> {
       continue;
     }
     const arrayStart = /^([A-Za-z0-9_-]+|"[^"]+")\s*=\s*\[(.*)$/.exec(line);
-    const dependencyArray = arrayStart && ((table === 'project' && arrayStart[1] === 'dependencies') || table === 'project.optional-dependencies' || table === 'dependency-groups' || /^tool\.uv/.test(table));
+    const dependencyArray =
+      arrayStart &&
+      ((table === 'project' && arrayStart[1] === 'dependencies') ||
+        table === 'project.optional-dependencies' ||
+        table === 'dependency-groups' ||
+        /^tool\.uv/.test(table));
     if (arrayStart && dependencyArray) {
       inArray = !closesArray(arrayStart[2] ?? '');
       addQuoted(arrayStart[2] ?? '', out);
@@ -39,7 +44,8 @@ export function parsePyproject(text: string): Map<string, string> {
     }
     if (/^tool\.poetry(\.group\.[^.]+)?\.(dev-)?dependencies$/.test(table)) {
       const entry = /^([A-Za-z0-9._-]+)\s*=\s*(?:"([^"]*)"|\{.*?version\s*=\s*"([^"]*)")?/.exec(line);
-      if (entry?.[1] && entry[1].toLowerCase() !== 'python') out.set(entry[1].toLowerCase().replace(/[._]+/g, '-'), entry[2] ?? entry[3] ?? '');
+      if (entry?.[1] && entry[1].toLowerCase() !== 'python')
+        out.set(entry[1].toLowerCase().replace(/[._]+/g, '-'), entry[2] ?? entry[3] ?? '');
     }
   }
   return out;
@@ -74,7 +80,9 @@ export function parseTomlTable(text: string, header: RegExp): Map<string, string
 /** Exact versions from `[[package]] name = ... version = ...` lockfiles (poetry.lock, uv.lock, Cargo.lock). */
 export function parsePackageLock(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [, name, version] of text.matchAll(/\[\[package\]\]\s*\r?\nname\s*=\s*"([^"]+)"\s*\r?\nversion\s*=\s*"([^"]+)"/g)) {
+  for (const [, name, version] of text.matchAll(
+    /\[\[package\]\]\s*\r?\nname\s*=\s*"([^"]+)"\s*\r?\nversion\s*=\s*"([^"]+)"/g,
+  )) {
     if (name && version && !out.has(name.toLowerCase())) out.set(name.toLowerCase().replace(/[._]+/g, '-'), version);
   }
   return out;

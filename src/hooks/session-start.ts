@@ -1,11 +1,11 @@
+import { readIndexState } from '../index/state.js';
 import { injectionWarnings } from '../mcp/render.js';
 import type { SearchResult } from '../search/schema.js';
 import { searchStore } from '../search/search.js';
-import { readIndexState } from '../index/state.js';
 import type { Store } from '../store/store.js';
+import { isHookEnabled } from './config.js';
 import { type ContextTrace, renderSessionContext } from './context.js';
 import { detectProject, type ProjectProfile } from './detect-project.js';
-import { isHookEnabled } from './config.js';
 import type { SessionStartInput, SessionStartOutput } from './schema.js';
 import { findHookStores } from './stores.js';
 
@@ -36,7 +36,16 @@ interface Topic {
 const DEFAULT_TIME_LIMIT_MS = 1800;
 const MAX_TOPICS = 8;
 const PER_TOPIC = 3;
-const LANGUAGE_TOPICS: Record<string, string> = { TypeScript: 'typescript', JavaScript: 'javascript', Python: 'python', Go: 'go', Rust: 'rust', Shell: 'bash', 'C#': 'csharp', 'C++': 'cpp' };
+const LANGUAGE_TOPICS: Record<string, string> = {
+  TypeScript: 'typescript',
+  JavaScript: 'javascript',
+  Python: 'python',
+  Go: 'go',
+  Rust: 'rust',
+  Shell: 'bash',
+  'C#': 'csharp',
+  'C++': 'cpp',
+};
 
 export interface SessionStartHookResult {
   output: SessionStartOutput | undefined;
@@ -51,19 +60,30 @@ export interface SessionStartHookResult {
  * (hooks turned off, no store, no index, nothing relevant, out of time). Within the time limit
  * counted from process start, so `ct` start-up is included.
  */
-export async function runSessionStartHook(input: SessionStartInput, env: NodeJS.ProcessEnv = process.env): Promise<SessionStartHookResult> {
-  if (!(await isHookEnabled('session-start', env))) return { output: undefined, timedOut: false, silentBecause: 'turned off (CT_HOOKS or config.json)' };
+export async function runSessionStartHook(
+  input: SessionStartInput,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SessionStartHookResult> {
+  if (!(await isHookEnabled('session-start', env)))
+    return { output: undefined, timedOut: false, silentBecause: 'turned off (CT_HOOKS or config.json)' };
   const limit = Number(env.CT_HOOK_TIMEOUT_MS) > 0 ? Number(env.CT_HOOK_TIMEOUT_MS) : DEFAULT_TIME_LIMIT_MS;
   const remaining = limit - performance.now();
   if (remaining <= 0) return { output: undefined, timedOut: true, silentBecause: 'out of time before starting' };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining)));
   let skipped = 'nothing to add';
-  const work = buildSessionStartContext(input.cwd ?? process.cwd(), { softDeadlineMs: Math.max(0, remaining - 500), env, onSkip: (reason) => (skipped = reason) });
+  const work = buildSessionStartContext(input.cwd ?? process.cwd(), {
+    softDeadlineMs: Math.max(0, remaining - 500),
+    env,
+    onSkip: (reason) => (skipped = reason),
+  });
   const result = await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   if (result === 'timeout') return { output: undefined, timedOut: true, silentBecause: `out of time (${limit} ms)` };
   if (!result) return { output: undefined, timedOut: false, silentBecause: skipped };
-  return { output: { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: result.context } }, timedOut: false };
+  return {
+    output: { hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: result.context } },
+    timedOut: false,
+  };
 }
 
 /**
@@ -72,7 +92,10 @@ export async function runSessionStartHook(input: SessionStartInput, env: NodeJS.
  * exist (a missing one is skipped, a stale one used as it is: building one takes too long for a
  * session start). Undefined when there is nothing worth adding.
  */
-export async function buildSessionStartContext(cwd: string, options: SessionStartOptions = {}): Promise<SessionStartContext | undefined> {
+export async function buildSessionStartContext(
+  cwd: string,
+  options: SessionStartOptions = {},
+): Promise<SessionStartContext | undefined> {
   const started = Date.now();
   const softDeadline = started + (options.softDeadlineMs ?? 1000);
   const [profile, stores] = await Promise.all([detectProject(cwd), findHookStores(cwd, options.env)]);
@@ -95,25 +118,49 @@ export async function buildSessionStartContext(cwd: string, options: SessionStar
     if (Date.now() > softDeadline) break;
     const hits: ContextTrace[] = [];
     // A store whose index cannot be read is left out; the others still count.
-    for (const { store } of indexed) hits.push(...(await searchTopic(store, topic, cwd).catch(() => [])).map((result) => ({ store: store.name, topic: topic.name, result })));
-    found.set(topic.name, hits.sort((a, b) => b.result.score - a.result.score));
+    for (const { store } of indexed)
+      hits.push(
+        ...(await searchTopic(store, topic, cwd).catch(() => [])).map((result) => ({
+          store: store.name,
+          topic: topic.name,
+          result,
+        })),
+      );
+    found.set(
+      topic.name,
+      hits.sort((a, b) => b.result.score - a.result.score),
+    );
   }
   if (found.size === 0) return skip('out of time before the first search');
   const chosen = interleave(topics, found, options.maxTraces ?? 5);
-  const context = renderSessionContext(profile, chosen, indexed.map((s) => ({ name: s.store.name, traces: s.traces })), options.maxTokens ?? 1500);
-  return context ? { context, profile, traces: chosen } : skip(`no trace matches ${topics.map((t) => t.name).join(', ')}`);
+  const context = renderSessionContext(
+    profile,
+    chosen,
+    indexed.map((s) => ({ name: s.store.name, traces: s.traces })),
+    options.maxTokens ?? 1500,
+  );
+  return context
+    ? { context, profile, traces: chosen }
+    : skip(`no trace matches ${topics.map((t) => t.name).join(', ')}`);
 }
 
 /** Technologies first (the most telling), then infrastructure, then the main language. */
 export function topicsFor(profile: ProjectProfile): Topic[] {
   const language = profile.languages[0];
-  const names = [...profile.technologies.map((t) => t.name), ...profile.tools, ...(language ? [LANGUAGE_TOPICS[language] ?? language.toLowerCase()] : [])];
+  const names = [
+    ...profile.technologies.map((t) => t.name),
+    ...profile.tools,
+    ...(language ? [LANGUAGE_TOPICS[language] ?? language.toLowerCase()] : []),
+  ];
   return [...new Set(names)].slice(0, MAX_TOPICS).map((name) => ({ name, query: name }));
 }
 
 /** Traces tagged with the topic, else traces that mention it; only ones fit to show unasked. */
 async function searchTopic(store: Store, topic: Topic, cwd: string): Promise<SearchResult[]> {
-  const search = (tags: string[], limit: number) => searchStore(store, { query: topic.query, tags, limit, budget: 100_000 }, { cwd, autoUpdate: false }).then((r) => r.results.filter(isFitToShow));
+  const search = (tags: string[], limit: number) =>
+    searchStore(store, { query: topic.query, tags, limit, budget: 100_000 }, { cwd, autoUpdate: false }).then((r) =>
+      r.results.filter(isFitToShow),
+    );
   const tagged = await search([topic.name], PER_TOPIC);
   return tagged.length > 0 ? tagged : search([], 2);
 }
@@ -125,7 +172,9 @@ async function searchTopic(store: Store, topic: Topic, cwd: string): Promise<Sea
 function isFitToShow(result: SearchResult): boolean {
   if (result.status === 'deprecated' || result.trust.disputed) return false;
   if (result.stale.some((s) => s.startsWith('applies to'))) return false;
-  return injectionWarnings(`${result.title}\n${result.context ?? ''}\n${result.solution ?? result.snippet}`).length === 0;
+  return (
+    injectionWarnings(`${result.title}\n${result.context ?? ''}\n${result.solution ?? result.snippet}`).length === 0
+  );
 }
 
 /** Round-robin over the topics in priority order, so one framework does not take every slot. */

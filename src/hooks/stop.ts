@@ -10,10 +10,13 @@ const RECENT_EVENTS = 300;
 /** Markers of sessions already nudged are forgotten after this long. */
 const MARKER_DAYS = 30;
 
-const FIXED_WORDS = /\b(fixed|works now|now works|now (passes|pass|succeeds|builds|compiles|runs)|passing now|all (tests )?(pass|passing)|tests pass|resolved|root cause)\b/i;
+const FIXED_WORDS =
+  /\b(fixed|works now|now works|now (passes|pass|succeeds|builds|compiles|runs)|passing now|all (tests )?(pass|passing)|tests pass|resolved|root cause)\b/i;
 const CONFIRM_WORDS = /\b(works now|it works|that (fixed|did) it|fixed it|problem solved|solved it)\b/i;
-const REPORTED_PROBLEM = /Traceback \(most recent call last\)|\b\w*(Error|Exception)\b:|\b(fails|failing|failed|doesn'?t work|does not work|broken|crash(es|ed)?)\b/i;
-const CHECK_COMMAND = /\b(test|tests|spec|pytest|jest|vitest|mocha|tsc|lint|eslint|mypy|ruff|build|check|compile|make|cargo|go (test|build|run|vet)|npm|pnpm|yarn|bun|npx|node|python3?|uv|poetry|deno|curl|docker|uvicorn)\b/;
+const REPORTED_PROBLEM =
+  /Traceback \(most recent call last\)|\b\w*(Error|Exception)\b:|\b(fails|failing|failed|doesn'?t work|does not work|broken|crash(es|ed)?)\b/i;
+const CHECK_COMMAND =
+  /\b(test|tests|spec|pytest|jest|vitest|mocha|tsc|lint|eslint|mypy|ruff|build|check|compile|make|cargo|go (test|build|run|vet)|npm|pnpm|yarn|bun|npx|node|python3?|uv|poetry|deno|curl|docker|uvicorn)\b/;
 
 export interface SolvedJudgement {
   solved: boolean;
@@ -42,16 +45,29 @@ export function judgeSolved(events: TranscriptEvent[], lastAssistantMessage?: st
     } else if (event.kind === 'edit') {
       edited.add(event.file);
       if (failure) editsAfterFailure++;
-    } else if (event.kind === 'command' && event.ok && failure && editsAfterFailure > 0 && CHECK_COMMAND.test(event.command)) {
+    } else if (
+      event.kind === 'command' &&
+      event.ok &&
+      failure &&
+      editsAfterFailure > 0 &&
+      CHECK_COMMAND.test(event.command)
+    ) {
       passed = `\`${short(event.command)}\` passed`;
-    } else if ((event.kind === 'assistant' && FIXED_WORDS.test(event.text)) || (event.kind === 'user' && CONFIRM_WORDS.test(event.text))) {
+    } else if (
+      (event.kind === 'assistant' && FIXED_WORDS.test(event.text)) ||
+      (event.kind === 'user' && CONFIRM_WORDS.test(event.text))
+    ) {
       words = true;
     }
   }
   if (lastAssistantMessage && FIXED_WORDS.test(lastAssistantMessage)) words = true;
   const files = `${edited.size} file${edited.size === 1 ? ' was' : 's were'} edited`;
   if (failure && passed) return { solved: true, evidence: `${failure}, ${files}, then ${passed}` };
-  if (words && (failure || edited.size > 0)) return { solved: true, evidence: [failure, edited.size ? files : '', 'the fix was reported to work'].filter(Boolean).join(', ') };
+  if (words && (failure || edited.size > 0))
+    return {
+      solved: true,
+      evidence: [failure, edited.size ? files : '', 'the fix was reported to work'].filter(Boolean).join(', '),
+    };
   return { solved: false };
 }
 
@@ -70,7 +86,13 @@ export async function decideStop(input: StopInput): Promise<StopOutput | undefin
   // Without a session id there is no way to nudge only once: then never.
   if (!input.session_id) return undefined;
   const marker = markerFile(input.session_id);
-  if (await fs.access(marker).then(() => true, () => false)) return undefined;
+  if (
+    await fs.access(marker).then(
+      () => true,
+      () => false,
+    )
+  )
+    return undefined;
   const events = input.transcript_path ? await readTranscriptEvents(input.transcript_path).catch(() => []) : [];
   const judgement = judgeSolved(events, input.last_assistant_message);
   if (!judgement.solved || !judgement.evidence) return undefined;
@@ -79,7 +101,8 @@ export async function decideStop(input: StopInput): Promise<StopOutput | undefin
 }
 
 const markersDir = (): string => path.join(getDataDir(), 'hooks', 'nudged');
-const markerFile = (sessionId: string): string => path.join(markersDir(), createHash('sha256').update(sessionId).digest('hex').slice(0, 32));
+const markerFile = (sessionId: string): string =>
+  path.join(markersDir(), createHash('sha256').update(sessionId).digest('hex').slice(0, 32));
 
 /** Creates the marker exclusively: when two Stop hooks race, only one of them nudges. */
 async function claimMarker(file: string): Promise<boolean> {

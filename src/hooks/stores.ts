@@ -15,8 +15,12 @@ const MAX_STORES = 3;
  */
 export async function findHookStores(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Store[]> {
   const registry = await readRegistry();
-  const open = (root: string, source: Store['source'], name?: string) => openStore(root, source, name).catch(() => undefined);
-  const seeds = async () => ((await pathExists(path.join(seedsStoreRoot(), 'ct.yml'))) ? open(seedsStoreRoot(), 'builtin', SEEDS_STORE_NAME) : undefined);
+  const open = (root: string, source: Store['source'], name?: string) =>
+    openStore(root, source, name).catch(() => undefined);
+  const seeds = async () =>
+    (await pathExists(path.join(seedsStoreRoot(), 'ct.yml')))
+      ? open(seedsStoreRoot(), 'builtin', SEEDS_STORE_NAME)
+      : undefined;
 
   const wanted = env.CT_STORE?.trim();
   if (wanted) {
@@ -31,8 +35,11 @@ export async function findHookStores(cwd: string, env: NodeJS.ProcessEnv = proce
   const stores: (Store | undefined)[] = [];
   const here = await findStoreRoot(cwd);
   if (here) stores.push(await open(here, 'cwd', registry.stores.find((s) => path.resolve(s.path) === here)?.name));
-  const ordered = [...registry.stores].sort((a, b) => Number(b.name === registry.default) - Number(a.name === registry.default));
-  for (const s of ordered) if (!here || path.resolve(s.path) !== here) stores.push(await open(s.path, 'default', s.name));
+  const ordered = [...registry.stores].sort(
+    (a, b) => Number(b.name === registry.default) - Number(a.name === registry.default),
+  );
+  for (const s of ordered)
+    if (!here || path.resolve(s.path) !== here) stores.push(await open(s.path, 'default', s.name));
   if (registry.stores.length === 0 && !here) stores.push(await seeds());
   return compact(stores).slice(0, MAX_STORES);
 }

@@ -65,7 +65,8 @@ export function parseTranscript(jsonl: string): TranscriptEvent[] {
     for (const block of content as Block[]) {
       if (block.type === 'text' && typeof block.text === 'string') events.push({ kind: entry.type, text: block.text });
       else if (block.type === 'tool_use' && block.id) {
-        if (block.name === 'Bash' && typeof block.input?.command === 'string') pending.set(block.id, { command: block.input.command });
+        if (block.name === 'Bash' && typeof block.input?.command === 'string')
+          pending.set(block.id, { command: block.input.command });
         else if (block.name && EDIT_TOOLS.has(block.name)) {
           const file = block.input?.file_path ?? block.input?.notebook_path;
           pending.set(block.id, { edit: typeof file === 'string' ? file : '' });
@@ -74,7 +75,13 @@ export function parseTranscript(jsonl: string): TranscriptEvent[] {
         const use = pending.get(block.tool_use_id);
         if (!use) continue;
         const output = resultText(block.content);
-        if (use.command !== undefined) events.push({ kind: 'command', command: use.command, ok: block.is_error !== true && !looksFailed(output), output: output.slice(0, 2000) });
+        if (use.command !== undefined)
+          events.push({
+            kind: 'command',
+            command: use.command,
+            ok: block.is_error !== true && !looksFailed(output),
+            output: output.slice(0, 2000),
+          });
         // An edit counts once it went through, not when it was refused.
         else if (use.edit !== undefined && block.is_error !== true) events.push({ kind: 'edit', file: use.edit });
       }
@@ -85,11 +92,14 @@ export function parseTranscript(jsonl: string): TranscriptEvent[] {
 
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((c: { text?: unknown }) => (typeof c?.text === 'string' ? c.text : '')).join('\n');
+  if (Array.isArray(content))
+    return content.map((c: { text?: unknown }) => (typeof c?.text === 'string' ? c.text : '')).join('\n');
   return '';
 }
 
 /** Output that reports failure even when the tool result is not marked as an error. */
 export function looksFailed(output: string): boolean {
-  return /(^|\n)\s*(FAIL|FAILED|ERROR)\b|\b[1-9]\d* (failed|failing|errors?)\b|Traceback \(most recent call last\)|npm ERR!|\berror(\[E\d+\])?:|\berror TS\d+|^panic:|^Exit code [1-9]/im.test(output);
+  return /(^|\n)\s*(FAIL|FAILED|ERROR)\b|\b[1-9]\d* (failed|failing|errors?)\b|Traceback \(most recent call last\)|npm ERR!|\berror(\[E\d+\])?:|\berror TS\d+|^panic:|^Exit code [1-9]/im.test(
+    output,
+  );
 }

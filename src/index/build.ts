@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { type Embedder, loadEmbedder } from '../embed/embedder.js';
-import { modelFor } from './model.js';
 import { openGit } from '../git/repo.js';
 import { SEEDS_IDENTITY } from '../store/seeds.js';
 import type { Store } from '../store/store.js';
@@ -10,6 +9,7 @@ import { parseTrace } from '../trace/parse.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
 import { withIndexLock } from './lock.js';
+import { modelFor } from './model.js';
 import { writeSignals } from './signals-file.js';
 import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
 import { connectIndex, FTS_OPTIONS, openTable, rowSchema, type TraceRow } from './table.js';
@@ -47,7 +47,6 @@ const EMBED_BATCH = 64;
 const WRITE_SLICE = 5000;
 const READ_BATCH = 64;
 
-
 /**
  * Brings the index of a store up to date with its checkout (committed and uncommitted traces):
  * only new or changed blobs are parsed and embedded, removed traces are deleted, and the upsert
@@ -69,7 +68,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   let reason: string | undefined;
   if (options.full) reason = 'full rebuild requested';
   else if (!state) reason = 'no index yet';
-  else if (state.schema_version !== INDEX_SCHEMA_VERSION) reason = `index format changed (${state.schema_version} -> ${INDEX_SCHEMA_VERSION})`;
+  else if (state.schema_version !== INDEX_SCHEMA_VERSION)
+    reason = `index format changed (${state.schema_version} -> ${INDEX_SCHEMA_VERSION})`;
   else if (state.model !== model) reason = `embedding model changed (${state.model} -> ${model})`;
   else if (!table) reason = `index table ${state.table} is missing`;
   if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
@@ -80,9 +80,16 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   const indexed = new Map<string, { id: string; blob: string }>();
   if (!full && table) {
     try {
-      for (const row of (await table.query().select(['id', 'path', 'blob']).toArray()) as { id: string; path: string; blob: string }[]) indexed.set(row.path, { id: row.id, blob: row.blob });
+      for (const row of (await table.query().select(['id', 'path', 'blob']).toArray()) as {
+        id: string;
+        path: string;
+        blob: string;
+      }[])
+        indexed.set(row.path, { id: row.id, blob: row.blob });
     } catch (e) {
-      options.log?.(`The index of "${store.name}" is unreadable (${(e as Error).message.split('\n')[0]}): rebuilding it`);
+      options.log?.(
+        `The index of "${store.name}" is unreadable (${(e as Error).message.split('\n')[0]}): rebuilding it`,
+      );
       return update(store, { ...options, full: true });
     }
   }
@@ -92,7 +99,9 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     .filter(([file, blob]) => indexed.get(file)?.blob !== blob)
     .map(([file]) => file)
     .sort((a, b) => Number(uncommitted.has(a)) - Number(uncommitted.has(b)) || a.localeCompare(b));
-  const skipped: { file: string; reason: string }[] = (state?.skipped ?? []).filter((s) => blobs.has(s.file) && !changed.includes(s.file));
+  const skipped: { file: string; reason: string }[] = (state?.skipped ?? []).filter(
+    (s) => blobs.has(s.file) && !changed.includes(s.file),
+  );
   const parsed: { file: string; blob: string; row: Omit<TraceRow, 'vector'>; text: string }[] = [];
   const upsertIds = new Set<string>();
   const keptIds = new Map<string, string>();
@@ -102,7 +111,9 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   const texts = new Map<string, string | undefined>();
   for (let i = 0; i < changed.length; i += READ_BATCH) {
     const batch = changed.slice(i, i + READ_BATCH);
-    const read = await Promise.all(batch.map((file) => fs.readFile(path.join(store.root, file), 'utf8').catch(() => undefined)));
+    const read = await Promise.all(
+      batch.map((file) => fs.readFile(path.join(store.root, file), 'utf8').catch(() => undefined)),
+    );
     batch.forEach((file, j) => texts.set(file, read[j]));
   }
   for (const file of changed) {
@@ -115,7 +126,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
       skipped.push({ file, reason: `${first?.rule ?? 'invalid'}: ${first?.message ?? 'not a valid trace'}` });
       continue;
     }
-    const clash = keptIds.get(trace.id) ?? (upsertIds.has(trace.id) ? parsed.find((p) => p.row.id === trace.id)?.file : undefined);
+    const clash =
+      keptIds.get(trace.id) ?? (upsertIds.has(trace.id) ? parsed.find((p) => p.row.id === trace.id)?.file : undefined);
     if (clash) {
       skipped.push({ file, reason: `store/duplicate-id: id ${trace.id} is also used by ${clash}` });
       continue;
@@ -132,7 +144,13 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
 
   // Vectors are a function of the blob (and model and index format): a renamed file, a reverted
   // edit or a --full rebuild reuses them instead of embedding the same content again.
-  const cached = table && state && state.model === model && state.schema_version === INDEX_SCHEMA_VERSION ? await vectorsByBlob(table, parsed.map((p) => p.blob)) : new Map<string, Float32Array>();
+  const cached =
+    table && state && state.model === model && state.schema_version === INDEX_SCHEMA_VERSION
+      ? await vectorsByBlob(
+          table,
+          parsed.map((p) => p.blob),
+        )
+      : new Map<string, Float32Array>();
   const toEmbed = parsed.filter((p) => !cached.has(p.blob));
   const embedder = toEmbed.length > 0 || full ? await loadEmbedder(model) : undefined;
   const fresh = new Map<string, Float32Array>();
@@ -142,7 +160,10 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     batch.forEach((p, j) => fresh.set(p.blob, vectors[j] as Float32Array));
     options.onProgress?.({ phase: 'embed', done: Math.min(i + EMBED_BATCH, toEmbed.length), total: toEmbed.length });
   }
-  const rows: TraceRow[] = parsed.map((p) => ({ ...p.row, vector: (fresh.get(p.blob) ?? cached.get(p.blob)) as Float32Array }));
+  const rows: TraceRow[] = parsed.map((p) => ({
+    ...p.row,
+    vector: (fresh.get(p.blob) ?? cached.get(p.blob)) as Float32Array,
+  }));
 
   // Ids whose file is gone, or whose file no longer holds a valid trace with that id.
   const liveIds = new Set([...keptIds.keys(), ...upsertIds]);
@@ -155,7 +176,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     tableName = `traces-${Date.now().toString(36)}`;
     table = await createTable(db, tableName, rows, dim);
   } else if (table && (rows.length > 0 || removed.length > 0)) {
-    const where = removed.length > 0 ? `id IN (${removed.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})` : undefined;
+    const where =
+      removed.length > 0 ? `id IN (${removed.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})` : undefined;
     if (rows.length > 0) {
       let merge = table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll();
       if (where) merge = merge.whenNotMatchedBySourceDelete({ where });
@@ -169,18 +191,44 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   }
 
   const ann = table ? await ensureVectorIndex(table, options.log) : false;
-  const head = (await openGit(store.root).revparse(['HEAD']).catch(() => '')).trim() || null;
+  const head =
+    (
+      await openGit(store.root)
+        .revparse(['HEAD'])
+        .catch(() => '')
+    ).trim() || null;
   const total = table ? await table.countRows() : 0;
-  const next: IndexState = { schema_version: INDEX_SCHEMA_VERSION, model, dim, table: tableName, commit: head, traces: total, skipped, ann, built_at: new Date().toISOString() };
+  const next: IndexState = {
+    schema_version: INDEX_SCHEMA_VERSION,
+    model,
+    dim,
+    table: tableName,
+    commit: head,
+    traces: total,
+    skipped,
+    ann,
+    built_at: new Date().toISOString(),
+  };
   const seeded = await seededPaths(store.root);
   const seededIds = new Set<string>();
   if (table && seeded.size > 0) {
-    for (const row of (await table.query().select(['id', 'path']).toArray()) as { id: string; path: string }[]) if (seeded.has(row.path)) seededIds.add(row.id);
+    for (const row of (await table.query().select(['id', 'path']).toArray()) as { id: string; path: string }[])
+      if (seeded.has(row.path)) seededIds.add(row.id);
   }
   await writeSignals(store, seededIds);
   await writeIndexState(store.root, next);
   if (full && state && state.table !== tableName) await db.dropTable(state.table).catch(() => undefined);
-  return { full, reason, model, traces: total, embedded: fresh.size, reused, removed: removed.length, skipped, ms: Math.round(performance.now() - started) };
+  return {
+    full,
+    reason,
+    model,
+    traces: total,
+    embedded: fresh.size,
+    reused,
+    removed: removed.length,
+    skipped,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 async function vectorsByBlob(table: Table, blobs: readonly string[]): Promise<Map<string, Float32Array>> {
@@ -188,7 +236,12 @@ async function vectorsByBlob(table: Table, blobs: readonly string[]): Promise<Ma
   for (let i = 0; i < blobs.length; i += 500) {
     const chunk = blobs.slice(i, i + 500);
     if (chunk.length === 0) continue;
-    const rows = (await table.query().where(`blob IN (${chunk.map((b) => `'${b}'`).join(', ')})`).select(['blob', 'vector']).toArray().catch(() => [])) as { blob: string; vector: ArrayLike<number> }[];
+    const rows = (await table
+      .query()
+      .where(`blob IN (${chunk.map((b) => `'${b}'`).join(', ')})`)
+      .select(['blob', 'vector'])
+      .toArray()
+      .catch(() => [])) as { blob: string; vector: ArrayLike<number> }[];
     for (const row of rows) out.set(row.blob, Float32Array.from(row.vector));
   }
   return out;
@@ -198,7 +251,8 @@ async function createTable(db: Connection, name: string, rows: TraceRow[], dim: 
   // Written in slices: converting 100,000 rows to Arrow in one call peaked at 2.8 GB. The new
   // table is invisible to readers until the state file names it, so slices are safe.
   const table = await db.createEmptyTable(name, rowSchema(dim), { mode: 'overwrite' });
-  for (let i = 0; i < rows.length; i += WRITE_SLICE) await table.add(rows.slice(i, i + WRITE_SLICE) as unknown as Record<string, unknown>[]);
+  for (let i = 0; i < rows.length; i += WRITE_SLICE)
+    await table.add(rows.slice(i, i + WRITE_SLICE) as unknown as Record<string, unknown>[]);
   if (rows.length > WRITE_SLICE) await table.optimize({ cleanupOlderThan: new Date() });
   await ensureFtsIndex(table);
   return table;
@@ -232,6 +286,8 @@ async function ensureFtsIndex(table: Table): Promise<void> {
 
 /** Trace files added by `ct seed` (or the built-in store): commits authored by the seeds identity. */
 async function seededPaths(root: string): Promise<Set<string>> {
-  const out = await openGit(root).raw(['log', `--author=${SEEDS_IDENTITY.email}`, '--diff-filter=A', '--name-only', '--format=', '--', 'traces/']).catch(() => '');
+  const out = await openGit(root)
+    .raw(['log', `--author=${SEEDS_IDENTITY.email}`, '--diff-filter=A', '--name-only', '--format=', '--', 'traces/'])
+    .catch(() => '');
   return new Set(out.split('\n').filter((l) => l.endsWith('.md')));
 }

@@ -7,7 +7,12 @@ const SOLUTION_CHARS_FOR_EMBEDDING = 600;
 
 /** The text the embedder sees: what the trace is about, not every line of its code. */
 export function embeddingText(trace: Pick<Trace, 'title' | 'tags' | 'sections'>): string {
-  return [trace.title, trace.tags.join(' '), trace.sections.context, trace.sections.solution.slice(0, SOLUTION_CHARS_FOR_EMBEDDING)].join('\n');
+  return [
+    trace.title,
+    trace.tags.join(' '),
+    trace.sections.context,
+    trace.sections.solution.slice(0, SOLUTION_CHARS_FOR_EMBEDDING),
+  ].join('\n');
 }
 
 /**
@@ -21,7 +26,10 @@ export function lexicalText(trace: Pick<Trace, 'title' | 'tags' | 'body'>): stri
 
 /** A trace as an index row, everything but its vector: shared by `ct index` and the benchmarks. */
 export function toTraceRow(
-  trace: Pick<Trace, 'id' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body' | 'applies_to' | 'review_after'>,
+  trace: Pick<
+    Trace,
+    'id' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body' | 'applies_to' | 'review_after'
+  >,
   where: { path: string; blob: string; chars: number },
 ): Omit<TraceRow, 'vector'> {
   return {

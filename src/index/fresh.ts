@@ -6,6 +6,11 @@ export async function isIndexFresh(root: string, model: string): Promise<boolean
   const state = await readIndexState(root);
   if (!state || state.model !== model || state.schema_version !== INDEX_SCHEMA_VERSION) return false;
   const git = openGit(root);
-  const [head, dirty] = await Promise.all([git.revparse(['HEAD']).catch(() => ''), git.raw(['status', '--porcelain', '--untracked-files=all', '--', 'traces/', 'votes/', 'flags/']).catch(() => 'unknown')]);
+  const [head, dirty] = await Promise.all([
+    git.revparse(['HEAD']).catch(() => ''),
+    git
+      .raw(['status', '--porcelain', '--untracked-files=all', '--', 'traces/', 'votes/', 'flags/'])
+      .catch(() => 'unknown'),
+  ]);
   return head.trim() === state.commit && dirty.trim() === '';
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import os from 'node:os';
+import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CtError, ExitCode } from '../errors.js';
 
@@ -9,7 +9,11 @@ import { CtError, ExitCode } from '../errors.js';
  * is refreshed while held; a lock left by a killed process goes stale after `staleMs` and is taken
  * over, so a crash never blocks the next run for long.
  */
-export async function withIndexLock<T>(root: string, work: () => Promise<T>, options: { waitMs?: number; log?: (m: string) => void } = {}): Promise<T> {
+export async function withIndexLock<T>(
+  root: string,
+  work: () => Promise<T>,
+  options: { waitMs?: number; log?: (m: string) => void } = {},
+): Promise<T> {
   const dir = path.join(root, '.ct');
   await fs.mkdir(dir, { recursive: true });
   const target = path.join(dir, 'index');
@@ -34,7 +38,11 @@ export async function withIndexLock<T>(root: string, work: () => Promise<T>, opt
         continue;
       }
       if (Date.now() - started > waitMs) {
-        throw new CtError('index-locked', `another ct process has been updating the index of ${root} for over ${Math.round(waitMs / 1000)} s`, { hint: 'wait for it to finish; a lock left by a killed process expires after 15 s', exit: ExitCode.index });
+        throw new CtError(
+          'index-locked',
+          `another ct process has been updating the index of ${root} for over ${Math.round(waitMs / 1000)} s`,
+          { hint: 'wait for it to finish; a lock left by a killed process expires after 15 s', exit: ExitCode.index },
+        );
       }
       if (!told) options.log?.('Waiting for another ct process to finish updating the index...');
       told = true;

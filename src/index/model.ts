@@ -7,5 +7,7 @@ export function modelFor(store: Store, override?: string): string {
   const model = override ?? store.config.embedding?.model ?? process.env.CT_EMBEDDING_MODEL ?? DEFAULT_MODEL;
   // A relative model folder in ct.yml is relative to the store, wherever ct runs from.
   const folder = /^transformers:(\.{1,2}\/.*)$/.exec(model)?.[1];
-  return folder && !override && store.config.embedding?.model === model ? `transformers:${path.resolve(store.root, folder)}` : model;
+  return folder && !override && store.config.embedding?.model === model
+    ? `transformers:${path.resolve(store.root, folder)}`
+    : model;
 }

@@ -13,7 +13,11 @@ const file = (root: string) => path.join(indexDir(root), 'signals.json');
  * trace) and kept beside the table, so a vote never re-embeds a trace.
  */
 export async function writeSignals(store: Store, seededIds: ReadonlySet<string>): Promise<void> {
-  const signals = await readSignals(store.root, { validatedAfter: store.config.policy.validated_after, seededIds, aliases: store.config.tags.aliases });
+  const signals = await readSignals(store.root, {
+    validatedAfter: store.config.policy.validated_after,
+    seededIds,
+    aliases: store.config.tags.aliases,
+  });
   await writeFileAtomic(file(store.root), `${JSON.stringify(Object.fromEntries(signals))}\n`);
 }
 

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from 'apache-arrow';
 import type { Connection, Table } from '@lancedb/lancedb';
+import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from 'apache-arrow';
 import { indexDir } from './state.js';
 
 // LanceDB's native layer logs warnings ("no existing dataset, it will be created") to stderr;
@@ -34,9 +34,32 @@ export interface TraceRow {
  * Full-text index settings, spelled out so a LanceDB upgrade cannot change them silently: these
  * are the 0.31 defaults (English stemming and stop words), measured best on CoSQA.
  */
-export const FTS_OPTIONS = { baseTokenizer: 'simple', language: 'English', lowercase: true, stem: true, removeStopWords: true, asciiFolding: true, maxTokenLength: 40, withPosition: false } as const;
+export const FTS_OPTIONS = {
+  baseTokenizer: 'simple',
+  language: 'English',
+  lowercase: true,
+  stem: true,
+  removeStopWords: true,
+  asciiFolding: true,
+  maxTokenLength: 40,
+  withPosition: false,
+} as const;
 
-export const ROW_COLUMNS = ['id', 'path', 'blob', 'title', 'tags', 'created', 'status', 'applies_to', 'review_after', 'context', 'solution', 'body', 'chars'] as const;
+export const ROW_COLUMNS = [
+  'id',
+  'path',
+  'blob',
+  'title',
+  'tags',
+  'created',
+  'status',
+  'applies_to',
+  'review_after',
+  'context',
+  'solution',
+  'body',
+  'chars',
+] as const;
 
 export function rowSchema(dim: number): Schema {
   const utf8 = (name: string) => new Field(name, new Utf8(), false);

@@ -36,7 +36,10 @@ export interface TraceSignals {
  * src/trust/assess.ts). Malformed files are ignored here (`ct check` reports them); seeds count
  * as validated.
  */
-export async function readSignals(root: string, options: { validatedAfter: number; seededIds?: ReadonlySet<string>; aliases?: Record<string, string> }): Promise<Map<string, TraceSignals>> {
+export async function readSignals(
+  root: string,
+  options: { validatedAfter: number; seededIds?: ReadonlySet<string>; aliases?: Record<string, string> },
+): Promise<Map<string, TraceSignals>> {
   const assessed = await assessStore(root, options);
   return new Map([...assessed].map(([id, trust]) => [id, toSignals(trust)]));
 }

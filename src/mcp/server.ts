@@ -16,7 +16,9 @@ import { registerListTags } from './tools/list-tags.js';
 import { registerSearchTraces } from './tools/search-traces.js';
 import { registerWriteTools } from './tools/write-tools.js';
 
-const { version } = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as { version: string };
+const { version } = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 export interface McpOptions {
   store?: string;
@@ -32,7 +34,9 @@ export async function buildInstructions(stores: Store[]): Promise<{ text: string
     const state = await readIndexState(store.root);
     const fresh = await isIndexFresh(store.root, modelFor(store));
     if (!fresh) stale.push(store);
-    lines.push(`- ${store.name}: ${state ? `${state.traces} traces` : 'no index yet'}${fresh ? '' : state ? ' (index updating in the background)' : ' (index being built in the background: the first search may take a few seconds)'}`);
+    lines.push(
+      `- ${store.name}: ${state ? `${state.traces} traces` : 'no index yet'}${fresh ? '' : state ? ' (index updating in the background)' : ' (index being built in the background: the first search may take a few seconds)'}`,
+    );
   }
   const text = [
     'CommonTrace: a shared memory of coding problems other agents solved (context with the error, the solution that worked, trust from votes).',
@@ -55,7 +59,10 @@ export async function runMcpServer(options: McpOptions = {}): Promise<McpServer>
   const stores = new StoreSet(options.store, log);
   const served = await stores.all();
   const { text, stale } = await buildInstructions(served);
-  const server = new McpServer({ name: 'commontrace', title: 'CommonTrace', version }, { instructions: text, capabilities: { logging: {} } });
+  const server = new McpServer(
+    { name: 'commontrace', title: 'CommonTrace', version },
+    { instructions: text, capabilities: { logging: {} } },
+  );
   registerSearchTraces(server, stores, log);
   registerGetTrace(server, stores, log);
   registerListTags(server, stores, log);
@@ -67,7 +74,10 @@ export async function runMcpServer(options: McpOptions = {}): Promise<McpServer>
 }
 
 async function warmUp(stores: Store[], stale: Store[], log: (m: string) => void): Promise<void> {
-  for (const store of stores) await loadEmbedder(modelFor(store)).catch((e: Error) => log(`embedding model for ${store.name} failed to load: ${e.message}`));
+  for (const store of stores)
+    await loadEmbedder(modelFor(store)).catch((e: Error) =>
+      log(`embedding model for ${store.name} failed to load: ${e.message}`),
+    );
   for (const store of stale) {
     await updateIndex(store, { log })
       .then((r) => log(`index of ${store.name}: ${r.traces} traces, ${r.embedded} embedded`))

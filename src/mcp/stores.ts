@@ -20,7 +20,13 @@ export class StoreSet {
     if (this.only) return [await this.cap(await resolveStore({ store: this.only, log: this.log }))];
     const registry = await readRegistry();
     if (registry.stores.length === 0) return [await this.cap(await resolveStore({ log: this.log }))];
-    const stores = await Promise.all(registry.stores.map((s) => openStore(s.path, 'default', s.name).catch((e: Error) => (this.log(`store "${s.name}" unavailable: ${e.message}`), undefined))));
+    const stores = await Promise.all(
+      registry.stores.map((s) =>
+        openStore(s.path, 'default', s.name).catch(
+          (e: Error) => (this.log(`store "${s.name}" unavailable: ${e.message}`), undefined),
+        ),
+      ),
+    );
     return stores.filter((s): s is Store => s !== undefined).map((s) => this.capSync(s));
   }
 
@@ -34,7 +40,12 @@ export class StoreSet {
       if (fallback) return fallback;
     }
     const found = stores.find((s) => s.name === name);
-    if (!found) throw new NotFoundError('store-not-found', `no store named "${name}" is served here`, `stores: ${stores.map((s) => s.name).join(', ') || 'none'}`);
+    if (!found)
+      throw new NotFoundError(
+        'store-not-found',
+        `no store named "${name}" is served here`,
+        `stores: ${stores.map((s) => s.name).join(', ') || 'none'}`,
+      );
     return found;
   }
 
@@ -44,6 +55,12 @@ export class StoreSet {
 
   private capSync(store: Store): Store {
     const forge = store.config.forge;
-    return { ...store, config: { ...store.config, forge: { ...forge, timeout_seconds: Math.min(forge.timeout_seconds, MCP_NETWORK_TIMEOUT_SECONDS) } } };
+    return {
+      ...store,
+      config: {
+        ...store.config,
+        forge: { ...forge, timeout_seconds: Math.min(forge.timeout_seconds, MCP_NETWORK_TIMEOUT_SECONDS) },
+      },
+    };
   }
 }

@@ -6,15 +6,29 @@ import { isCtError } from '../errors.js';
  * an `isError` result with the error's code and hint. Unexpected errors are logged to stderr (the
  * stack) and reported briefly; the server stays up.
  */
-export async function toolResult<T extends Record<string, unknown>>(log: (m: string) => void, work: () => Promise<{ data: T; text: string }>): Promise<CallToolResult> {
+export async function toolResult<T extends Record<string, unknown>>(
+  log: (m: string) => void,
+  work: () => Promise<{ data: T; text: string }>,
+): Promise<CallToolResult> {
   try {
     const { data, text } = await work();
     return { content: [{ type: 'text', text }], structuredContent: data };
   } catch (e) {
     if (isCtError(e)) {
-      return { isError: true, content: [{ type: 'text', text: `Error (${e.code}): ${e.message}${e.hint ? `\nHint: ${e.hint}` : ''}` }] };
+      return {
+        isError: true,
+        content: [{ type: 'text', text: `Error (${e.code}): ${e.message}${e.hint ? `\nHint: ${e.hint}` : ''}` }],
+      };
     }
     log(`unexpected error in a tool call: ${(e as Error).stack ?? String(e)}`);
-    return { isError: true, content: [{ type: 'text', text: `Error (unexpected): ${(e as Error).message}\nHint: this is a bug in ct; the server log (stderr) has the details` }] };
+    return {
+      isError: true,
+      content: [
+        {
+          type: 'text',
+          text: `Error (unexpected): ${(e as Error).message}\nHint: this is a bug in ct; the server log (stderr) has the details`,
+        },
+      ],
+    };
   }
 }

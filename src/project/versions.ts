@@ -16,8 +16,12 @@ export async function detectProjectVersions(dir: string): Promise<ProjectVersion
   for (let i = 0; i < 6; i++) {
     const pkgText = await fs.readFile(path.join(current, 'package.json'), 'utf8').catch(() => undefined);
     if (pkgText !== undefined) {
-      const pkg = safeJson(pkgText) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> } | undefined;
-      const lock = safeJson(await fs.readFile(path.join(current, 'package-lock.json'), 'utf8').catch(() => '')) as { packages?: Record<string, { version?: string }> } | undefined;
+      const pkg = safeJson(pkgText) as
+        | { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+        | undefined;
+      const lock = safeJson(await fs.readFile(path.join(current, 'package-lock.json'), 'utf8').catch(() => '')) as
+        | { packages?: Record<string, { version?: string }> }
+        | undefined;
       for (const [name, range] of Object.entries({ ...pkg?.devDependencies, ...pkg?.dependencies })) {
         const locked = lock?.packages?.[`node_modules/${name}`]?.version;
         const version = locked ?? semver.minVersion(range)?.version;
@@ -33,7 +37,14 @@ export async function detectProjectVersions(dir: string): Promise<ProjectVersion
 }
 
 /** Names a trace may use in applies_to for the same thing a project reports. */
-const ALIASES: Record<string, string> = { nextjs: 'next', 'next.js': 'next', nodejs: 'node', 'node.js': 'node', reactjs: 'react', ts: 'typescript' };
+const ALIASES: Record<string, string> = {
+  nextjs: 'next',
+  'next.js': 'next',
+  nodejs: 'node',
+  'node.js': 'node',
+  reactjs: 'react',
+  ts: 'typescript',
+};
 
 export interface Freshness {
   /** applies_to entries the project satisfies. */
@@ -44,14 +55,21 @@ export interface Freshness {
   reviewDue: boolean;
 }
 
-export function judgeFreshness(appliesTo: Record<string, string>, reviewAfter: string | undefined, project: ProjectVersions, today = new Date().toISOString().slice(0, 10)): Freshness {
+export function judgeFreshness(
+  appliesTo: Record<string, string>,
+  reviewAfter: string | undefined,
+  project: ProjectVersions,
+  today = new Date().toISOString().slice(0, 10),
+): Freshness {
   const matches: string[] = [];
   const mismatches: string[] = [];
   for (const [rawName, range] of Object.entries(appliesTo)) {
     const name = ALIASES[rawName.toLowerCase()] ?? rawName.toLowerCase();
     const version = project.get(name);
     if (!version || !semver.validRange(range)) continue;
-    (semver.satisfies(version, range, { includePrerelease: true }) ? matches : mismatches).push(`${rawName} ${range} (project: ${version})`);
+    (semver.satisfies(version, range, { includePrerelease: true }) ? matches : mismatches).push(
+      `${rawName} ${range} (project: ${version})`,
+    );
   }
   return { matches, mismatches, reviewDue: reviewAfter !== undefined && reviewAfter < today };
 }

@@ -24,8 +24,11 @@ export interface OpenBranch {
  * (a branch merged into the remote's base or into the local one is no longer open).
  */
 export async function listOpenBranches(ctx: ReviewContext): Promise<OpenBranch[]> {
-  const merged = [...new Set([ctx.baseRef, ...(ctx.localBaseRef ? [ctx.localBaseRef] : [])])].map((ref) => `--no-merged=${ref}`);
-  const format = '--format=%(refname)%00%(objectname)%00%(authorname)%00%(authoremail)%00%(authordate:iso-strict)%00%(subject)';
+  const merged = [...new Set([ctx.baseRef, ...(ctx.localBaseRef ? [ctx.localBaseRef] : [])])].map(
+    (ref) => `--no-merged=${ref}`,
+  );
+  const format =
+    '--format=%(refname)%00%(objectname)%00%(authorname)%00%(authoremail)%00%(authordate:iso-strict)%00%(subject)';
   const result = await spawnGit(ctx.root, ['for-each-ref', format, ...merged, `${ctx.branchPrefix}ct/`]);
   if (result.code !== 0) throw new GitError(`git for-each-ref failed: ${gitDetail(result)}`);
   const branches: OpenBranch[] = [];
@@ -33,7 +36,15 @@ export async function listOpenBranches(ctx: ReviewContext): Promise<OpenBranch[]
     const [ref, commit, name, email, date, subject] = line.split('\0');
     if (!ref || !commit || date === undefined) continue;
     const branch = ref.slice(ctx.branchPrefix.length);
-    branches.push({ branch, ref, kind: kindOf(branch), commit, subject: subject ?? '', author: { name: name ?? '', email: (email ?? '').replace(/^<|>$/g, '') }, date });
+    branches.push({
+      branch,
+      ref,
+      kind: kindOf(branch),
+      commit,
+      subject: subject ?? '',
+      author: { name: name ?? '', email: (email ?? '').replace(/^<|>$/g, '') },
+      date,
+    });
   }
   return branches.sort((a, b) => a.date.localeCompare(b.date) || a.branch.localeCompare(b.branch));
 }
@@ -48,9 +59,14 @@ export async function findOpenBranch(ctx: ReviewContext, name: string): Promise<
   const found = open.find((b) => b.branch === wanted);
   if (found) return found;
   const names = open.map((b) => b.branch);
-  const merged = (await spawnGit(ctx.root, ['rev-parse', '--verify', '--quiet', `${ctx.branchPrefix}${wanted}`])).code === 0;
-  const why = merged ? `${wanted} is already merged into ${ctx.base}` : `no contribution branch ${wanted}${ctx.remote ? ` on ${ctx.remote}` : ''}`;
-  const hint = names.length ? `open branches: ${names.join(', ')}` : 'there are no open contribution branches (`ct review list`)';
+  const merged =
+    (await spawnGit(ctx.root, ['rev-parse', '--verify', '--quiet', `${ctx.branchPrefix}${wanted}`])).code === 0;
+  const why = merged
+    ? `${wanted} is already merged into ${ctx.base}`
+    : `no contribution branch ${wanted}${ctx.remote ? ` on ${ctx.remote}` : ''}`;
+  const hint = names.length
+    ? `open branches: ${names.join(', ')}`
+    : 'there are no open contribution branches (`ct review list`)';
   throw new NotFoundError(merged ? 'branch-merged' : 'branch-not-found', why, hint, { open: names });
 }
 
@@ -62,7 +78,9 @@ export function normalizeBranchName(name: string, remote: string | null): string
 
 export function kindOf(branch: string): ContributionKind {
   const kind = branch.split('/')[1];
-  return (CONTRIBUTION_KINDS as readonly string[]).includes(kind ?? '') && kind !== 'other' ? (kind as ContributionKind) : 'other';
+  return (CONTRIBUTION_KINDS as readonly string[]).includes(kind ?? '') && kind !== 'other'
+    ? (kind as ContributionKind)
+    : 'other';
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

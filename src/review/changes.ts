@@ -8,12 +8,20 @@ export const ChangedFileSchema = z.object({
   status: z.enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type-changed']),
   path: z.string().describe('Path relative to the store root (the new path for a rename).'),
   from: z.string().optional().describe('The old path of a rename or copy.'),
-  mode: z.string().describe('The new git file mode: 100644 a file, 100755 executable, 120000 a symlink, 160000 a submodule, 000000 deleted.'),
+  mode: z
+    .string()
+    .describe(
+      'The new git file mode: 100644 a file, 100755 executable, 120000 a symlink, 160000 a submodule, 000000 deleted.',
+    ),
 });
 export type ChangedFile = z.infer<typeof ChangedFileSchema>;
 
 /** The files a branch changes since it left `baseRef` (`git diff base...tip`), and its commit count. */
-export async function readBranchChanges(root: string, baseRef: string, tip: string): Promise<{ files: ChangedFile[]; commits: number }> {
+export async function readBranchChanges(
+  root: string,
+  baseRef: string,
+  tip: string,
+): Promise<{ files: ChangedFile[]; commits: number }> {
   const [diff, count] = await Promise.all([
     spawnGit(root, ['diff', '--no-color', '--no-ext-diff', '--raw', '-z', '-M', '--no-abbrev', `${baseRef}...${tip}`]),
     spawnGit(root, ['rev-list', '--count', `${baseRef}..${tip}`]),

@@ -2,12 +2,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { ProblemSchema, type Problem, compareProblems } from '../check/problem.js';
+import { compareProblems, type Problem, ProblemSchema } from '../check/problem.js';
 import { checkStore } from '../check/run.js';
-import { CONFIG_FILE } from '../store/config.js';
-import { pathExists } from '../util/fs.js';
 import { GitError } from '../errors.js';
 import { gitDetail, spawnGit } from '../history/spawn-git.js';
+import { CONFIG_FILE } from '../store/config.js';
+import { pathExists } from '../util/fs.js';
 import type { ChangedFile } from './changes.js';
 
 export const ReviewCheckSchema = z.object({
@@ -54,7 +54,9 @@ export class ScratchWorktree {
     const switched = await spawnGit(this.dir, [...SAFE, 'checkout', '--quiet', '--detach', '--force', commit]);
     if (switched.code !== 0) throw new GitError(`git checkout of ${commit.slice(0, 8)} failed: ${gitDetail(switched)}`);
     const problems: Problem[] = reviewProblems(files);
-    const present = files.filter((f) => f.status !== 'deleted' && f.mode !== '160000').map((f) => path.join(this.dir, f.path));
+    const present = files
+      .filter((f) => f.status !== 'deleted' && f.mode !== '160000')
+      .map((f) => path.join(this.dir, f.path));
     // With no paths checkStore checks the whole store; a branch that only deletes files is
     // scoped to ct.yml instead, so the history rules (who may delete a vote) still run.
     const config = path.join(this.dir, CONFIG_FILE);
@@ -65,7 +67,13 @@ export class ScratchWorktree {
       problems.push(...report.problems);
       checked = present.length > 0 ? report.checked : 0;
     } else {
-      problems.push({ file: CONFIG_FILE, rule: 'config/invalid', severity: 'error', message: 'the branch deletes ct.yml', hint: 'a store needs its ct.yml; reject the branch' });
+      problems.push({
+        file: CONFIG_FILE,
+        rule: 'config/invalid',
+        severity: 'error',
+        message: 'the branch deletes ct.yml',
+        hint: 'a store needs its ct.yml; reject the branch',
+      });
     }
     problems.sort(compareProblems);
     const errors = problems.filter((p) => p.severity === 'error').length;
@@ -80,7 +88,12 @@ export class ScratchWorktree {
 }
 
 /** Checks `commit` in a scratch worktree that is removed afterwards. */
-export async function checkCommit(root: string, commit: string, files: readonly ChangedFile[], base: string): Promise<ReviewCheck> {
+export async function checkCommit(
+  root: string,
+  commit: string,
+  files: readonly ChangedFile[],
+  base: string,
+): Promise<ReviewCheck> {
   const tree = await ScratchWorktree.create(root, commit);
   try {
     return await tree.check(commit, files, base);
@@ -93,10 +106,30 @@ export async function checkCommit(root: string, commit: string, files: readonly 
 function reviewProblems(files: readonly ChangedFile[]): Problem[] {
   const problems: Problem[] = [];
   for (const file of files) {
-    if (file.mode === '120000') problems.push({ file: file.path, rule: 'review/symlink', severity: 'error', message: 'the branch adds a symbolic link', hint: 'a store holds plain files only; ask for the file itself' });
-    else if (file.mode === '160000') problems.push({ file: file.path, rule: 'review/submodule', severity: 'error', message: 'the branch adds a submodule', hint: 'a store holds plain files only' });
+    if (file.mode === '120000')
+      problems.push({
+        file: file.path,
+        rule: 'review/symlink',
+        severity: 'error',
+        message: 'the branch adds a symbolic link',
+        hint: 'a store holds plain files only; ask for the file itself',
+      });
+    else if (file.mode === '160000')
+      problems.push({
+        file: file.path,
+        rule: 'review/submodule',
+        severity: 'error',
+        message: 'the branch adds a submodule',
+        hint: 'a store holds plain files only',
+      });
     else if (!DATA_DIRS.some((d) => file.path.startsWith(d)) && file.status !== 'deleted') {
-      problems.push({ file: file.path, rule: 'review/outside-data', severity: 'warning', message: `the branch ${file.status === 'added' ? 'adds' : 'changes'} a file outside traces/, votes/ and flags/`, hint: 'contributions change traces, votes and flags; review this file by hand (CI workflows and ct.yml change what the store trusts)' });
+      problems.push({
+        file: file.path,
+        rule: 'review/outside-data',
+        severity: 'warning',
+        message: `the branch ${file.status === 'added' ? 'adds' : 'changes'} a file outside traces/, votes/ and flags/`,
+        hint: 'contributions change traces, votes and flags; review this file by hand (CI workflows and ct.yml change what the store trusts)',
+      });
     }
   }
   return problems;

@@ -36,16 +36,40 @@ export async function openReview(store: Store, options: { fetch?: boolean } = {}
   if (remote && options.fetch !== false) {
     const timeoutMs = Math.min(store.config.forge.timeout_seconds, 30) * 1000;
     // Explicit refspecs: a single-branch clone's configured refspec would not bring ct/* in.
-    const specs = [`+refs/heads/ct/*:refs/remotes/${remote}/ct/*`, `+refs/heads/${base}:refs/remotes/${remote}/${base}`];
-    const result = await spawnGit(root, ['fetch', '--prune', '--quiet', '--no-tags', remote, ...specs], { timeoutMs }).catch((e: Error) => ({ code: -1, stderr: e.message }));
+    const specs = [
+      `+refs/heads/ct/*:refs/remotes/${remote}/ct/*`,
+      `+refs/heads/${base}:refs/remotes/${remote}/${base}`,
+    ];
+    const result = await spawnGit(root, ['fetch', '--prune', '--quiet', '--no-tags', remote, ...specs], {
+      timeoutMs,
+    }).catch((e: Error) => ({ code: -1, stderr: e.message }));
     fetched = result.code === 0;
-    if (!fetched) warnings.push(`could not fetch from ${remote} (${result.stderr.trim().split('\n').pop() ?? 'failed'}); showing the branches as last fetched`);
+    if (!fetched)
+      warnings.push(
+        `could not fetch from ${remote} (${result.stderr.trim().split('\n').pop() ?? 'failed'}); showing the branches as last fetched`,
+      );
   }
   const localBaseRef = (await refExists(root, `refs/heads/${base}`)) ? `refs/heads/${base}` : undefined;
-  const remoteBaseRef = remote && (await refExists(root, `refs/remotes/${remote}/${base}`)) ? `refs/remotes/${remote}/${base}` : undefined;
+  const remoteBaseRef =
+    remote && (await refExists(root, `refs/remotes/${remote}/${base}`)) ? `refs/remotes/${remote}/${base}` : undefined;
   const baseRef = remoteBaseRef ?? localBaseRef;
-  if (!baseRef) throw new NotFoundError('base-branch-not-found', `the base branch ${base} does not exist ${remote ? `on ${remote} or ` : ''}locally in ${root}`, 'set forge.base_branch in ct.yml, or create the branch');
-  return { store, root, remote, base, baseRef, localBaseRef, branchPrefix: remote ? `refs/remotes/${remote}/` : 'refs/heads/', fetched, warnings };
+  if (!baseRef)
+    throw new NotFoundError(
+      'base-branch-not-found',
+      `the base branch ${base} does not exist ${remote ? `on ${remote} or ` : ''}locally in ${root}`,
+      'set forge.base_branch in ct.yml, or create the branch',
+    );
+  return {
+    store,
+    root,
+    remote,
+    base,
+    baseRef,
+    localBaseRef,
+    branchPrefix: remote ? `refs/remotes/${remote}/` : 'refs/heads/',
+    fetched,
+    warnings,
+  };
 }
 
 export async function refExists(root: string, ref: string): Promise<boolean> {

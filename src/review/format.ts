@@ -4,13 +4,29 @@ import type { ReviewItem, ReviewList } from './list.js';
 import type { ReviewShow } from './show.js';
 
 const checkLabel = (check: ReviewItem['check']) =>
-  check.errors > 0 ? color.red(`${check.errors} error(s)`) + (check.warnings ? color.yellow(` ${check.warnings} warning(s)`) : '') : check.warnings > 0 ? color.yellow(`ok, ${check.warnings} warning(s)`) : color.green('ok');
+  check.errors > 0
+    ? color.red(`${check.errors} error(s)`) + (check.warnings ? color.yellow(` ${check.warnings} warning(s)`) : '')
+    : check.warnings > 0
+      ? color.yellow(`ok, ${check.warnings} warning(s)`)
+      : color.green('ok');
 
 /** `ct review list`: one row per branch (kind, branch, check, author, date), its subject below. */
 export function formatReviewList(list: ReviewList): string {
-  if (list.branches.length === 0) return `No open contribution branches${list.remote ? ` on ${list.remote}` : ''} (base: ${list.base}).`;
-  const table = formatTable(list.branches.map((b) => [b.kind, color.bold(b.branch), checkLabel(b.check), `${b.author.name} <${b.author.email}>`, b.date.slice(0, 10)])).split('\n');
-  const rows = list.branches.flatMap((b, i) => [table[i] ?? '', color.dim(`       ${b.subject} (${b.files.length} file(s), ${b.commits} commit(s))`)]);
+  if (list.branches.length === 0)
+    return `No open contribution branches${list.remote ? ` on ${list.remote}` : ''} (base: ${list.base}).`;
+  const table = formatTable(
+    list.branches.map((b) => [
+      b.kind,
+      color.bold(b.branch),
+      checkLabel(b.check),
+      `${b.author.name} <${b.author.email}>`,
+      b.date.slice(0, 10),
+    ]),
+  ).split('\n');
+  const rows = list.branches.flatMap((b, i) => [
+    table[i] ?? '',
+    color.dim(`       ${b.subject} (${b.files.length} file(s), ${b.commits} commit(s))`),
+  ]);
   return `${list.branches.length} open contribution branch(es)${list.remote ? ` on ${list.remote}` : ''}, base ${list.base}:\n\n${rows.join('\n')}\n\nNext: ct review show <branch>, ct review accept <branch>, ct review reject <branch> --reason "..."`;
 }
 
@@ -21,7 +37,9 @@ export function formatReviewShow(review: ReviewShow): string {
   return [
     `${color.bold(review.branch)}  ${review.kind}  ${checkLabel(review.check)}`,
     `${review.subject}`,
-    color.dim(`${review.author.name} <${review.author.email}>  ${review.date}  ${review.commit.slice(0, 8)}  ${review.commits} commit(s) onto ${review.base}`),
+    color.dim(
+      `${review.author.name} <${review.author.email}>  ${review.date}  ${review.commit.slice(0, 8)}  ${review.commits} commit(s) onto ${review.base}`,
+    ),
     '',
     'Files:',
     ...files,

@@ -8,7 +8,9 @@ import { describeBranch, ReviewItemSchema } from './list.js';
 
 export const ReviewShowSchema = ReviewItemSchema.extend({
   base: z.string().describe('The branch it would merge into.'),
-  check: ReviewCheckWithProblemsSchema.describe('`ct check` of the branch tree, limited to the changed files, with every problem.'),
+  check: ReviewCheckWithProblemsSchema.describe(
+    '`ct check` of the branch tree, limited to the changed files, with every problem.',
+  ),
   diff: z.string().describe('The full patch against the merge base (`git diff base...branch`).'),
   warnings: z.array(z.string()),
 });

@@ -32,7 +32,11 @@ export interface Scored {
 }
 
 /** Min-max normalises each list over its own candidates; a document missing from a list scores 0 there. */
-export function fuseScores(lexical: readonly Scored[], vector: readonly Scored[], alpha = LEXICAL_WEIGHT): Map<string, number> {
+export function fuseScores(
+  lexical: readonly Scored[],
+  vector: readonly Scored[],
+  alpha = LEXICAL_WEIGHT,
+): Map<string, number> {
   const normalise = (list: readonly Scored[]) => {
     const out = new Map<string, number>();
     if (list.length === 0) return out;
@@ -49,7 +53,8 @@ export function fuseScores(lexical: readonly Scored[], vector: readonly Scored[]
   const l = normalise(lexical);
   const v = normalise(vector);
   const fused = new Map<string, number>();
-  for (const id of new Set([...l.keys(), ...v.keys()])) fused.set(id, alpha * (l.get(id) ?? 0) + (1 - alpha) * (v.get(id) ?? 0));
+  for (const id of new Set([...l.keys(), ...v.keys()]))
+    fused.set(id, alpha * (l.get(id) ?? 0) + (1 - alpha) * (v.get(id) ?? 0));
   return fused;
 }
 
@@ -61,15 +66,43 @@ export interface Adjustment {
 
 export function adjustmentsFor(signals: TraceSignals | undefined, status: string, freshness: Freshness): Adjustment[] {
   const out: Adjustment[] = [];
-  if (signals?.validated) out.push({ factor: 'validated', delta: ADJUST.validated, reason: signals.up > 0 ? `${signals.up} up-vote(s)` : 'curated seed' });
-  if (signals && signals.up + signals.down > 0) out.push({ factor: 'trust', delta: round(ADJUST.trust * signals.trust), reason: `Wilson lower bound ${signals.trust.toFixed(2)} from ${signals.up} up, ${signals.down} down` });
-  if (signals?.disputed) out.push({ factor: 'disputed', delta: ADJUST.disputed, reason: `${signals.flags} flag(s): ${[...new Set(signals.flagReasons)].join(', ')}` });
-  if (status === 'deprecated') out.push({ factor: 'deprecated', delta: ADJUST.deprecated, reason: 'status: deprecated' });
-  if (freshness.mismatches.length > 0) out.push({ factor: 'stale', delta: ADJUST.versionMismatch, reason: `applies to ${freshness.mismatches.join('; ')}` });
-  else if (freshness.matches.length > 0) out.push({ factor: 'fits-project', delta: ADJUST.versionMatch, reason: `applies to ${freshness.matches.join('; ')}` });
-  if (freshness.reviewDue) out.push({ factor: 'review-due', delta: ADJUST.reviewDue, reason: 'review_after date has passed' });
+  if (signals?.validated)
+    out.push({
+      factor: 'validated',
+      delta: ADJUST.validated,
+      reason: signals.up > 0 ? `${signals.up} up-vote(s)` : 'curated seed',
+    });
+  if (signals && signals.up + signals.down > 0)
+    out.push({
+      factor: 'trust',
+      delta: round(ADJUST.trust * signals.trust),
+      reason: `Wilson lower bound ${signals.trust.toFixed(2)} from ${signals.up} up, ${signals.down} down`,
+    });
+  if (signals?.disputed)
+    out.push({
+      factor: 'disputed',
+      delta: ADJUST.disputed,
+      reason: `${signals.flags} flag(s): ${[...new Set(signals.flagReasons)].join(', ')}`,
+    });
+  if (status === 'deprecated')
+    out.push({ factor: 'deprecated', delta: ADJUST.deprecated, reason: 'status: deprecated' });
+  if (freshness.mismatches.length > 0)
+    out.push({
+      factor: 'stale',
+      delta: ADJUST.versionMismatch,
+      reason: `applies to ${freshness.mismatches.join('; ')}`,
+    });
+  else if (freshness.matches.length > 0)
+    out.push({
+      factor: 'fits-project',
+      delta: ADJUST.versionMatch,
+      reason: `applies to ${freshness.matches.join('; ')}`,
+    });
+  if (freshness.reviewDue)
+    out.push({ factor: 'review-due', delta: ADJUST.reviewDue, reason: 'review_after date has passed' });
   return out;
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
 export { round };

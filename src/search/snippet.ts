@@ -9,7 +9,10 @@ const MAX_SNIPPET = 240;
  */
 export function makeSnippet(query: string, context: string, solution: string): { snippet: string; matched: string[] } {
   const terms = new Set(tokenize(query));
-  const lines = `${context}\n${solution}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^(```|~~~)/.test(l));
+  const lines = `${context}\n${solution}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(```|~~~)/.test(l));
   let best = lines[0] ?? '';
   let bestHits = -1;
   const matched = new Set<string>();

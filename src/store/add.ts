@@ -5,7 +5,14 @@ import { findRepoRoot, openGit } from '../git/repo.js';
 import { getDataDir } from '../paths.js';
 import { isDirectory, pathExists } from '../util/fs.js';
 import { readStoreConfig } from './config.js';
-import { readRegistry, registerStore, type RegisteredStore, unknownStore, unregisterStore, validateStoreName } from './registry.js';
+import {
+  type RegisteredStore,
+  readRegistry,
+  registerStore,
+  unknownStore,
+  unregisterStore,
+  validateStoreName,
+} from './registry.js';
 
 const looksLikeUrl = (source: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[\w.-]+@[\w.-]+:/.test(source);
 
@@ -21,25 +28,43 @@ export async function addStore(
   validateStoreName(name);
   const registry = await readRegistry();
   if (registry.stores.some((s) => s.name === name)) {
-    throw new CtError('store-exists', `a store named "${name}" is already registered`, { hint: `pick another name, or \`ct store remove ${name}\` first`, exit: ExitCode.usage });
+    throw new CtError('store-exists', `a store named "${name}" is already registered`, {
+      hint: `pick another name, or \`ct store remove ${name}\` first`,
+      exit: ExitCode.usage,
+    });
   }
   const local = path.resolve(source);
   if (!looksLikeUrl(source) && (await isDirectory(local))) {
-    const isBare = (await openGit(local).raw(['rev-parse', '--is-bare-repository']).catch(() => '')).trim() === 'true';
+    const isBare =
+      (
+        await openGit(local)
+          .raw(['rev-parse', '--is-bare-repository'])
+          .catch(() => '')
+      ).trim() === 'true';
     if (!isBare) {
       const root = (await findRepoRoot(local)) ?? local;
       await readStoreConfig(root);
       if (!(await pathExists(path.join(root, '.git')))) {
-        throw new CtError('store-not-git', `${root} has a ct.yml but is not a git repository`, { hint: `run \`git init\` there, or create stores with \`ct init\``, exit: ExitCode.git });
+        throw new CtError('store-not-git', `${root} has a ct.yml but is not a git repository`, {
+          hint: `run \`git init\` there, or create stores with \`ct init\``,
+          exit: ExitCode.git,
+        });
       }
       return registerStore({ name, path: root, managed: false }, options);
     }
   } else if (!looksLikeUrl(source)) {
-    throw new NotFoundError('store-source-not-found', `${source} is neither a directory nor a git URL`, 'pass a path to a store checkout, or a clone URL such as https://host/org/traces.git');
+    throw new NotFoundError(
+      'store-source-not-found',
+      `${source} is neither a directory nor a git URL`,
+      'pass a path to a store checkout, or a clone URL such as https://host/org/traces.git',
+    );
   }
   const target = path.join(getDataDir(), 'stores', name);
   if (await pathExists(target)) {
-    throw new CtError('store-dir-exists', `${target} already exists`, { hint: 'remove it, or choose another name', exit: ExitCode.usage });
+    throw new CtError('store-dir-exists', `${target} already exists`, {
+      hint: 'remove it, or choose another name',
+      exit: ExitCode.usage,
+    });
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
   options.log?.(`Cloning ${source} into ${target}`);
@@ -47,7 +72,11 @@ export async function addStore(
     await openGit(path.dirname(target)).clone(source, target, ['--quiet']);
   } catch (e) {
     await fs.rm(target, { recursive: true, force: true });
-    throw new CtError('clone-failed', `could not clone ${source}: ${firstLine((e as Error).message)}`, { hint: 'check the URL, your network and your git credentials (try `git clone` by hand)', exit: ExitCode.network, cause: e });
+    throw new CtError('clone-failed', `could not clone ${source}: ${firstLine((e as Error).message)}`, {
+      hint: 'check the URL, your network and your git credentials (try `git clone` by hand)',
+      exit: ExitCode.network,
+      cause: e,
+    });
   }
   try {
     await readStoreConfig(target);
@@ -59,7 +88,10 @@ export async function addStore(
 }
 
 /** Unregisters a store; deletes the clone when ct made it (never a user's own checkout). */
-export async function removeStore(name: string, options: { keepFiles?: boolean } = {}): Promise<{ store: RegisteredStore; deleted: boolean }> {
+export async function removeStore(
+  name: string,
+  options: { keepFiles?: boolean } = {},
+): Promise<{ store: RegisteredStore; deleted: boolean }> {
   const registry = await readRegistry();
   if (!registry.stores.some((s) => s.name === name)) throw unknownStore(name, registry);
   const store = await unregisterStore(name);
@@ -70,5 +102,10 @@ export async function removeStore(name: string, options: { keepFiles?: boolean }
 }
 
 function firstLine(text: string): string {
-  return text.trim().split('\n').filter((l) => l.trim())[0] ?? text;
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())[0] ?? text
+  );
 }

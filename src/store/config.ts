@@ -13,32 +13,76 @@ const RuleLevelSchema = z.enum(['error', 'warning', 'off']);
 /** `ct.yml`: a store's name, schema version, embedding model, policy and tag aliases. */
 export const StoreConfigSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a store name is lowercase letters, digits, - and _ (at most 64)').describe('The store name.'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a store name is lowercase letters, digits, - and _ (at most 64)')
+      .describe('The store name.'),
     description: z.string().max(500).optional(),
-    schema_version: z.literal(STORE_SCHEMA_VERSION).describe(`The trace format version; ${STORE_SCHEMA_VERSION} today.`),
+    schema_version: z
+      .literal(STORE_SCHEMA_VERSION)
+      .describe(`The trace format version; ${STORE_SCHEMA_VERSION} today.`),
     embedding: z
       .object({ model: z.string().min(1).describe('The embedding model id the published index uses.') })
       .strict()
       .optional(),
     forge: z
       .object({
-        type: z.enum(['github', 'gitlab', 'gitea', 'git']).optional().describe('How pull requests are opened; default: guessed from the remote URL.'),
-        api_url: z.string().url().optional().describe('GitHub API base URL (GitHub Enterprise), e.g. https://github.example.com/api/v3.'),
-        repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name').optional().describe('owner/name on the forge, when the remote URL does not say.'),
+        type: z
+          .enum(['github', 'gitlab', 'gitea', 'git'])
+          .optional()
+          .describe('How pull requests are opened; default: guessed from the remote URL.'),
+        api_url: z
+          .string()
+          .url()
+          .optional()
+          .describe('GitHub API base URL (GitHub Enterprise), e.g. https://github.example.com/api/v3.'),
+        repository: z
+          .string()
+          .regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name')
+          .optional()
+          .describe('owner/name on the forge, when the remote URL does not say.'),
         remote: z.string().min(1).default('origin').describe('The git remote to push to.'),
-        base_branch: z.string().min(1).optional().describe("The branch pull requests target; default: the remote's default branch, else main."),
-        timeout_seconds: z.number().int().min(1).max(600).default(30).describe('Limit for each network step (push, API call).'),
+        base_branch: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("The branch pull requests target; default: the remote's default branch, else main."),
+        timeout_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(600)
+          .default(30)
+          .describe('Limit for each network step (push, API call).'),
       })
       .strict()
       .prefault({}),
     policy: z
       .object({
-        validated_after: z.number().int().min(1).max(100).default(2).describe('Up-votes from distinct non-authors that make a trace validated.'),
-        max_traces_per_pr: z.number().int().min(1).max(10000).default(10).describe('The most traces one pull request may add.'),
+        validated_after: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(2)
+          .describe('Up-votes from distinct non-authors that make a trace validated.'),
+        max_traces_per_pr: z
+          .number()
+          .int()
+          .min(1)
+          .max(10000)
+          .default(10)
+          .describe('The most traces one pull request may add.'),
         direct_push_votes: z.boolean().default(false).describe('Votes may be pushed to the main branch without a PR.'),
         require_signed_votes: z.boolean().default(false).describe('Vote commits must pass git verify-commit.'),
-        trusted_domains: z.array(z.string().min(1)).default([]).describe('Hosts whose install scripts may be piped to a shell without a warning.'),
-        rules: z.record(z.string(), RuleLevelSchema).default({}).describe('Per-rule severity overrides for ct check: error, warning or off.'),
+        trusted_domains: z
+          .array(z.string().min(1))
+          .default([])
+          .describe('Hosts whose install scripts may be piped to a shell without a warning.'),
+        rules: z
+          .record(z.string(), RuleLevelSchema)
+          .default({})
+          .describe('Per-rule severity overrides for ct check: error, warning or off.'),
       })
       .strict()
       .prefault({}),
@@ -68,7 +112,16 @@ export function parseStoreConfig(text: string): { config?: StoreConfig; issues: 
   try {
     data = parseYamlSafely(text);
   } catch (e) {
-    if (e instanceof FrontmatterError) return { issues: [{ field: '(file)', message: e.message.replace('frontmatter', 'ct.yml'), ...(e.line ? { line: e.line - 1 } : {}) }] };
+    if (e instanceof FrontmatterError)
+      return {
+        issues: [
+          {
+            field: '(file)',
+            message: e.message.replace('frontmatter', 'ct.yml'),
+            ...(e.line ? { line: e.line - 1 } : {}),
+          },
+        ],
+      };
     throw e;
   }
   const result = StoreConfigSchema.safeParse(data ?? {});
@@ -91,18 +144,30 @@ export async function readStoreConfig(root: string): Promise<StoreConfig> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch {
-    throw new NotFoundError('store-config-missing', `${file} does not exist: ${root} is not a CommonTrace store`, 'create a store with `ct init <dir>`, or point --store at a store checkout');
+    throw new NotFoundError(
+      'store-config-missing',
+      `${file} does not exist: ${root} is not a CommonTrace store`,
+      'create a store with `ct init <dir>`, or point --store at a store checkout',
+    );
   }
   const { config, issues } = parseStoreConfig(text);
   if (!config) {
     const detail = issues.map((i) => `${i.field}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('; ');
-    throw new InvalidInputError('store-config-invalid', `${file} is invalid: ${detail}`, 'fix ct.yml (see the README of store-template) and run `ct check ct.yml`', { issues });
+    throw new InvalidInputError(
+      'store-config-invalid',
+      `${file} is invalid: ${detail}`,
+      'fix ct.yml (see the README of store-template) and run `ct check ct.yml`',
+      { issues },
+    );
   }
   return config;
 }
 
 /** The canonical form of a tag: lowercase, spaces and underscores to dashes, then ct.yml aliases. */
 export function normalizeTag(tag: string, aliases: Record<string, string> = {}): string {
-  const lowered = tag.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const lowered = tag
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   return aliases[lowered] ?? lowered;
 }

@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { titleTokens } from '../check/similar-titles.js';
-import { checkTraceFile } from '../check/run.js';
 import type { Problem } from '../check/problem.js';
+import { checkTraceFile } from '../check/run.js';
+import { titleTokens } from '../check/similar-titles.js';
 import { GitError, InvalidInputError, NotFoundError } from '../errors.js';
 import { openGit } from '../git/repo.js';
 import { parseTrace } from '../trace/parse.js';
@@ -35,7 +35,10 @@ export const ImportReportSchema = z.object({
   store: z.string(),
   imported: z.array(z.object({ id: z.string(), title: z.string(), path: z.string(), source: z.string() })),
   skipped: z.array(z.object({ source: z.string(), reason: z.string(), problems: z.array(z.string()).optional() })),
-  commit: z.string().nullable().describe('The commit that added the traces; null when nothing was imported or --dry-run.'),
+  commit: z
+    .string()
+    .nullable()
+    .describe('The commit that added the traces; null when nothing was imported or --dry-run.'),
 });
 export type ImportReport = z.infer<typeof ImportReportSchema>;
 
@@ -72,15 +75,27 @@ export async function importCandidates(
       continue;
     }
     if (title && titles.has(titleKey(title))) {
-      report.skipped.push({ source: candidate.source, reason: `already in the store: ${titles.get(titleKey(title))} has the same title` });
+      report.skipped.push({
+        source: candidate.source,
+        reason: `already in the store: ${titles.get(titleKey(title))} has the same title`,
+      });
       continue;
     }
-    const firstTag = Array.isArray(parsed.data?.tags) && typeof parsed.data.tags[0] === 'string' ? normalizeTag(parsed.data.tags[0], store.config.tags.aliases) : 'misc';
+    const firstTag =
+      Array.isArray(parsed.data?.tags) && typeof parsed.data.tags[0] === 'string'
+        ? normalizeTag(parsed.data.tags[0], store.config.tags.aliases)
+        : 'misc';
     let file = `${TRACES_DIR}/${firstTag}/${slugify(title ?? 'trace')}.md`;
     for (let n = 2; taken.has(file); n++) file = `${TRACES_DIR}/${firstTag}/${slugify(title ?? 'trace')}-${n}.md`;
-    const problems = (await checkTraceFile({ file, text: candidate.text, parsed: parseTrace(candidate.text, file) }, store.config)).filter(isBlocking(store));
+    const problems = (
+      await checkTraceFile({ file, text: candidate.text, parsed: parseTrace(candidate.text, file) }, store.config)
+    ).filter(isBlocking(store));
     if (problems.length > 0) {
-      report.skipped.push({ source: candidate.source, reason: `fails ct check (${problems.length} error(s))`, problems: problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.rule}: ${p.message}`) });
+      report.skipped.push({
+        source: candidate.source,
+        reason: `fails ct check (${problems.length} error(s))`,
+        problems: problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.rule}: ${p.message}`),
+      });
       continue;
     }
     taken.add(file);
@@ -98,15 +113,32 @@ export async function importCandidates(
       await fs.writeFile(path.join(store.root, file), text, { flag: 'wx' });
       written.push(file);
     }
-    const git = openGit(store.root, options.author ? { GIT_AUTHOR_NAME: options.author.name, GIT_AUTHOR_EMAIL: options.author.email } : {});
+    const git = openGit(
+      store.root,
+      options.author ? { GIT_AUTHOR_NAME: options.author.name, GIT_AUTHOR_EMAIL: options.author.email } : {},
+    );
     await git.raw(['add', '--', ...written]);
-    await git.raw(['commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', options.message, '--only', '--', ...written]);
+    await git.raw([
+      'commit',
+      '--quiet',
+      '--no-verify',
+      '--no-gpg-sign',
+      '-m',
+      options.message,
+      '--only',
+      '--',
+      ...written,
+    ]);
     report.commit = (await git.revparse(['HEAD'])).trim();
   } catch (e) {
     const git = openGit(store.root);
     await git.raw(['reset', '--quiet', '--', ...written]).catch(() => undefined);
     for (const file of written) await fs.rm(path.join(store.root, file), { force: true });
-    throw new GitError(`could not commit the imported traces: ${(e as Error).message.trim().split('\n')[0]}`, 'nothing was imported; check `git status` and your git identity, then run the import again', e);
+    throw new GitError(
+      `could not commit the imported traces: ${(e as Error).message.trim().split('\n')[0]}`,
+      'nothing was imported; check `git status` and your git identity, then run the import again',
+      e,
+    );
   }
   return report;
 }
@@ -117,9 +149,18 @@ function isBlocking(store: Store): (p: Problem) => boolean {
 }
 
 /** Candidates from a CommonTrace JSON export (an array of {title, context, solution, tags, ...}). */
-export function candidatesFromExport(json: unknown, source: string, aliases: Record<string, string>, today = new Date().toISOString().slice(0, 10)): { candidates: ImportCandidate[]; invalid: ImportReport['skipped'] } {
+export function candidatesFromExport(
+  json: unknown,
+  source: string,
+  aliases: Record<string, string>,
+  today = new Date().toISOString().slice(0, 10),
+): { candidates: ImportCandidate[]; invalid: ImportReport['skipped'] } {
   if (!Array.isArray(json)) {
-    throw new InvalidInputError('import-not-array', `${source} is not a CommonTrace JSON export: expected an array of traces`, 'an export looks like [{"title": "...", "context": "...", "solution": "...", "tags": ["..."]}]');
+    throw new InvalidInputError(
+      'import-not-array',
+      `${source} is not a CommonTrace JSON export: expected an array of traces`,
+      'an export looks like [{"title": "...", "context": "...", "solution": "...", "tags": ["..."]}]',
+    );
   }
   const candidates: ImportCandidate[] = [];
   const invalid: ImportReport['skipped'] = [];
@@ -127,25 +168,58 @@ export function candidatesFromExport(json: unknown, source: string, aliases: Rec
     const where = `${source}[${index}]`;
     const item = ExportItemSchema.safeParse(raw);
     if (!item.success) {
-      invalid.push({ source: where, reason: 'not a valid export item', problems: item.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`) });
+      invalid.push({
+        source: where,
+        reason: 'not a valid export item',
+        problems: item.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`),
+      });
       return;
     }
     const { title, context, solution, tags, agent_model, agent_version } = item.data;
-    const agent = agent_model || agent_version ? { ...(agent_model ? { model: agent_model } : {}), ...(agent_version ? { version: agent_version } : {}) } : undefined;
+    const agent =
+      agent_model || agent_version
+        ? { ...(agent_model ? { model: agent_model } : {}), ...(agent_version ? { version: agent_version } : {}) }
+        : undefined;
     const normalised = [...new Set(tags.map((t) => normalizeTag(t, aliases)))];
-    const text = serializeTrace({ id: ulid(), title: title.trim(), tags: normalised, created: today, ...(agent ? { agent } : {}), status: 'active' }, { context, solution });
+    const text = serializeTrace(
+      {
+        id: ulid(),
+        title: title.trim(),
+        tags: normalised,
+        created: today,
+        ...(agent ? { agent } : {}),
+        status: 'active',
+      },
+      { context, solution },
+    );
     candidates.push({ source: where, text });
   });
   return { candidates, invalid };
 }
 
 /** Candidates from a JSON export file, a trace file, or a folder of trace files. */
-export async function readImportSource(target: string, aliases: Record<string, string>): Promise<{ candidates: ImportCandidate[]; invalid: ImportReport['skipped'] }> {
+export async function readImportSource(
+  target: string,
+  aliases: Record<string, string>,
+): Promise<{ candidates: ImportCandidate[]; invalid: ImportReport['skipped'] }> {
   const stat = await fs.stat(target).catch(() => undefined);
-  if (!stat) throw new NotFoundError('import-source-not-found', `${target} does not exist`, 'pass a CommonTrace JSON export, a trace file, or a folder of trace files');
+  if (!stat)
+    throw new NotFoundError(
+      'import-source-not-found',
+      `${target} does not exist`,
+      'pass a CommonTrace JSON export, a trace file, or a folder of trace files',
+    );
   if (stat.isDirectory()) {
     const files = (await walkFiles(target)).filter((f) => f.endsWith('.md'));
-    return { candidates: await Promise.all(files.map(async (f) => ({ source: path.join(target, f), text: await fs.readFile(path.join(target, f), 'utf8') }))), invalid: [] };
+    return {
+      candidates: await Promise.all(
+        files.map(async (f) => ({
+          source: path.join(target, f),
+          text: await fs.readFile(path.join(target, f), 'utf8'),
+        })),
+      ),
+      invalid: [],
+    };
   }
   const text = await fs.readFile(target, 'utf8');
   if (target.endsWith('.md')) return { candidates: [{ source: target, text }], invalid: [] };
@@ -153,8 +227,11 @@ export async function readImportSource(target: string, aliases: Record<string, s
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InvalidInputError('import-invalid-json', `${target} is not valid JSON: ${(e as Error).message}`, 'pass a CommonTrace JSON export (an array of traces) or trace files (.md)');
+    throw new InvalidInputError(
+      'import-invalid-json',
+      `${target} is not valid JSON: ${(e as Error).message}`,
+      'pass a CommonTrace JSON export (an array of traces) or trace files (.md)',
+    );
   }
   return candidatesFromExport(json, target, aliases);
 }
-

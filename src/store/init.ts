@@ -31,21 +31,37 @@ export interface InitStoreResult {
 export async function initStore(dir: string, options: InitStoreOptions): Promise<InitStoreResult> {
   validateStoreName(options.name);
   const root = path.resolve(dir);
-  const existed = await fs.stat(root).then((s) => {
-    if (!s.isDirectory()) throw new CtError('init-target-exists', `${root} exists and is not a directory`, { hint: 'choose a new directory name', exit: ExitCode.usage });
-    return true;
-  }, () => false);
+  const existed = await fs.stat(root).then(
+    (s) => {
+      if (!s.isDirectory())
+        throw new CtError('init-target-exists', `${root} exists and is not a directory`, {
+          hint: 'choose a new directory name',
+          exit: ExitCode.usage,
+        });
+      return true;
+    },
+    () => false,
+  );
   if (existed && (await fs.readdir(root)).length > 0) {
-    throw new CtError('init-target-not-empty', `${root} is not empty`, { hint: 'choose a new or empty directory: ct init <dir>', exit: ExitCode.usage });
+    throw new CtError('init-target-not-empty', `${root} is not empty`, {
+      hint: 'choose a new or empty directory: ct init <dir>',
+      exit: ExitCode.usage,
+    });
   }
   const identity = options.identity ?? (await requireGitIdentity(existed ? root : path.dirname(root)));
   await fs.mkdir(root, { recursive: true });
   try {
-    const files = await copyTemplate(storeTemplateDir(), root, { name: options.name, description: options.description ?? `CommonTrace store ${options.name}` });
+    const files = await copyTemplate(storeTemplateDir(), root, {
+      name: options.name,
+      description: options.description ?? `CommonTrace store ${options.name}`,
+    });
     const git = openGit(root, identityEnv(identity));
     await git.init(['--initial-branch', options.branch ?? 'main']);
     await git.add(['--all']);
-    await git.commit(`Create CommonTrace store "${options.name}"`, undefined, { '--no-verify': null, '--no-gpg-sign': null });
+    await git.commit(`Create CommonTrace store "${options.name}"`, undefined, {
+      '--no-verify': null,
+      '--no-gpg-sign': null,
+    });
     const commit = (await git.revparse(['HEAD'])).trim();
     return { root, name: options.name, commit, files };
   } catch (e) {
@@ -53,7 +69,11 @@ export async function initStore(dir: string, options: InitStoreOptions): Promise
       for (const entry of await fs.readdir(root)) await fs.rm(path.join(root, entry), { recursive: true, force: true });
     } else await fs.rm(root, { recursive: true, force: true });
     if (e instanceof CtError) throw e;
-    throw new GitError(`could not create the store in ${root}: ${(e as Error).message}`, 'check that git works (`ct doctor`) and try again', e);
+    throw new GitError(
+      `could not create the store in ${root}: ${(e as Error).message}`,
+      'check that git works (`ct doctor`) and try again',
+      e,
+    );
   }
 }
 
@@ -68,7 +88,10 @@ async function copyTemplate(from: string, to: string, values: Record<string, str
         await visit(sourceRel);
       } else {
         const text = await fs.readFile(path.join(from, sourceRel), 'utf8');
-        await fs.writeFile(path.join(to, targetRel), text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m));
+        await fs.writeFile(
+          path.join(to, targetRel),
+          text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m),
+        );
         written.push(targetRel);
       }
     }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Problem } from '../check/problem.js';
-import { parseTrace, type ParsedTrace } from '../trace/parse.js';
+import { type ParsedTrace, parseTrace } from '../trace/parse.js';
 import type { Trace } from '../trace/schema.js';
 import { walkFiles } from '../util/fs.js';
 
@@ -16,7 +16,9 @@ export interface TraceFile {
 
 /** Every `traces/**\/*.md` path of a checkout, committed or not, relative to its root. */
 export async function listTraceFiles(root: string): Promise<string[]> {
-  return (await walkFiles(path.join(root, TRACES_DIR))).filter((f) => f.endsWith('.md')).map((f) => `${TRACES_DIR}/${f}`);
+  return (await walkFiles(path.join(root, TRACES_DIR)))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `${TRACES_DIR}/${f}`);
 }
 
 /** Reads and parses trace files with bounded concurrency. */

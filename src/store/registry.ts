@@ -39,11 +39,19 @@ export async function readRegistry(): Promise<Registry> {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new InvalidInputError('registry-invalid', `${file} is not valid JSON`, `fix or delete it (deleting forgets the registered stores, not their files), then re-add stores with \`ct store add\``);
+    throw new InvalidInputError(
+      'registry-invalid',
+      `${file} is not valid JSON`,
+      `fix or delete it (deleting forgets the registered stores, not their files), then re-add stores with \`ct store add\``,
+    );
   }
   const result = RegistrySchema.safeParse(data);
   if (!result.success) {
-    throw new InvalidInputError('registry-invalid', `${file} does not match the registry format: ${result.error.issues[0]?.message}`, 'fix or delete it and re-add stores with `ct store add`');
+    throw new InvalidInputError(
+      'registry-invalid',
+      `${file} does not match the registry format: ${result.error.issues[0]?.message}`,
+      'fix or delete it and re-add stores with `ct store add`',
+    );
   }
   return result.data;
 }
@@ -54,19 +62,31 @@ export async function writeRegistry(registry: Registry): Promise<void> {
 
 export function validateStoreName(name: string): void {
   if (!STORE_NAME_PATTERN.test(name)) {
-    throw new UsageError(`"${name}" is not a valid store name`, 'use lowercase letters, digits, - and _, starting with a letter or digit (e.g. team-traces)');
+    throw new UsageError(
+      `"${name}" is not a valid store name`,
+      'use lowercase letters, digits, - and _, starting with a letter or digit (e.g. team-traces)',
+    );
   }
 }
 
-export async function registerStore(entry: Omit<RegisteredStore, 'added'>, options: { makeDefault?: boolean } = {}): Promise<{ store: RegisteredStore; isDefault: boolean }> {
+export async function registerStore(
+  entry: Omit<RegisteredStore, 'added'>,
+  options: { makeDefault?: boolean } = {},
+): Promise<{ store: RegisteredStore; isDefault: boolean }> {
   validateStoreName(entry.name);
   const registry = await readRegistry();
   if (registry.stores.some((s) => s.name === entry.name)) {
-    throw new CtError('store-exists', `a store named "${entry.name}" is already registered`, { hint: `pick another name, or \`ct store remove ${entry.name}\` first`, exit: ExitCode.usage });
+    throw new CtError('store-exists', `a store named "${entry.name}" is already registered`, {
+      hint: `pick another name, or \`ct store remove ${entry.name}\` first`,
+      exit: ExitCode.usage,
+    });
   }
   const existing = registry.stores.find((s) => path.resolve(s.path) === path.resolve(entry.path));
   if (existing) {
-    throw new CtError('store-exists', `${entry.path} is already registered as "${existing.name}"`, { hint: `use --store ${existing.name}`, exit: ExitCode.usage });
+    throw new CtError('store-exists', `${entry.path} is already registered as "${existing.name}"`, {
+      hint: `use --store ${existing.name}`,
+      exit: ExitCode.usage,
+    });
   }
   const store: RegisteredStore = { ...entry, added: new Date().toISOString() };
   registry.stores.push(store);
@@ -95,5 +115,12 @@ export async function setDefaultStore(name: string): Promise<void> {
 
 export function unknownStore(name: string, registry: Registry): NotFoundError {
   const names = registry.stores.map((s) => s.name);
-  return new NotFoundError('store-not-found', `no store named "${name}" is registered`, names.length ? `registered stores: ${names.join(', ')}; or pass a path to a store checkout` : 'register one with `ct store add <name> <url-or-path>`, or pass a path to a store checkout', { name });
+  return new NotFoundError(
+    'store-not-found',
+    `no store named "${name}" is registered`,
+    names.length
+      ? `registered stores: ${names.join(', ')}; or pass a path to a store checkout`
+      : 'register one with `ct store add <name> <url-or-path>`, or pass a path to a store checkout',
+    { name },
+  );
 }

@@ -25,14 +25,21 @@ export async function ensureSeedsStore(log?: (message: string) => void): Promise
   const digest = await digestFiles(source, files);
   const stampFile = path.join(root, STAMP);
   if (await pathExists(path.join(root, 'ct.yml'))) {
-    const stamp = await fs.readFile(stampFile, 'utf8').then((t) => JSON.parse(t) as { digest?: string }, () => ({}) as { digest?: string });
+    const stamp = await fs.readFile(stampFile, 'utf8').then(
+      (t) => JSON.parse(t) as { digest?: string },
+      () => ({}) as { digest?: string },
+    );
     if (stamp.digest === digest) return root;
     log?.(`Updating the built-in seeds store in ${root} (${files.length} traces)`);
   } else {
     log?.(`Creating the built-in seeds store in ${root} (${files.length} traces)`);
     // A leftover from an interrupted first run has no ct.yml: start it again from scratch.
     await fs.rm(root, { recursive: true, force: true });
-    await initStore(root, { name: SEEDS_STORE_NAME, description: 'The built-in CommonTrace seed traces', identity: SEEDS_IDENTITY });
+    await initStore(root, {
+      name: SEEDS_STORE_NAME,
+      description: 'The built-in CommonTrace seed traces',
+      identity: SEEDS_IDENTITY,
+    });
   }
   await fs.rm(path.join(root, 'traces'), { recursive: true, force: true });
   for (const file of files) {
@@ -44,7 +51,8 @@ export async function ensureSeedsStore(log?: (message: string) => void): Promise
   const git = openGit(root, identityEnv(SEEDS_IDENTITY));
   await git.add(['--all', 'traces']);
   const staged = await git.raw(['diff', '--cached', '--name-only']);
-  if (staged.trim()) await git.commit(`Import ${files.length} seed traces`, undefined, { '--no-verify': null, '--no-gpg-sign': null });
+  if (staged.trim())
+    await git.commit(`Import ${files.length} seed traces`, undefined, { '--no-verify': null, '--no-gpg-sign': null });
   await writeFileAtomic(stampFile, `${JSON.stringify({ digest, traces: files.length })}\n`);
   return root;
 }

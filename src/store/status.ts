@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { getBranchState } from '../git/repo.js';
 import { readPending } from '../forge/pending.js';
+import { getBranchState } from '../git/repo.js';
+import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
 import { IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
-import { isIndexFresh } from '../index/fresh.js';
 import { walkFiles } from '../util/fs.js';
 import { listTraceFiles } from './load.js';
 import type { Store } from './store.js';
@@ -24,18 +24,27 @@ export const StoreStatusSchema = z.object({
   flags: z.number().int(),
   pending: z.array(z.string()).describe('Branches committed by ct but not yet published (`ct publish` retries them).'),
   index: z.object({
-    state: z.enum(['missing', 'built', 'stale', 'unreadable']).describe('missing: never built; stale: HEAD moved or files changed since.'),
+    state: z
+      .enum(['missing', 'built', 'stale', 'unreadable'])
+      .describe('missing: never built; stale: HEAD moved or files changed since.'),
     detail: IndexStateSchema.optional(),
   }),
 });
 export type StoreStatus = z.infer<typeof StoreStatusSchema>;
 
 export async function getStoreStatus(store: Store): Promise<StoreStatus> {
-  const [branch, traces, ballots] = await Promise.all([getBranchState(store.root), listTraceFiles(store.root), walkFiles(store.root)]);
+  const [branch, traces, ballots] = await Promise.all([
+    getBranchState(store.root),
+    listTraceFiles(store.root),
+    walkFiles(store.root),
+  ]);
   const count = (dir: string) => ballots.filter((f) => f.startsWith(`${dir}/`) && f.endsWith('.yml')).length;
   let index: StoreStatus['index'] = { state: 'missing' };
   const state = await readIndexState(store.root);
-  const hasStateFile = await fs.access(path.join(indexDir(store.root), 'state.json')).then(() => true, () => false);
+  const hasStateFile = await fs.access(path.join(indexDir(store.root), 'state.json')).then(
+    () => true,
+    () => false,
+  );
   if (state) index = { state: (await isIndexFresh(store.root, modelFor(store))) ? 'built' : 'stale', detail: state };
   else if (hasStateFile) index = { state: 'unreadable' };
   return {
@@ -54,4 +63,3 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
     index,
   };
 }
-

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { findRepoRoot } from '../git/repo.js';
 import { NotFoundError } from '../errors.js';
-import { pathExists, isDirectory } from '../util/fs.js';
+import { findRepoRoot } from '../git/repo.js';
+import { isDirectory, pathExists } from '../util/fs.js';
 import { CONFIG_FILE, readStoreConfig, type StoreConfig } from './config.js';
 import { readRegistry, SEEDS_STORE_NAME, unknownStore } from './registry.js';
 import { ensureSeedsStore } from './seeds.js';
@@ -33,7 +33,8 @@ export async function resolveStore(options: ResolveOptions = {}): Promise<Store>
   if (options.store) {
     const registered = registry.stores.find((s) => s.name === options.store);
     if (registered) return openStore(registered.path, 'flag', registered.name);
-    if (options.store === SEEDS_STORE_NAME) return openStore(await ensureSeedsStore(options.log), 'builtin', SEEDS_STORE_NAME);
+    if (options.store === SEEDS_STORE_NAME)
+      return openStore(await ensureSeedsStore(options.log), 'builtin', SEEDS_STORE_NAME);
     const candidate = path.resolve(cwd, options.store);
     if (await isDirectory(candidate)) return openStore((await findStoreRoot(candidate)) ?? candidate, 'flag');
     throw unknownStore(options.store, registry);
@@ -60,7 +61,11 @@ export async function findStoreRoot(dir: string): Promise<string | undefined> {
 
 export async function openStore(root: string, source: Store['source'], name?: string): Promise<Store> {
   if (!(await isDirectory(root))) {
-    throw new NotFoundError('store-missing', `the store directory ${root} does not exist`, name ? `re-add it: \`ct store remove ${name}\` then \`ct store add ${name} <url-or-path>\`` : 'check the path');
+    throw new NotFoundError(
+      'store-missing',
+      `the store directory ${root} does not exist`,
+      name ? `re-add it: \`ct store remove ${name}\` then \`ct store add ${name} <url-or-path>\`` : 'check the path',
+    );
   }
   const config = await readStoreConfig(root);
   return { name: name ?? config.name, root, config, source };

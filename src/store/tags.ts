@@ -10,6 +10,8 @@ export async function countTags(root: string): Promise<{ tags: TagCount[]; trace
   const { traces, problems } = await loadTraces(root);
   const counts = new Map<string, number>();
   for (const trace of traces) for (const tag of trace.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  const tags = [...counts].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
+  const tags = [...counts]
+    .map(([tag, count]) => ({ tag, count }))
+    .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
   return { tags, traces: traces.length, skipped: new Set(problems.map((p) => p.file)).size };
 }

@@ -11,7 +11,10 @@ export const VOTER_KEY_PATTERN = /^[0-9a-f]{16}$/;
 
 const TimestampSchema = z
   .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s), 'must be an ISO 8601 date or time, e.g. 2026-11-21T10:00:00Z')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s),
+    'must be an ISO 8601 date or time, e.g. 2026-11-21T10:00:00Z',
+  )
   .describe('When the vote or flag was cast (ISO 8601).');
 
 /** `votes/<trace-id>/<voter>.yml` */

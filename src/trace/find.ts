@@ -12,7 +12,11 @@ import type { Trace } from './schema.js';
  */
 export async function findTrace(root: string, query: string): Promise<Trace> {
   const wanted = query.trim().toUpperCase();
-  if (wanted.length < 6) throw new UsageError(`"${query}" is too short to identify a trace`, 'give the full 26-character id, or at least its first 6 characters');
+  if (wanted.length < 6)
+    throw new UsageError(
+      `"${query}" is too short to identify a trace`,
+      'give the full 26-character id, or at least its first 6 characters',
+    );
   const files = await listTraceFiles(root);
   const matches: string[] = [];
   const idLine = /^id:\s*["']?([0-9A-Za-z]+)/m;
@@ -23,17 +27,29 @@ export async function findTrace(root: string, query: string): Promise<Trace> {
       if (id && (id === wanted || id.startsWith(wanted))) matches.push(file);
     }),
   );
-  if (matches.length === 0) throw new NotFoundError('trace-not-found', `no trace with id ${query} in ${root}`, 'search for it with `ct search`, or pick another store with --store');
+  if (matches.length === 0)
+    throw new NotFoundError(
+      'trace-not-found',
+      `no trace with id ${query} in ${root}`,
+      'search for it with `ct search`, or pick another store with --store',
+    );
   const parsed = await readTraceFiles(root, matches.sort());
   const exact = parsed.filter((p) => p.parsed.data?.id === wanted);
   const candidates = exact.length > 0 ? exact : parsed;
   if (candidates.length > 1) {
-    throw new UsageError(`"${query}" matches ${candidates.length} traces: ${candidates.map((c) => c.file).join(', ')}`, 'give more characters of the id');
+    throw new UsageError(
+      `"${query}" matches ${candidates.length} traces: ${candidates.map((c) => c.file).join(', ')}`,
+      'give more characters of the id',
+    );
   }
   const [only] = candidates;
   if (!only?.parsed.trace) {
     const first = only?.parsed.problems.find((p) => p.severity === 'error');
-    throw new InvalidInputError('trace-invalid', `${only?.file} is not a valid trace: ${first?.message ?? 'unknown problem'}`, `run \`ct check ${only?.file}\` for every problem and how to fix it`);
+    throw new InvalidInputError(
+      'trace-invalid',
+      `${only?.file} is not a valid trace: ${first?.message ?? 'unknown problem'}`,
+      `run \`ct check ${only?.file}\` for every problem and how to fix it`,
+    );
   }
   return only.parsed.trace;
 }
@@ -47,14 +63,33 @@ export async function findTraceAnywhere(root: string, query: string, ref: string
     return await findTrace(root, query);
   } catch (e) {
     if (!(e instanceof NotFoundError)) throw e;
-    const wanted = query.trim().toUpperCase().replace(/[^0-9A-Z]/g, '');
-    const grep = await runGit(root, ['grep', '-l', '-i', '-E', `^id:[[:space:]]*["']?${wanted}`, ref, '--', `${TRACES_DIR}/`]).then((r) => r.stdout.trim().split('\n').filter(Boolean), () => []);
+    const wanted = query
+      .trim()
+      .toUpperCase()
+      .replace(/[^0-9A-Z]/g, '');
+    const grep = await runGit(root, [
+      'grep',
+      '-l',
+      '-i',
+      '-E',
+      `^id:[[:space:]]*["']?${wanted}`,
+      ref,
+      '--',
+      `${TRACES_DIR}/`,
+    ]).then(
+      (r) => r.stdout.trim().split('\n').filter(Boolean),
+      () => [],
+    );
     const files = grep.map((line) => line.slice(ref.length + 1)).filter((f) => f.endsWith('.md'));
-    if (files.length !== 1) throw files.length > 1 ? new UsageError(`"${query}" matches ${files.length} traces in ${ref}`, 'give more characters of the id') : e;
+    if (files.length !== 1)
+      throw files.length > 1
+        ? new UsageError(`"${query}" matches ${files.length} traces in ${ref}`, 'give more characters of the id')
+        : e;
     const file = files[0] as string;
     const text = (await runGit(root, ['show', `${ref}:${file}`])).stdout;
     const parsed = parseTrace(text, file);
-    if (!parsed.trace) throw new InvalidInputError('trace-invalid', `${file} in ${ref} is not a valid trace`, `run ct check ${file}`);
+    if (!parsed.trace)
+      throw new InvalidInputError('trace-invalid', `${file} in ${ref} is not a valid trace`, `run ct check ${file}`);
     return parsed.trace;
   }
 }

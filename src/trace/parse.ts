@@ -19,7 +19,15 @@ export interface ParsedTrace {
 export function parseTrace(text: string, file: string): ParsedTrace {
   const problems: Problem[] = [];
   const error = (rule: string, message: string, hint?: string, line?: number, field?: string) =>
-    problems.push({ file, rule, severity: 'error', message, ...(hint ? { hint } : {}), ...(line ? { line } : {}), ...(field ? { field } : {}) });
+    problems.push({
+      file,
+      rule,
+      severity: 'error',
+      message,
+      ...(hint ? { hint } : {}),
+      ...(line ? { line } : {}),
+      ...(field ? { field } : {}),
+    });
 
   let split;
   try {
@@ -32,7 +40,12 @@ export function parseTrace(text: string, file: string): ParsedTrace {
     throw e;
   }
   if (split.data === null || typeof split.data !== 'object' || Array.isArray(split.data)) {
-    error('trace/frontmatter-yaml', 'frontmatter must be a YAML mapping of fields', 'write fields as "key: value" lines: id, title, tags, created', 2);
+    error(
+      'trace/frontmatter-yaml',
+      'frontmatter must be a YAML mapping of fields',
+      'write fields as "key: value" lines: id, title, tags, created',
+      2,
+    );
     return { problems };
   }
   const data = split.data as Record<string, unknown>;
@@ -43,7 +56,15 @@ export function parseTrace(text: string, file: string): ParsedTrace {
 
   for (const key of Object.keys(data)) {
     if (!FRONTMATTER_KEYS.includes(key)) {
-      problems.push({ file, rule: 'trace/unknown-field', severity: 'warning', message: `unknown frontmatter field "${key}"`, hint: `known fields: ${FRONTMATTER_KEYS.join(', ')}; trust and votes are derived, never stored`, line: lineOf(key), field: key });
+      problems.push({
+        file,
+        rule: 'trace/unknown-field',
+        severity: 'warning',
+        message: `unknown frontmatter field "${key}"`,
+        hint: `known fields: ${FRONTMATTER_KEYS.join(', ')}; trust and votes are derived, never stored`,
+        line: lineOf(key),
+        field: key,
+      });
     }
   }
 
@@ -57,22 +78,55 @@ export function parseTrace(text: string, file: string): ParsedTrace {
   for (const section of sections) {
     const line = split.bodyLine + section.line - 1;
     if (!KNOWN_SECTIONS.includes(section.heading)) {
-      problems.push({ file, line, rule: 'trace/unknown-section', severity: 'warning', message: `unknown section "## ${section.heading}"`, hint: `the sections are ${KNOWN_SECTIONS.map((s) => `## ${s}`).join(', ')}; use ### for sub-headings` });
+      problems.push({
+        file,
+        line,
+        rule: 'trace/unknown-section',
+        severity: 'warning',
+        message: `unknown section "## ${section.heading}"`,
+        hint: `the sections are ${KNOWN_SECTIONS.map((s) => `## ${s}`).join(', ')}; use ### for sub-headings`,
+      });
       continue;
     }
-    if (byName.has(section.heading)) error('trace/duplicate-section', `section "## ${section.heading}" appears twice`, 'merge the two sections into one', line);
+    if (byName.has(section.heading))
+      error(
+        'trace/duplicate-section',
+        `section "## ${section.heading}" appears twice`,
+        'merge the two sections into one',
+        line,
+      );
     byName.set(section.heading, section);
-    if (section.content.length === 0) error('trace/empty-section', `section "## ${section.heading}" is empty`, section.heading === 'Context' ? 'state the concrete problem and the error message an agent would see' : 'write what worked, with runnable code, and why', line);
+    if (section.content.length === 0)
+      error(
+        'trace/empty-section',
+        `section "## ${section.heading}" is empty`,
+        section.heading === 'Context'
+          ? 'state the concrete problem and the error message an agent would see'
+          : 'write what worked, with runnable code, and why',
+        line,
+      );
   }
   for (const required of REQUIRED_SECTIONS) {
     if (!byName.has(required)) {
-      error('trace/missing-section', `the body has no "## ${required}" section`, required === 'Context' ? 'add "## Context": the concrete problem with the error message an agent would see' : 'add "## Solution": what worked, with runnable code in fenced blocks, and why', split.bodyLine);
+      error(
+        'trace/missing-section',
+        `the body has no "## ${required}" section`,
+        required === 'Context'
+          ? 'add "## Context": the concrete problem with the error message an agent would see'
+          : 'add "## Solution": what worked, with runnable code in fenced blocks, and why',
+        split.bodyLine,
+      );
     }
   }
   const context = byName.get('Context');
   const solution = byName.get('Solution');
   if (context && solution && context.line > solution.line) {
-    error('trace/section-order', '"## Context" must come before "## Solution"', 'move the Context section above the Solution section', split.bodyLine + solution.line - 1);
+    error(
+      'trace/section-order',
+      '"## Context" must come before "## Solution"',
+      'move the Context section above the Solution section',
+      split.bodyLine + solution.line - 1,
+    );
   }
 
   if (problems.some((p) => p.severity === 'error') || !result.success) return { data, problems };
@@ -99,9 +153,23 @@ function reportIssue(
   const field = issue.path.map(String).join('.') || '(frontmatter)';
   const top = String(issue.path[0] ?? '');
   const line = top ? lineOf(top) : 2;
-  const received = top in data ? describe(issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data)) : undefined;
+  const received =
+    top in data
+      ? describe(
+          issue.path.reduce<unknown>(
+            (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+            data,
+          ),
+        )
+      : undefined;
   if (issue.code === 'invalid_type' && received === undefined) {
-    error(`trace/missing-field`, `required field "${field}" is missing`, FIELD_HINTS[top] ?? `add "${top}:" to the frontmatter`, line ?? 2, field);
+    error(
+      `trace/missing-field`,
+      `required field "${field}" is missing`,
+      FIELD_HINTS[top] ?? `add "${top}:" to the frontmatter`,
+      line ?? 2,
+      field,
+    );
     return;
   }
   const rule = FIELD_RULES[top] ?? 'trace/invalid-field';

@@ -29,13 +29,19 @@ function isRealDate(value: string): boolean {
 
 export const TraceIdSchema = z
   .string()
-  .regex(ULID_PATTERN, 'must be a ULID: 26 characters of Crockford base32 (0-9, A-Z without I, L, O, U), e.g. 01JDQ5Z8X4N2K7M3P9R6T1V0WB')
+  .regex(
+    ULID_PATTERN,
+    'must be a ULID: 26 characters of Crockford base32 (0-9, A-Z without I, L, O, U), e.g. 01JDQ5Z8X4N2K7M3P9R6T1V0WB',
+  )
   .describe('The trace id: a ULID, stable across renames and unique in the store.');
 
 export const TagSchema = z
   .string()
   .max(TAG_MAX_LENGTH, `a tag has at most ${TAG_MAX_LENGTH} characters`)
-  .regex(TAG_PATTERN, 'a tag is lowercase letters, digits and + # . - (starting with a letter or digit), e.g. docker-compose')
+  .regex(
+    TAG_PATTERN,
+    'a tag is lowercase letters, digits and + # . - (starting with a letter or digit), e.g. docker-compose',
+  )
   .describe('A normalised tag: lowercase, [a-z0-9][a-z0-9+#.-]*.');
 
 export const DateSchema = z

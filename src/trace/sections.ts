@@ -20,7 +20,8 @@ export function splitSections(body: string): { preamble: string; sections: Secti
   let fence: string | undefined;
   let current: { heading: string; line: number; lines: string[] } | undefined;
   const flush = () => {
-    if (current) sections.push({ heading: current.heading, line: current.line, content: current.lines.join('\n').trim() });
+    if (current)
+      sections.push({ heading: current.heading, line: current.line, content: current.lines.join('\n').trim() });
   };
   lines.forEach((line, index) => {
     const fenceMatch = FENCE.exec(line);
@@ -59,8 +60,17 @@ export function extractCodeBlocks(markdown: string): CodeBlock[] {
       return;
     }
     const trimmed = line.trim();
-    if (trimmed.startsWith(open.marker[0] as string) && /^(`{3,}|~{3,})$/.test(trimmed) && trimmed.length >= open.marker.length) {
-      blocks.push({ info: open.info, lang: (open.info.split(/\s+/)[0] ?? '').toLowerCase(), code: open.lines.join('\n'), line: open.line });
+    if (
+      trimmed.startsWith(open.marker[0] as string) &&
+      /^(`{3,}|~{3,})$/.test(trimmed) &&
+      trimmed.length >= open.marker.length
+    ) {
+      blocks.push({
+        info: open.info,
+        lang: (open.info.split(/\s+/)[0] ?? '').toLowerCase(),
+        code: open.lines.join('\n'),
+        line: open.line,
+      });
       open = undefined;
     } else open.lines.push(line);
   });

@@ -1,7 +1,17 @@
 import { stringify } from 'yaml';
 import type { TraceFrontmatter, TraceSections } from './schema.js';
 
-const FIELD_ORDER = ['id', 'title', 'tags', 'created', 'agent', 'applies_to', 'supersedes', 'status', 'review_after'] as const;
+const FIELD_ORDER = [
+  'id',
+  'title',
+  'tags',
+  'created',
+  'agent',
+  'applies_to',
+  'supersedes',
+  'status',
+  'review_after',
+] as const;
 
 /**
  * The canonical text of a trace file: frontmatter fields in the documented order (short maps and
@@ -13,7 +23,11 @@ export function serializeTrace(frontmatter: TraceFrontmatter, sections: TraceSec
     const value = frontmatter[key];
     if (value === undefined || (Array.isArray(value) && value.length === 0 && key === 'supersedes')) continue;
     const options = { flowCollectionPadding: true, lineWidth: 0 } as const;
-    lines.push(typeof value === 'object' ? `${key}: ${stringify(value, { ...options, collectionStyle: 'flow' }).trimEnd()}` : stringify({ [key]: value }, options).trimEnd());
+    lines.push(
+      typeof value === 'object'
+        ? `${key}: ${stringify(value, { ...options, collectionStyle: 'flow' }).trimEnd()}`
+        : stringify({ [key]: value }, options).trimEnd(),
+    );
   }
   lines.push('---');
   const body = [`## Context\n${sections.context.trim()}`, `## Solution\n${sections.solution.trim()}`];
@@ -24,7 +38,14 @@ export function serializeTrace(frontmatter: TraceFrontmatter, sections: TraceSec
 
 /** A file name from a title: lowercase ASCII words joined by dashes, at most 60 characters. */
 export function slugify(title: string): string {
-  const words = title.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, ' ').trim().split(/\s+/).filter(Boolean);
+  const words = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   let slug = '';
   for (const word of words) {
     const next = slug ? `${slug}-${word}` : word;

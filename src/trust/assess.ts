@@ -21,19 +21,36 @@ export interface AssessOptions {
  * writers, one read of every trace's frontmatter and of every vote and flag file.
  */
 export async function assessStore(root: string, options: AssessOptions): Promise<Map<string, TraceTrust>> {
-  const [history, heads, ballots] = await Promise.all([readTrustHistory(root), readTraceHeads(root, options.aliases), readBallots(root)]);
+  const [history, heads, ballots] = await Promise.all([
+    readTrustHistory(root),
+    readTraceHeads(root, options.aliases),
+    readBallots(root),
+  ]);
   const traces = heads.map((head) => {
     const added = history.added.get(head.file);
     const seed = added?.email.toLowerCase() === SEEDS_IDENTITY.email || options.seededIds?.has(head.id) === true;
     return { id: head.id, tags: head.tags, author: added?.key ?? null, seed };
   });
   const present = new Set(traces.map((t) => t.id));
-  for (const id of options.seededIds ?? []) if (!present.has(id)) traces.push({ id, tags: [], author: null, seed: true });
+  for (const id of options.seededIds ?? [])
+    if (!present.has(id)) traces.push({ id, tags: [], author: null, seed: true });
   const writerOf = (file: string) => history.written.get(file)?.key ?? null;
   return scoreTraces({
     traces,
-    votes: ballots.votes.map((b) => ({ file: b.file, traceId: b.traceId, voter: b.voter, value: b.data?.vote, writer: writerOf(b.file) })),
-    flags: ballots.flags.map((b) => ({ file: b.file, traceId: b.traceId, voter: b.voter, value: b.data?.reason, writer: writerOf(b.file) })),
+    votes: ballots.votes.map((b) => ({
+      file: b.file,
+      traceId: b.traceId,
+      voter: b.voter,
+      value: b.data?.vote,
+      writer: writerOf(b.file),
+    })),
+    flags: ballots.flags.map((b) => ({
+      file: b.file,
+      traceId: b.traceId,
+      voter: b.voter,
+      value: b.data?.reason,
+      writer: writerOf(b.file),
+    })),
     validatedAfter: options.validatedAfter,
     ...(options.include ? { include: options.include } : {}),
   });

@@ -21,13 +21,22 @@ export interface Ballots {
 
 /** Every vote and flag file of the checkout (committed or not), parsed. */
 export async function readBallots(root: string): Promise<Ballots> {
-  const [votes, flags] = await Promise.all([readKind(root, 'votes', (d) => VoteFileSchema.safeParse(d).data), readKind(root, 'flags', (d) => FlagFileSchema.safeParse(d).data)]);
+  const [votes, flags] = await Promise.all([
+    readKind(root, 'votes', (d) => VoteFileSchema.safeParse(d).data),
+    readKind(root, 'flags', (d) => FlagFileSchema.safeParse(d).data),
+  ]);
   return { votes, flags };
 }
 
-async function readKind<T>(root: string, kind: 'votes' | 'flags', parse: (data: unknown) => T | undefined): Promise<BallotFile<T>[]> {
+async function readKind<T>(
+  root: string,
+  kind: 'votes' | 'flags',
+  parse: (data: unknown) => T | undefined,
+): Promise<BallotFile<T>[]> {
   const ids = await fs.readdir(path.join(root, kind)).catch(() => [] as string[]);
-  const names = await mapLimit(ids, 64, async (traceId) => (await fs.readdir(path.join(root, kind, traceId)).catch(() => [] as string[])).map((name) => ({ traceId, name })));
+  const names = await mapLimit(ids, 64, async (traceId) =>
+    (await fs.readdir(path.join(root, kind, traceId)).catch(() => [] as string[])).map((name) => ({ traceId, name })),
+  );
   const files = names.flat().filter(({ name }) => name.endsWith('.yml') && VOTER_KEY_PATTERN.test(name.slice(0, -4)));
   const ballots = await mapLimit(files, 64, async ({ traceId, name }): Promise<BallotFile<T>> => {
     const file = `${kind}/${traceId}/${name}`;

@@ -21,10 +21,21 @@ export type TrustExplanation = z.infer<typeof TrustExplanationSchema>;
 export async function explainTrust(store: Store, query: string): Promise<TrustExplanation> {
   const trace = await findTrace(store.root, query);
   const validatedAfter = store.config.policy.validated_after;
-  const assessed = await assessStore(store.root, { validatedAfter, aliases: store.config.tags.aliases, include: [trace.id] });
+  const assessed = await assessStore(store.root, {
+    validatedAfter,
+    aliases: store.config.tags.aliases,
+    include: [trace.id],
+  });
   const t = assessed.get(trace.id) as TraceTrust;
   const validatedBecause = t.seed
     ? 'a seed: added by a seed import'
     : `${t.up} counted up-vote(s) from people other than the author; policy.validated_after: ${validatedAfter}`;
-  return { ...t, title: trace.title, path: trace.path, tags: trace.tags, validated_after: validatedAfter, validated_because: validatedBecause };
+  return {
+    ...t,
+    title: trace.title,
+    path: trace.path,
+    tags: trace.tags,
+    validated_after: validatedAfter,
+    validated_because: validatedBecause,
+  };
 }

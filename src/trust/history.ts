@@ -45,8 +45,23 @@ const RECORD = '\x1e';
  * stay with the commits that wrote them. log.showSignature is forced off: it would print
  * signature text into the output.
  */
-export async function logCommits(root: string, revisions: readonly string[], paths: readonly string[], options: { renames: boolean; oldestFirst?: boolean }): Promise<LoggedCommit[]> {
-  const args = ['-c', 'log.showSignature=false', 'log', '-z', '--cc', '--name-status', '--no-color', options.renames ? '-M' : '--no-renames', `--format=${RECORD}%H%x09%ae`];
+export async function logCommits(
+  root: string,
+  revisions: readonly string[],
+  paths: readonly string[],
+  options: { renames: boolean; oldestFirst?: boolean },
+): Promise<LoggedCommit[]> {
+  const args = [
+    '-c',
+    'log.showSignature=false',
+    'log',
+    '-z',
+    '--cc',
+    '--name-status',
+    '--no-color',
+    options.renames ? '-M' : '--no-renames',
+    `--format=${RECORD}%H%x09%ae`,
+  ];
   if (options.oldestFirst) args.push('--topo-order', '--reverse');
   const { stdout } = await runGit(root, [...args, ...revisions, ...(paths.length > 0 ? ['--', ...paths] : [])]);
   return parseLog(stdout);
@@ -90,12 +105,23 @@ export function parseLog(text: string): LoggedCommit[] {
  * no history (every file then counts as uncommitted).
  */
 export async function readTrustHistory(root: string): Promise<TrustHistory> {
-  const head = await runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then((r) => r.stdout.trim(), () => '');
+  const head = await runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  );
   if (!head) return { added: new Map(), written: new Map() };
   const cached = await readCache(root);
   if (cached?.head === head) return cached.history;
-  const base = cached && (await runGit(root, ['merge-base', '--is-ancestor', cached.head, head]).then(() => cached, () => undefined));
-  const commits = await logCommits(root, [base ? `${base.head}..${head}` : head], [], { renames: true, oldestFirst: true });
+  const base =
+    cached &&
+    (await runGit(root, ['merge-base', '--is-ancestor', cached.head, head]).then(
+      () => cached,
+      () => undefined,
+    ));
+  const commits = await logCommits(root, [base ? `${base.head}..${head}` : head], [], {
+    renames: true,
+    oldestFirst: true,
+  });
   const history = replayHistory(commits, base?.history);
   // Only a cache: a read-only checkout still gets its answer.
   await writeCache(root, head, history).catch(() => undefined);
@@ -169,6 +195,12 @@ async function writeCache(root: string, head: string, history: TrustHistory): Pr
     }
     return i;
   };
-  const data: CacheFile = { version: CACHE_VERSION, head, writers, added: [...history.added].map(([f, w]) => [f, ref(w)]), written: [...history.written].map(([f, w]) => [f, ref(w)]) };
+  const data: CacheFile = {
+    version: CACHE_VERSION,
+    head,
+    writers,
+    added: [...history.added].map(([f, w]) => [f, ref(w)]),
+    written: [...history.written].map(([f, w]) => [f, ref(w)]),
+  };
   await writeFileAtomic(cacheFile(root), JSON.stringify(data));
 }

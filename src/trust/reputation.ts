@@ -24,7 +24,10 @@ export interface AuthoredTrace {
 }
 
 /** Builds rep(p, tag) from the merged traces and the counted up-votes per trace id. */
-export function computeReputation(traces: readonly AuthoredTrace[], countedUpVotes: ReadonlyMap<string, number>): Reputation {
+export function computeReputation(
+  traces: readonly AuthoredTrace[],
+  countedUpVotes: ReadonlyMap<string, number>,
+): Reputation {
   const reputation: Reputation = new Map();
   for (const trace of traces) {
     if (trace.author === null) continue;
@@ -37,7 +40,11 @@ export function computeReputation(traces: readonly AuthoredTrace[], countedUpVot
 }
 
 /** max over `tags` of rep(person, tag), and the tag that gives it (null when all are 0). */
-export function reputationIn(reputation: Reputation, person: string, tags: readonly string[]): { value: number; tag: string | null } {
+export function reputationIn(
+  reputation: Reputation,
+  person: string,
+  tags: readonly string[],
+): { value: number; tag: string | null } {
   const byTag = reputation.get(person);
   let best = { value: 0, tag: null as string | null };
   for (const tag of tags) {

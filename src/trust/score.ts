@@ -21,7 +21,7 @@ import { wilsonLowerBound } from './wilson.js';
 export const VOTE_VERDICTS = {
   counted: 'counted',
   'own-trace': "the trace's author voted on their own trace",
-  'not-written-by-voter': "the file is named after another voter than the author of the last commit that wrote it",
+  'not-written-by-voter': 'the file is named after another voter than the author of the last commit that wrote it',
   uncommitted: 'the file is not committed on this branch, so its voter cannot be checked',
   'invalid-file': 'the file does not match the vote format (`ct check` reports it)',
 } as const;
@@ -32,7 +32,9 @@ export const VoteDetailSchema = z.object({
   voter: z.string().describe('The voter key the file is named by.'),
   vote: z.enum(['up', 'down']).nullable().describe('null when the file is malformed.'),
   counted: z.boolean(),
-  verdict: z.enum(Object.keys(VOTE_VERDICTS) as [VoteVerdict, ...VoteVerdict[]]).describe('Why the vote counts or not.'),
+  verdict: z
+    .enum(Object.keys(VOTE_VERDICTS) as [VoteVerdict, ...VoteVerdict[]])
+    .describe('Why the vote counts or not.'),
   reason: z.string().describe('The verdict in words.'),
   reputation: z.number().describe("The voter's reputation in the trace's tags: max over its tags."),
   reputation_tag: z.string().nullable().describe('The tag that gives that reputation.'),
@@ -45,13 +47,21 @@ export const FlagDetailSchema = z.object({
   voter: z.string(),
   reason: z.enum(FLAG_REASONS).nullable().describe('null when the file is malformed (then it does not count).'),
   counted: z.boolean(),
-  written_by_voter: z.boolean().nullable().describe('Whether the last commit that wrote the file is by the voter it is named after; null when uncommitted. Informational: one flag suffices, so a flag under another name gains nothing.'),
+  written_by_voter: z
+    .boolean()
+    .nullable()
+    .describe(
+      'Whether the last commit that wrote the file is by the voter it is named after; null when uncommitted. Informational: one flag suffices, so a flag under another name gains nothing.',
+    ),
 });
 export type FlagDetail = z.infer<typeof FlagDetailSchema>;
 
 export const TraceTrustSchema = z.object({
   id: z.string(),
-  author: z.string().nullable().describe("The author's voter key; null when the trace is not committed on this branch."),
+  author: z
+    .string()
+    .nullable()
+    .describe("The author's voter key; null when the trace is not committed on this branch."),
   seed: z.boolean().describe('Added by a seed import (commit author seeds@commontrace.invalid).'),
   up: z.number().int().describe('Counted up-votes.'),
   down: z.number().int().describe('Counted down-votes.'),
@@ -63,7 +73,10 @@ export const TraceTrustSchema = z.object({
   flags: z.number().int(),
   flagReasons: z.array(z.string()),
   author_votes_ignored: z.number().int().describe("Votes by the trace's author, which do not count."),
-  unverified_votes_ignored: z.number().int().describe('Votes not written by the voter their file is named after, or not committed.'),
+  unverified_votes_ignored: z
+    .number()
+    .int()
+    .describe('Votes not written by the voter their file is named after, or not committed.'),
   votes: z.array(VoteDetailSchema),
   flag_files: z.array(FlagDetailSchema),
 });
@@ -110,7 +123,9 @@ export function scoreTraces(input: ScoreInput): Map<string, TraceTrust> {
   };
   const verdicts = input.votes.map((v) => ({ vote: v, verdict: verdictOf(v) }));
   const countedUp = new Map<string, number>();
-  for (const { vote, verdict } of verdicts) if (verdict === 'counted' && vote.value === 'up') countedUp.set(vote.traceId, (countedUp.get(vote.traceId) ?? 0) + 1);
+  for (const { vote, verdict } of verdicts)
+    if (verdict === 'counted' && vote.value === 'up')
+      countedUp.set(vote.traceId, (countedUp.get(vote.traceId) ?? 0) + 1);
   const reputation = computeReputation(input.traces, countedUp);
 
   const out = new Map<string, TraceTrust>();
@@ -118,7 +133,24 @@ export function scoreTraces(input: ScoreInput): Map<string, TraceTrust> {
     let t = out.get(id);
     if (!t) {
       const trace = traces.get(id);
-      t = { id, author: trace?.author ?? null, seed: trace?.seed ?? false, up: 0, down: 0, weighted_up: 0, weighted_down: 0, trust: 0, validated: false, disputed: false, flags: 0, flagReasons: [], author_votes_ignored: 0, unverified_votes_ignored: 0, votes: [], flag_files: [] };
+      t = {
+        id,
+        author: trace?.author ?? null,
+        seed: trace?.seed ?? false,
+        up: 0,
+        down: 0,
+        weighted_up: 0,
+        weighted_down: 0,
+        trust: 0,
+        validated: false,
+        disputed: false,
+        flags: 0,
+        flagReasons: [],
+        author_votes_ignored: 0,
+        unverified_votes_ignored: 0,
+        votes: [],
+        flag_files: [],
+      };
       out.set(id, t);
     }
     return t;
@@ -128,7 +160,17 @@ export function scoreTraces(input: ScoreInput): Map<string, TraceTrust> {
     const counted = verdict === 'counted';
     const rep = reputationIn(reputation, vote.voter, traces.get(vote.traceId)?.tags ?? []);
     const weight = counted ? voteWeight(rep.value) : 0;
-    t.votes.push({ file: vote.file, voter: vote.voter, vote: vote.value ?? null, counted, verdict, reason: VOTE_VERDICTS[verdict], reputation: rep.value, reputation_tag: rep.tag, weight: round(weight) });
+    t.votes.push({
+      file: vote.file,
+      voter: vote.voter,
+      vote: vote.value ?? null,
+      counted,
+      verdict,
+      reason: VOTE_VERDICTS[verdict],
+      reputation: rep.value,
+      reputation_tag: rep.tag,
+      weight: round(weight),
+    });
     if (verdict === 'own-trace') t.author_votes_ignored++;
     if (verdict === 'uncommitted' || verdict === 'not-written-by-voter') t.unverified_votes_ignored++;
     if (!counted) continue;
@@ -143,7 +185,13 @@ export function scoreTraces(input: ScoreInput): Map<string, TraceTrust> {
   for (const flag of input.flags) {
     const t = get(flag.traceId);
     const counted = flag.value !== undefined;
-    t.flag_files.push({ file: flag.file, voter: flag.voter, reason: flag.value ?? null, counted, written_by_voter: flag.writer === null ? null : flag.writer === flag.voter });
+    t.flag_files.push({
+      file: flag.file,
+      voter: flag.voter,
+      reason: flag.value ?? null,
+      counted,
+      written_by_voter: flag.writer === null ? null : flag.writer === flag.voter,
+    });
     if (!counted) continue;
     t.flags++;
     t.flagReasons.push(flag.value as string);

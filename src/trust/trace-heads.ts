@@ -42,7 +42,10 @@ async function readHead(root: string, file: string, aliases: Record<string, stri
   if (frontmatter === undefined) return undefined;
   const fast = { id: ID_LINE.exec(frontmatter)?.[1], tags: FLOW_TAGS_LINE.exec(frontmatter)?.[1] };
   let id = fast.id;
-  let tags = fast.tags?.split(',').map((t) => t.trim().replace(/^["']|["']$/g, '')).filter(Boolean);
+  let tags = fast.tags
+    ?.split(',')
+    .map((t) => t.trim().replace(/^["']|["']$/g, ''))
+    .filter(Boolean);
   if (!id || !tags) {
     let data: unknown;
     try {

@@ -16,11 +16,17 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
 }
 
 export async function pathExists(p: string): Promise<boolean> {
-  return fs.access(p).then(() => true, () => false);
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function isDirectory(p: string): Promise<boolean> {
-  return fs.stat(p).then((s) => s.isDirectory(), () => false);
+  return fs.stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /**
@@ -28,7 +34,10 @@ export async function isDirectory(p: string): Promise<boolean> {
  * Symbolic links are never followed or returned (a contributed `traces/x.md -> ~/.ssh/id_rsa`
  * must not be read); pass `onSymlink` to hear about them.
  */
-export async function walkFiles(dir: string, options: { skip?: ReadonlySet<string>; onSymlink?: (file: string) => void } = {}): Promise<string[]> {
+export async function walkFiles(
+  dir: string,
+  options: { skip?: ReadonlySet<string>; onSymlink?: (file: string) => void } = {},
+): Promise<string[]> {
   const skip = options.skip ?? new Set(['.git', '.ct', 'node_modules']);
   const out: string[] = [];
   const visit = async (rel: string) => {

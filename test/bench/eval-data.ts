@@ -33,9 +33,13 @@ function readJsonl<T>(file: string): T[] {
 /** The files a bench needs, or a message naming the first one missing (the bench is then skipped). */
 export function missingData(...rel: string[]): string | undefined {
   const missing = rel.map((r) => path.join(evalDir(), r)).find((f) => !fs.existsSync(f));
-  return missing ? `skipped: evaluation data ${missing} is absent (see /work/shared/eval/README.md; CT_EVAL_DIR overrides the folder)` : undefined;
+  return missing
+    ? `skipped: evaluation data ${missing} is absent (see /work/shared/eval/README.md; CT_EVAL_DIR overrides the folder)`
+    : undefined;
 }
 
-export const loadCosqaCorpus = (): CorpusDoc[] => readJsonl<CorpusDoc>(path.join(evalDir(), 'cosqa-dev', 'corpus.jsonl'));
-export const loadCosqaQueries = (): EvalQuery[] => readJsonl<EvalQuery>(path.join(evalDir(), 'cosqa-dev', 'queries.jsonl'));
+export const loadCosqaCorpus = (): CorpusDoc[] =>
+  readJsonl<CorpusDoc>(path.join(evalDir(), 'cosqa-dev', 'corpus.jsonl'));
+export const loadCosqaQueries = (): EvalQuery[] =>
+  readJsonl<EvalQuery>(path.join(evalDir(), 'cosqa-dev', 'queries.jsonl'));
 export const loadTldrCorpus = (): CorpusDoc[] => readJsonl<CorpusDoc>(path.join(evalDir(), 'tldr', 'corpus.jsonl'));

@@ -57,9 +57,18 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
       return rankFused(lexical, dense);
     };
     const store = await openStore(root, 'flag');
-    const shipped = async (q: string) => (await searchStore(store, { query: q, limit: 10 }, { autoUpdate: false, cwd: root })).results.map((r) => ({ id: r.id, score: r.score }));
+    const shipped = async (q: string) =>
+      (await searchStore(store, { query: q, limit: 10 }, { autoUpdate: false, cwd: root })).results.map((r) => ({
+        id: r.id,
+        score: r.score,
+      }));
 
-    const runs: Record<string, (q: string) => Promise<Ranked[]>> = { bm25, vector, hybrid, hybrid_search_store: shipped };
+    const runs: Record<string, (q: string) => Promise<Ranked[]>> = {
+      bm25,
+      vector,
+      hybrid,
+      hybrid_search_store: shipped,
+    };
     const perQuery: Record<string, QueryMetrics[]> = {};
     const latency: Record<string, ReturnType<typeof summarizeLatencies>> = {};
     for (const [name, run] of Object.entries(runs)) {
@@ -71,12 +80,16 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
     }
 
     // Diagnostic: the search lab indexed title + text + tags once; lexicalText repeats the title.
-    log('eval-search: diagnostic table with the search lab\'s lexical text (title once)');
+    log("eval-search: diagnostic table with the search lab's lexical text (title once)");
     const labRoot = path.join(root, 'lab-text');
-    const labRows = (await traceRows(traces, embedder)).map((row, i) => ({ ...row, fts: expandForFts(`${row.title}\n${(corpus[i] as { text: string }).text}\n${row.tags.join(' ')}`) }));
+    const labRows = (await traceRows(traces, embedder)).map((row, i) => ({
+      ...row,
+      fts: expandForFts(`${row.title}\n${(corpus[i] as { text: string }).text}\n${row.tags.join(' ')}`),
+    }));
     const labTable = await createTraceTable(labRoot, [Promise.resolve(labRows)], embedder.dim);
     const labBm25 = (q: string) => lexicalSide(labTable, q);
-    const labHybrid = async (q: string) => rankFused(...(await Promise.all([labBm25(q), vectorSide(labTable, embedder, q)])));
+    const labHybrid = async (q: string) =>
+      rankFused(...(await Promise.all([labBm25(q), vectorSide(labTable, embedder, q)])));
     perQuery.diag_bm25_title_once = (await evaluate(queries, labBm25)).rows;
     perQuery.diag_hybrid_title_once = (await evaluate(queries, labHybrid)).rows;
 
@@ -89,35 +102,53 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
         candidates_per_side: CANDIDATES_PER_SIDE,
         lexical_weight: LEXICAL_WEIGHT,
         fts_options: FTS_OPTIONS,
-        document: 'title, tags, body = text; lexical: lexicalText (title twice, tags, body; expandForFts); embedding: embeddingText with context = text',
-        diagnostics: 'diag_*: the same, but the FTS column holds expandForFts(title + text + tags), the search lab\'s text, instead of lexicalText (which repeats the title)',
-        search_store: 'searchStore(limit 10, autoUpdate false): fused relevance rounded to 3 decimals plus adjustments, and only candidates the lexical side found are results',
+        document:
+          'title, tags, body = text; lexical: lexicalText (title twice, tags, body; expandForFts); embedding: embeddingText with context = text',
+        diagnostics:
+          "diag_*: the same, but the FTS column holds expandForFts(title + text + tags), the search lab's text, instead of lexicalText (which repeats the title)",
+        search_store:
+          'searchStore(limit 10, autoUpdate false): fused relevance rounded to 3 decimals plus adjustments, and only candidates the lexical side found are results',
       },
       index_build_ms: Math.round(built.ms),
       results: Object.fromEntries(Object.entries(perQuery).map(([name, rows]) => [name, averageMetrics(rows)])),
       bootstrap_recall_at_10: {
         'hybrid - bm25': pairedBootstrap(r10('hybrid'), r10('bm25')),
         'hybrid_search_store - bm25': pairedBootstrap(r10('hybrid_search_store'), r10('bm25')),
-        'diag_hybrid_title_once - diag_bm25_title_once': pairedBootstrap(r10('diag_hybrid_title_once'), r10('diag_bm25_title_once')),
+        'diag_hybrid_title_once - diag_bm25_title_once': pairedBootstrap(
+          r10('diag_hybrid_title_once'),
+          r10('diag_bm25_title_once'),
+        ),
         'bm25 - diag_bm25_title_once': pairedBootstrap(r10('bm25'), r10('diag_bm25_title_once')),
       },
       latency_ms: latency,
       latency_note: `per query after ${WARMUP_QUERIES} warm-up queries; bm25/vector: one side (vector includes embedding the query); hybrid: embed + both sides in parallel + fuseScores; hybrid_search_store: the whole searchStore call (also snippets, signals, project versions)`,
-      reference_searchlab: { bm25_code_fts: { recall_at_10: 0.588, mrr_at_10: 0.351 }, minmax_alpha_0_9: { recall_at_10: 0.604, mrr_at_10: 0.357 }, plain_bm25_readme: { recall_at_10: 0.536, mrr_at_10: 0.305 } },
+      reference_searchlab: {
+        bm25_code_fts: { recall_at_10: 0.588, mrr_at_10: 0.351 },
+        minmax_alpha_0_9: { recall_at_10: 0.604, mrr_at_10: 0.357 },
+        plain_bm25_readme: { recall_at_10: 0.536, mrr_at_10: 0.305 },
+      },
     };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-async function evaluate(queries: readonly EvalQuery[], run: (q: string) => Promise<Ranked[]>): Promise<{ rows: QueryMetrics[]; ms: number[] }> {
+async function evaluate(
+  queries: readonly EvalQuery[],
+  run: (q: string) => Promise<Ranked[]>,
+): Promise<{ rows: QueryMetrics[]; ms: number[] }> {
   const rows: QueryMetrics[] = [];
   const ms: number[] = [];
   for (const q of queries) {
     const started = performance.now();
     const ranked = await run(q.query);
     ms.push(performance.now() - started);
-    rows.push(scoreRanking(ranked.map((r) => r.id), q.relevant));
+    rows.push(
+      scoreRanking(
+        ranked.map((r) => r.id),
+        q.relevant,
+      ),
+    );
   }
   return { rows, ms };
 }
@@ -126,18 +157,29 @@ async function evaluate(queries: readonly EvalQuery[], run: (q: string) => Promi
 async function lexicalSide(table: Table, query: string): Promise<Ranked[]> {
   const expanded = expandForFts(query);
   if (!expanded) return [];
-  const rows = (await table.search(expanded, 'fts').select([...ROW_COLUMNS]).limit(CANDIDATES_PER_SIDE).toArray()) as { id: string; _score?: number }[];
+  const rows = (await table
+    .search(expanded, 'fts')
+    .select([...ROW_COLUMNS])
+    .limit(CANDIDATES_PER_SIDE)
+    .toArray()) as { id: string; _score?: number }[];
   return rows.map((r) => ({ id: r.id, score: r._score ?? 0 }));
 }
 
 async function vectorSide(table: Table, embedder: Embedder, query: string): Promise<Ranked[]> {
   const [vector] = await embedder.embed([query]);
   if (!vector || vector.every((v) => v === 0)) return [];
-  const rows = (await table.vectorSearch(vector).distanceType('cosine').select([...ROW_COLUMNS]).limit(CANDIDATES_PER_SIDE).toArray()) as { id: string; _distance?: number }[];
+  const rows = (await table
+    .vectorSearch(vector)
+    .distanceType('cosine')
+    .select([...ROW_COLUMNS])
+    .limit(CANDIDATES_PER_SIDE)
+    .toArray()) as { id: string; _distance?: number }[];
   return rows.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) }));
 }
 
 /** fuseScores over both candidate lists, best first, ties by id as searchStore breaks them. */
 function rankFused(lexical: Ranked[], vector: Ranked[]): Ranked[] {
-  return [...fuseScores(lexical, vector)].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  return [...fuseScores(lexical, vector)]
+    .map(([id, score]) => ({ id, score }))
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }

@@ -23,14 +23,20 @@ export async function benchIndexBuild(sizes: readonly number[] = [1_000, 10_000]
   const missing = missingData('tldr/corpus.jsonl');
   if (missing) return { skipped: missing };
   const pages = loadTldrCorpus();
-  const out: Record<string, unknown> = { corpus: `tldr pages (${pages.length}), repeated as variants beyond that`, grep_word: GREP_WORD };
+  const out: Record<string, unknown> = {
+    corpus: `tldr pages (${pages.length}), repeated as variants beyond that`,
+    grep_word: GREP_WORD,
+  };
   for (const size of sizes) {
     const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-index-'));
     try {
       log(`index: writing and committing a store of ${size} traces`);
       const made = await buildTldrStore(parent, `bench-${size}`, pages, size);
       const store = await openStore(made.root, 'flag');
-      out[String(size)] = { store: { write_ms: made.write_ms, commit_ms: made.commit_ms }, ...(await measureStore(store, made.traces[Math.floor(made.traces.length / 2)]?.file as string)) };
+      out[String(size)] = {
+        store: { write_ms: made.write_ms, commit_ms: made.commit_ms },
+        ...(await measureStore(store, made.traces[Math.floor(made.traces.length / 2)]?.file as string)),
+      };
     } finally {
       fs.rmSync(parent, { recursive: true, force: true });
     }
@@ -65,10 +71,13 @@ async function measureStore(store: Store, editFile: string): Promise<Record<stri
   started = performance.now();
   const incremental = await updateIndex(store);
   const incrementalMs = performance.now() - started;
-  if (incremental.embedded !== 1) throw new Error(`an update after editing one trace embedded ${incremental.embedded} traces, expected 1`);
+  if (incremental.embedded !== 1)
+    throw new Error(`an update after editing one trace embedded ${incremental.embedded} traces, expected 1`);
 
   log('index: git floor');
-  const grep = timeCommand('git', ['grep', '-l', '-i', '-F', GREP_WORD, '--', 'traces/'], FLOOR_RUNS, { cwd: store.root });
+  const grep = timeCommand('git', ['grep', '-l', '-i', '-F', GREP_WORD, '--', 'traces/'], FLOOR_RUNS, {
+    cwd: store.root,
+  });
   const lsFiles = timeCommand('git', ['ls-files', '-s', 'traces/'], FLOOR_RUNS, { cwd: store.root });
   const { stdout: grepOut, ...grepTiming } = grep;
   const { stdout: _ls, ...lsTiming } = lsFiles;
@@ -82,13 +91,26 @@ async function measureStore(store: Store, editFile: string): Promise<Record<stri
     },
     no_change_update: { ...summary(noChange.value), wall_ms: Math.round(noChange.ms) },
     freshness_check_ms: Math.round(fresh.ms),
-    freshness_check_note: 'isIndexFresh: git rev-parse HEAD + git status over traces/, votes/, flags/; searchStore runs it before every query',
+    freshness_check_note:
+      'isIndexFresh: git rev-parse HEAD + git status over traces/, votes/, flags/; searchStore runs it before every query',
     one_trace_edited: { ...summary(incremental), wall_ms: Math.round(incrementalMs) },
     floor: {
-      git_grep: { ...grepTiming, files_matched: grepOut.split('\n').filter(Boolean).length, command: `git grep -l -i -F ${GREP_WORD} -- traces/` },
+      git_grep: {
+        ...grepTiming,
+        files_matched: grepOut.split('\n').filter(Boolean).length,
+        command: `git grep -l -i -F ${GREP_WORD} -- traces/`,
+      },
       git_ls_files: { ...lsTiming, command: 'git ls-files -s traces/' },
     },
   };
 }
 
-const summary = (r: IndexReport) => ({ ms: r.ms, traces: r.traces, embedded: r.embedded, reused: r.reused, removed: r.removed, skipped: r.skipped.length, full: r.full });
+const summary = (r: IndexReport) => ({
+  ms: r.ms,
+  traces: r.traces,
+  embedded: r.embedded,
+  reused: r.reused,
+  removed: r.removed,
+  skipped: r.skipped.length,
+  full: r.full,
+});

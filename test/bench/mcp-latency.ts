@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { getPackageRoot } from '../../src/paths.js';
 import { loadTldrCorpus, missingData } from './eval-data.js';
-import { summarizeLatencies, log } from './timing.js';
+import { log, summarizeLatencies } from './timing.js';
 import { buildTldrStore } from './tldr-store.js';
 
 /** Peak and current resident memory of a process, from /proc (Linux). */
@@ -24,7 +24,10 @@ function memoryOf(pid: number): { rss_mb: number; peak_rss_mb: number } | undefi
  * against stores of 1,000 and 10,000 traces made from tldr pages, with the server's memory.
  * The first call (index build and model load) is reported apart from the warm calls.
  */
-export async function benchMcpLatency(sizes: readonly number[] = [1_000, 10_000], calls = 200): Promise<Record<string, unknown>> {
+export async function benchMcpLatency(
+  sizes: readonly number[] = [1_000, 10_000],
+  calls = 200,
+): Promise<Record<string, unknown>> {
   const missing = missingData(path.join('tldr', 'corpus.jsonl'));
   if (missing) return { skipped: missing };
   const pages = loadTldrCorpus();
@@ -35,8 +38,20 @@ export async function benchMcpLatency(sizes: readonly number[] = [1_000, 10_000]
     for (const size of sizes) {
       log(`mcp: building a ${size}-trace store`);
       const store = await buildTldrStore(parent, `mcp-${size}`, pages, size);
-      const queries = pages.slice(0, calls).map((p) => `${p.title} ${p.text.split('\n').find((l) => l.startsWith('>'))?.slice(2) ?? ''}`.slice(0, 200));
-      const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--store', store.root], env: { ...(process.env as Record<string, string>), CT_HOME: path.join(parent, 'home') }, stderr: 'ignore' });
+      const queries = pages.slice(0, calls).map((p) =>
+        `${p.title} ${
+          p.text
+            .split('\n')
+            .find((l) => l.startsWith('>'))
+            ?.slice(2) ?? ''
+        }`.slice(0, 200),
+      );
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [bin, 'mcp', '--store', store.root],
+        env: { ...(process.env as Record<string, string>), CT_HOME: path.join(parent, 'home') },
+        stderr: 'ignore',
+      });
       const client = new Client({ name: 'ct-bench', version: '1' });
       await client.connect(transport);
       const pid = transport.pid ?? 0;
@@ -50,11 +65,18 @@ export async function benchMcpLatency(sizes: readonly number[] = [1_000, 10_000]
         latencies.push(performance.now() - started);
         if (result.isError) throw new Error(`search_traces failed: ${JSON.stringify(result.content)}`);
       }
-      out[`traces_${size}`] = { first_call_ms: first, warm: summarizeLatencies(latencies), server_memory: memoryOf(pid) ?? 'unavailable' };
+      out[`traces_${size}`] = {
+        first_call_ms: first,
+        warm: summarizeLatencies(latencies),
+        server_memory: memoryOf(pid) ?? 'unavailable',
+      };
       await client.close();
     }
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }
-  return { note: 'search_traces through @modelcontextprotocol/sdk Client over stdio; limit 5, default 4,000-token budget; queries are tldr page titles + descriptions', ...out };
+  return {
+    note: 'search_traces through @modelcontextprotocol/sdk Client over stdio; limit 5, default 4,000-token budget; queries are tldr page titles + descriptions',
+    ...out,
+  };
 }

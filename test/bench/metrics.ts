@@ -60,7 +60,12 @@ export interface BootstrapResult {
 }
 
 /** Percentile-bootstrap 95% CI of mean(a - b) over paired per-query values. */
-export function pairedBootstrap(a: readonly number[], b: readonly number[], resamples = 10_000, seed = 12345): BootstrapResult {
+export function pairedBootstrap(
+  a: readonly number[],
+  b: readonly number[],
+  resamples = 10_000,
+  seed = 12345,
+): BootstrapResult {
   const n = a.length;
   const diff = a.map((x, i) => x - (b[i] as number));
   const random = seededRandom(seed);
@@ -75,7 +80,10 @@ export function pairedBootstrap(a: readonly number[], b: readonly number[], resa
   const atOrBelowZero = means.reduce((count, m) => count + (m <= 0 ? 1 : 0), 0);
   return {
     mean_diff: round4(mean),
-    ci95: [round4(means[Math.floor(resamples * 0.025)] as number), round4(means[Math.floor(resamples * 0.975)] as number)],
+    ci95: [
+      round4(means[Math.floor(resamples * 0.025)] as number),
+      round4(means[Math.floor(resamples * 0.975)] as number),
+    ],
     p_le_0: round4(atOrBelowZero / resamples),
     resamples,
     seed,

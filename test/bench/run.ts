@@ -22,7 +22,10 @@ if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}\n`);
   process.exit(2);
 }
-const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  cpus: (await import('node:os')).cpus().length,
+};
 for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
   process.stderr.write(`bench: ${name}...\n`);
   results[name] = await (BENCHES[name] as () => Promise<Record<string, unknown>>)();

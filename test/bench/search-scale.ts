@@ -15,8 +15,8 @@ import { type CorpusDoc, loadCosqaQueries, loadTldrCorpus, missingData } from '.
 import { GREP_WORD } from './index-build.js';
 import { seededRandom } from './metrics.js';
 import { type LatencySummary, log, summarizeLatencies, timeAsync, timeCommand } from './timing.js';
-import { tldrQueries } from './tldr-traces.js';
 import { buildTldrStore } from './tldr-store.js';
+import { tldrQueries } from './tldr-traces.js';
 import { BENCH_TABLE } from './trace-table.js';
 
 const BIN = path.join(getPackageRoot(), 'bin', 'run.js');
@@ -52,7 +52,13 @@ export async function benchSearchScale(): Promise<Record<string, unknown>> {
     const queriesFile = path.join(parent, 'queries.json');
     fs.writeFileSync(queriesFile, JSON.stringify(queries.all));
     const out: Record<string, unknown> = {
-      queries: { total: queries.all.length, cosqa: queries.cosqa, tldr_examples: queries.all.length - queries.cosqa, cli_query: CLI_QUERY, grep_word: GREP_WORD },
+      queries: {
+        total: queries.all.length,
+        cosqa: queries.cosqa,
+        tldr_examples: queries.all.length - queries.cosqa,
+        cli_query: CLI_QUERY,
+        grep_word: GREP_WORD,
+      },
     };
 
     const cli: Record<string, unknown> = {};
@@ -63,28 +69,47 @@ export async function benchSearchScale(): Promise<Record<string, unknown>> {
       const made = await buildTldrStore(parent, `scale-${size}`, pages, size);
       const built = await updateIndex(await openStore(made.root, 'flag'), { full: true });
       log(`search-scale: ct search x${CLI_RUNS + 1} at ${size}`);
-      const { stdout, ...timing } = timeCommand(process.execPath, [BIN, 'search', CLI_QUERY, '--store', made.root], CLI_RUNS, { cwd: parent, env });
-      cli[String(size)] = { ...timing, results: stdout.split('\n').filter((l) => /^\d+\. /.test(l)).length, index_build_ms: built.ms };
+      const { stdout, ...timing } = timeCommand(
+        process.execPath,
+        [BIN, 'search', CLI_QUERY, '--store', made.root],
+        CLI_RUNS,
+        { cwd: parent, env },
+      );
+      cli[String(size)] = {
+        ...timing,
+        results: stdout.split('\n').filter((l) => /^\d+\. /.test(l)).length,
+        index_build_ms: built.ms,
+      };
       floor[String(size)] = gitGrep(made.root, false);
       if (size === 10_000) {
         log('search-scale: warm searchStore at 10k (git store)');
-        warm['10000'] = { as_shipped_with_freshness_check: runWorker(made.root, queriesFile, 'auto', env), index_only: runWorker(made.root, queriesFile, 'index-only', env) };
+        warm['10000'] = {
+          as_shipped_with_freshness_check: runWorker(made.root, queriesFile, 'auto', env),
+          index_only: runWorker(made.root, queriesFile, 'index-only', env),
+        };
       }
       fs.rmSync(made.root, { recursive: true, force: true });
     }
 
     const embedder = await loadEmbedder(DEFAULT_MODEL);
-    const queryVectors = (await embedder.embed(queries.all)).map((v, i) => ({ text: queries.all[i] as string, vector: v })).filter((q) => q.vector.some((x) => x !== 0));
+    const queryVectors = (await embedder.embed(queries.all))
+      .map((v, i) => ({ text: queries.all[i] as string, vector: v }))
+      .filter((q) => q.vector.some((x) => x !== 0));
     const vectorStudy: Record<string, unknown> = {};
     for (const size of DIRECT_SIZES) {
       const root = path.join(parent, `direct-${size}`);
       const plain = size === 100_000 ? path.join(parent, 'plain-100000') : undefined;
-      log(`search-scale: LanceDB table of ${size} synthetic traces${plain ? ' (and the same files in a plain folder for git grep)' : ''}`);
+      log(
+        `search-scale: LanceDB table of ${size} synthetic traces${plain ? ' (and the same files in a plain folder for git grep)' : ''}`,
+      );
       const entry: Record<string, unknown> = { build: buildDirectTable(root, size, plain, env) };
       const table = (await openTable(await connectIndex(root), BENCH_TABLE)) as Table;
       if (size === 100_000) {
         log('search-scale: warm searchStore at 100k (no ANN index, as shipped)');
-        warm['100000'] = { index_only: runWorker(root, queriesFile, 'index-only', env), note: 'direct LanceDB table, no git: the freshness check does not apply' };
+        warm['100000'] = {
+          index_only: runWorker(root, queriesFile, 'index-only', env),
+          note: 'direct LanceDB table, no git: the freshness check does not apply',
+        };
         floor['100000'] = gitGrep(plain as string, true);
         fs.rmSync(plain as string, { recursive: true, force: true });
       }
@@ -92,17 +117,32 @@ export async function benchSearchScale(): Promise<Record<string, unknown>> {
       Object.assign(entry, await annStudy(table, queryVectors));
       if (size === 100_000) {
         log('search-scale: warm searchStore at 100k with the HNSW_SQ index');
-        (warm['100000'] as Record<string, unknown>).index_only_with_hnsw_sq = runWorker(root, queriesFile, 'index-only', env);
+        (warm['100000'] as Record<string, unknown>).index_only_with_hnsw_sq = runWorker(
+          root,
+          queriesFile,
+          'index-only',
+          env,
+        );
       }
       vectorStudy[String(size)] = entry;
       fs.rmSync(root, { recursive: true, force: true });
     }
 
-    out.cli_cold = { ...cli, note: `node bin/run.js search "${CLI_QUERY}" --store <path>: median of ${CLI_RUNS} runs after one untimed run; the index was built beforehand; max_rss_mb from /usr/bin/time -v` };
-    out.warm_search_store = { ...warm, note: `searchStore(limit 10) in a fresh process (search-worker.ts), ${queries.all.length} queries after ${10} warm-up queries; RSS sampled during the timed queries` };
+    out.cli_cold = {
+      ...cli,
+      note: `node bin/run.js search "${CLI_QUERY}" --store <path>: median of ${CLI_RUNS} runs after one untimed run; the index was built beforehand; max_rss_mb from /usr/bin/time -v`,
+    };
+    out.warm_search_store = {
+      ...warm,
+      note: `searchStore(limit 10) in a fresh process (search-worker.ts), ${queries.all.length} queries after ${10} warm-up queries; RSS sampled during the timed queries`,
+    };
     out.vector_search = { ...vectorStudy, threshold: recommendThreshold(vectorStudy) };
-    out.lance_fts_deadlock = 'observed while writing this bench, not re-measured by it: on 2 CPU threads, creating the FTS index (product options) hung at 50k and 60k rows of these traces and finished at 40k; LANCE_CPU_THREADS=cpus+1 avoids it (lance-format/lance#7350). The 10k and 100k tables here are built with that setting in a child process.';
-    out.floor_git_grep = { ...floor, note: `git grep -l -i -F ${GREP_WORD}: over traces/ of the git store, or --no-index over a folder holding the same 100k trace files` };
+    out.lance_fts_deadlock =
+      'observed while writing this bench, not re-measured by it: on 2 CPU threads, creating the FTS index (product options) hung at 50k and 60k rows of these traces and finished at 40k; LANCE_CPU_THREADS=cpus+1 avoids it (lance-format/lance#7350). The 10k and 100k tables here are built with that setting in a child process.';
+    out.floor_git_grep = {
+      ...floor,
+      note: `git grep -l -i -F ${GREP_WORD}: over traces/ of the git store, or --no-index over a folder holding the same 100k trace files`,
+    };
     return out;
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
@@ -114,11 +154,13 @@ function sampleQueries(pages: readonly CorpusDoc[]): { all: string[]; cosqa: num
   const random = seededRandom(3);
   const cosqa = missingData('cosqa-dev/queries.jsonl') ? [] : loadCosqaQueries().map((q) => q.query);
   const picked: string[] = [];
-  while (picked.length < Math.min(WARM_QUERIES / 2, cosqa.length)) picked.push(cosqa.splice(Math.floor(random() * cosqa.length), 1)[0] as string);
+  while (picked.length < Math.min(WARM_QUERIES / 2, cosqa.length))
+    picked.push(cosqa.splice(Math.floor(random() * cosqa.length), 1)[0] as string);
   const tldr = tldrQueries(pages, WARM_QUERIES - picked.length);
   // Interleaved, so the warm-up queries and any slow stretch are of both kinds.
   const all: string[] = [];
-  for (let i = 0; i < Math.max(picked.length, tldr.length); i++) all.push(...[picked[i], tldr[i]].filter((q): q is string => q !== undefined));
+  for (let i = 0; i < Math.max(picked.length, tldr.length); i++)
+    all.push(...[picked[i], tldr[i]].filter((q): q is string => q !== undefined));
   return { all, cosqa: picked.length };
 }
 
@@ -128,15 +170,33 @@ function sampleQueries(pages: readonly CorpusDoc[]): { all: string[]; cosqa: num
  * hangs from ~50k traces of tldr text. The table is therefore built in a child process given one
  * CPU thread more than the machine has, and everything measured runs without that setting.
  */
-function buildDirectTable(root: string, size: number, plain: string | undefined, env: NodeJS.ProcessEnv): Record<string, unknown> {
+function buildDirectTable(
+  root: string,
+  size: number,
+  plain: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
   const threads = env.LANCE_CPU_THREADS ?? String(os.cpus().length + 1);
-  const result = spawnSync(process.execPath, [TABLE_WORKER, root, String(size), ...(plain ? [plain] : [])], { env: { ...env, LANCE_CPU_THREADS: threads }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [TABLE_WORKER, root, String(size), ...(plain ? [plain] : [])], {
+    env: { ...env, LANCE_CPU_THREADS: threads },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`table-worker failed (${result.status}): ${result.stderr.slice(-2000)}`);
   return { ...(JSON.parse(result.stdout) as Record<string, unknown>), lance_cpu_threads: Number(threads) };
 }
 
-function runWorker(root: string, queriesFile: string, mode: 'auto' | 'index-only', env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const result = spawnSync(process.execPath, [WORKER, root, queriesFile, mode], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function runWorker(
+  root: string,
+  queriesFile: string,
+  mode: 'auto' | 'index-only',
+  env: NodeJS.ProcessEnv,
+): Record<string, unknown> {
+  const result = spawnSync(process.execPath, [WORKER, root, queriesFile, mode], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`search-worker failed (${result.status}): ${result.stderr.slice(-2000)}`);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
@@ -158,10 +218,22 @@ interface VectorRun {
  * with its build time and its overlap with the exact top-k. FTS latency on the same table is
  * given for scale: both sides run in parallel, so the slower one sets the pace.
  */
-async function annStudy(table: Table, queries: readonly { text: string; vector: Float32Array }[]): Promise<Record<string, unknown>> {
+async function annStudy(
+  table: Table,
+  queries: readonly { text: string; vector: Float32Array }[],
+): Promise<Record<string, unknown>> {
   const lancedb = await import('@lancedb/lancedb');
   const run = async (tweak: (q: VectorQuery) => VectorQuery = (q) => q): Promise<VectorRun> => {
-    const once = async (v: Float32Array) => ((await tweak(table.vectorSearch(v).distanceType('cosine').select([...ROW_COLUMNS]).limit(CANDIDATES_PER_SIDE)).toArray()) as { id: string }[]).map((r) => r.id);
+    const once = async (v: Float32Array) =>
+      (
+        (await tweak(
+          table
+            .vectorSearch(v)
+            .distanceType('cosine')
+            .select([...ROW_COLUMNS])
+            .limit(CANDIDATES_PER_SIDE),
+        ).toArray()) as { id: string }[]
+      ).map((r) => r.id);
     for (const q of queries.slice(0, 5)) await once(q.vector);
     const ms: number[] = [];
     const ids: string[][] = [];
@@ -177,24 +249,45 @@ async function annStudy(table: Table, queries: readonly { text: string; vector: 
     const expanded = expandForFts(q.text);
     if (!expanded) continue;
     const started = performance.now();
-    await table.search(expanded, 'fts').select([...ROW_COLUMNS]).limit(CANDIDATES_PER_SIDE).toArray();
+    await table
+      .search(expanded, 'fts')
+      .select([...ROW_COLUMNS])
+      .limit(CANDIDATES_PER_SIDE)
+      .toArray();
     fts.push(performance.now() - started);
   }
   const flat = await run();
-  const overlap = (r: VectorRun) => ({ recall_at_10: meanOverlap(r.ids, flat.ids, 10), recall_at_100: meanOverlap(r.ids, flat.ids, CANDIDATES_PER_SIDE) });
+  const overlap = (r: VectorRun) => ({
+    recall_at_10: meanOverlap(r.ids, flat.ids, 10),
+    recall_at_100: meanOverlap(r.ids, flat.ids, CANDIDATES_PER_SIDE),
+  });
 
-  const ivfBuild = await timeAsync(() => table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }), replace: true }));
+  const ivfBuild = await timeAsync(() =>
+    table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }), replace: true }),
+  );
   const ivf = await run();
   const ivfRefined = await run((q) => q.refineFactor(IVF_REFINE));
-  const hnswBuild = await timeAsync(() => table.createIndex('vector', { config: lancedb.Index.hnswSq({ distanceType: 'cosine' }), replace: true }));
+  const hnswBuild = await timeAsync(() =>
+    table.createIndex('vector', { config: lancedb.Index.hnswSq({ distanceType: 'cosine' }), replace: true }),
+  );
   const hnsw = await run();
   const hnswWide = await run((q) => q.ef(HNSW_EF));
   return {
     fts_latency: summarizeLatencies(fts),
     flat: { latency: flat.latency },
-    ivf_pq: { build_ms: Math.round(ivfBuild.ms), options: 'Index.ivfPq({ distanceType: cosine }), defaults otherwise', latency: ivf.latency, ...overlap(ivf) },
+    ivf_pq: {
+      build_ms: Math.round(ivfBuild.ms),
+      options: 'Index.ivfPq({ distanceType: cosine }), defaults otherwise',
+      latency: ivf.latency,
+      ...overlap(ivf),
+    },
     [`ivf_pq_refine_${IVF_REFINE}`]: { latency: ivfRefined.latency, ...overlap(ivfRefined) },
-    hnsw_sq: { build_ms: Math.round(hnswBuild.ms), options: 'Index.hnswSq({ distanceType: cosine }), defaults otherwise', latency: hnsw.latency, ...overlap(hnsw) },
+    hnsw_sq: {
+      build_ms: Math.round(hnswBuild.ms),
+      options: 'Index.hnswSq({ distanceType: cosine }), defaults otherwise',
+      latency: hnsw.latency,
+      ...overlap(hnsw),
+    },
     [`hnsw_sq_ef_${HNSW_EF}`]: { latency: hnswWide.latency, ...overlap(hnswWide) },
   };
 }

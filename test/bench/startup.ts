@@ -13,7 +13,12 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-function timeRuns(args: string[], runs: number, env: NodeJS.ProcessEnv, cwd: string): { median_ms: number; min_ms: number; max_ms: number; runs: number } {
+function timeRuns(
+  args: string[],
+  runs: number,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): { median_ms: number; min_ms: number; max_ms: number; runs: number } {
   const times: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const started = process.hrtime.bigint();
@@ -22,7 +27,12 @@ function timeRuns(args: string[], runs: number, env: NodeJS.ProcessEnv, cwd: str
     if (result.status !== 0) throw new Error(`ct ${args.join(' ')} failed: ${result.stderr.toString()}`);
     if (i > 0) times.push(ms); // the first run warms the OS file cache
   }
-  return { median_ms: Math.round(median(times)), min_ms: Math.round(Math.min(...times)), max_ms: Math.round(Math.max(...times)), runs };
+  return {
+    median_ms: Math.round(median(times)),
+    min_ms: Math.round(Math.min(...times)),
+    max_ms: Math.round(Math.max(...times)),
+    runs,
+  };
 }
 
 /** Whole-process wall time of `ct --help`, `ct show <id>` and `ct tags` on the seeds store. */

@@ -24,13 +24,27 @@ if (!root || !Number.isInteger(count) || count <= 0) {
   process.exit(2);
 }
 const embedder = await loadEmbedder(DEFAULT_MODEL);
-const built = await withRssSampling(() => timeAsync(() => createTraceTable(root, rowBatches(loadTldrCorpus(), count, embedder, plainDir), embedder.dim)));
-process.stdout.write(`${JSON.stringify({ rows: await built.value.value.countRows(), build_ms: Math.round(built.value.ms), peak_rss_mb: built.peak_rss_mb, process_max_rss_mb: built.process_max_rss_mb })}\n`);
+const built = await withRssSampling(() =>
+  timeAsync(() => createTraceTable(root, rowBatches(loadTldrCorpus(), count, embedder, plainDir), embedder.dim)),
+);
+process.stdout.write(
+  `${JSON.stringify({ rows: await built.value.value.countRows(), build_ms: Math.round(built.value.ms), peak_rss_mb: built.peak_rss_mb, process_max_rss_mb: built.process_max_rss_mb })}\n`,
+);
 
 /** Table rows in batches (embedded as the product embeds), optionally writing the trace files too. */
-async function* rowBatches(pages: readonly CorpusDoc[], total: number, embed: Embedder, folder?: string): AsyncGenerator<TraceRow[]> {
+async function* rowBatches(
+  pages: readonly CorpusDoc[],
+  total: number,
+  embed: Embedder,
+  folder?: string,
+): AsyncGenerator<TraceRow[]> {
   let batch: GeneratedTrace[] = [];
-  const flush = () => traceRows(batch.map((b) => b.trace), embed, (_, i) => (batch[i] as GeneratedTrace).text.length);
+  const flush = () =>
+    traceRows(
+      batch.map((b) => b.trace),
+      embed,
+      (_, i) => (batch[i] as GeneratedTrace).text.length,
+    );
   for (const t of generateTldrTraces(pages, total)) {
     if (folder) {
       const file = path.join(folder, t.file);

@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 /** Latency figures in milliseconds, rounded to 0.01 ms. */
@@ -27,7 +27,14 @@ export function median(values: readonly number[]): number {
 
 export function summarizeLatencies(ms: readonly number[]): LatencySummary {
   const r = (n: number) => Math.round(n * 100) / 100;
-  return { n: ms.length, median_ms: r(median(ms)), p90_ms: r(percentile(ms, 90)), p99_ms: r(percentile(ms, 99)), min_ms: r(Math.min(...ms)), max_ms: r(Math.max(...ms)) };
+  return {
+    n: ms.length,
+    median_ms: r(median(ms)),
+    p90_ms: r(percentile(ms, 90)),
+    p99_ms: r(percentile(ms, 99)),
+    min_ms: r(Math.min(...ms)),
+    max_ms: r(Math.max(...ms)),
+  };
 }
 
 export async function timeAsync<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -41,7 +48,10 @@ export async function timeAsync<T>(work: () => Promise<T>): Promise<{ value: T; 
  * other threads, so the timer still fires; a long synchronous JS loop delays samples, which is
  * why the process-wide high-water mark (`resourceUsage().maxRSS`) is reported beside it.
  */
-export async function withRssSampling<T>(work: () => Promise<T>, everyMs = 25): Promise<{ value: T; peak_rss_mb: number; process_max_rss_mb: number }> {
+export async function withRssSampling<T>(
+  work: () => Promise<T>,
+  everyMs = 25,
+): Promise<{ value: T; peak_rss_mb: number; process_max_rss_mb: number }> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), everyMs);
   try {
@@ -70,7 +80,12 @@ const TIME_BIN = '/usr/bin/time';
  * Wall time of a command run `runs` times in fresh processes, after one untimed run that warms
  * the OS file cache. With /usr/bin/time available, each run also reports its peak RSS.
  */
-export function timeCommand(command: string, args: readonly string[], runs: number, options: SpawnSyncOptions = {}): CommandTiming & { stdout: string } {
+export function timeCommand(
+  command: string,
+  args: readonly string[],
+  runs: number,
+  options: SpawnSyncOptions = {},
+): CommandTiming & { stdout: string } {
   const withTime = fs.existsSync(TIME_BIN);
   const times: number[] = [];
   let maxRss = 0;
@@ -78,10 +93,16 @@ export function timeCommand(command: string, args: readonly string[], runs: numb
   for (let i = 0; i <= runs; i++) {
     const [cmd, argv] = withTime ? [TIME_BIN, ['-v', command, ...args]] : [command, [...args]];
     const started = process.hrtime.bigint();
-    const result = spawnSync(cmd, argv, { ...options, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+    const result = spawnSync(cmd, argv, {
+      ...options,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     // git grep exits 1 when nothing matches; that is a result, not a failure.
-    if (result.status !== 0 && !(command === 'git' && result.status === 1)) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${String(result.stderr).slice(-2000)}`);
+    if (result.status !== 0 && !(command === 'git' && result.status === 1))
+      throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${String(result.stderr).slice(-2000)}`);
     if (i === 0) {
       stdout = String(result.stdout);
       continue;
@@ -90,7 +111,14 @@ export function timeCommand(command: string, args: readonly string[], runs: numb
     const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(String(result.stderr))?.[1];
     if (rss) maxRss = Math.max(maxRss, Number(rss));
   }
-  return { runs, median_ms: Math.round(median(times)), min_ms: Math.round(Math.min(...times)), max_ms: Math.round(Math.max(...times)), ...(maxRss ? { max_rss_mb: Math.round(maxRss / 1024) } : {}), stdout };
+  return {
+    runs,
+    median_ms: Math.round(median(times)),
+    min_ms: Math.round(Math.min(...times)),
+    max_ms: Math.round(Math.max(...times)),
+    ...(maxRss ? { max_rss_mb: Math.round(maxRss / 1024) } : {}),
+    stdout,
+  };
 }
 
 export const log = (message: string): void => {

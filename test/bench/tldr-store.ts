@@ -16,7 +16,13 @@ const GIT_ENV = {
 };
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export interface TldrStore {
@@ -30,7 +36,12 @@ export interface TldrStore {
  * A real store (store-template, git, one commit of `count` trace files made from tldr pages) in
  * `<parent>/<name>`, as `ct init` plus a big import would leave it.
  */
-export async function buildTldrStore(parent: string, name: string, pages: readonly CorpusDoc[], count: number): Promise<TldrStore> {
+export async function buildTldrStore(
+  parent: string,
+  name: string,
+  pages: readonly CorpusDoc[],
+  count: number,
+): Promise<TldrStore> {
   const root = path.join(parent, name);
   await initStore(root, { name, identity: BENCH_IDENTITY });
   let started = performance.now();

@@ -1,6 +1,13 @@
 import { monotonicFactory } from 'ulid';
+import {
+  TAG_PATTERN,
+  TITLE_MAX,
+  TITLE_MIN,
+  type Trace,
+  type TraceFrontmatter,
+  type TraceSections,
+} from '../../src/trace/schema.js';
 import { serializeTrace, slugify } from '../../src/trace/serialize.js';
-import { TAG_PATTERN, TITLE_MAX, TITLE_MIN, type Trace, type TraceFrontmatter, type TraceSections } from '../../src/trace/schema.js';
 import type { CorpusDoc } from './eval-data.js';
 import { seededRandom } from './metrics.js';
 
@@ -29,7 +36,10 @@ export function* generateTldrTraces(pages: readonly CorpusDoc[], count: number, 
     const page = pages[i % pages.length] as CorpusDoc;
     const variant = Math.floor(i / pages.length);
     const { description, examples } = splitPage(page.text);
-    const rotated = examples.length > 1 ? [...examples.slice(variant % examples.length), ...examples.slice(0, variant % examples.length)] : examples;
+    const rotated =
+      examples.length > 1
+        ? [...examples.slice(variant % examples.length), ...examples.slice(0, variant % examples.length)]
+        : examples;
     const suffix = variant > 0 ? ` (variant ${variant + 1})` : '';
     const tags = page.tags.filter((t) => TAG_PATTERN.test(t)).slice(0, 10);
     const frontmatter: TraceFrontmatter = {
@@ -39,7 +49,10 @@ export function* generateTldrTraces(pages: readonly CorpusDoc[], count: number, 
       created: CREATED,
       status: 'active',
     };
-    const sections: TraceSections = { context: description || `The \`${page.title}\` command.`, solution: rotated.join('\n\n') || `\`${page.title}\`` };
+    const sections: TraceSections = {
+      context: description || `The \`${page.title}\` command.`,
+      solution: rotated.join('\n\n') || `\`${page.title}\``,
+    };
     const text = serializeTrace(frontmatter, sections);
     const base = `traces/${frontmatter.tags[0]}/${slugify(frontmatter.title)}`;
     let file = `${base}.md`;
@@ -47,7 +60,16 @@ export function* generateTldrTraces(pages: readonly CorpusDoc[], count: number, 
     taken.add(file);
     // The body as src/trace/frontmatter.ts splits it: everything after the closing "---" line.
     const body = text.slice(text.indexOf('\n---\n', 3) + '\n---\n'.length);
-    yield { file, text, trace: { ...frontmatter, path: file, body, sections: { context: sections.context.trim(), solution: sections.solution.trim() } } };
+    yield {
+      file,
+      text,
+      trace: {
+        ...frontmatter,
+        path: file,
+        body,
+        sections: { context: sections.context.trim(), solution: sections.solution.trim() },
+      },
+    };
   }
 }
 
@@ -90,7 +112,12 @@ export function tldrQueries(pages: readonly CorpusDoc[], count: number, seed = 7
     const line = lines[Math.floor(random() * lines.length)];
     if (!line) continue;
     // "- [c]reate an archive from {{path/to/file}}:" -> "create an archive from path/to/file"
-    const query = line.slice(2).replace(/[[\]]/g, '').replace(/\{\{|\}\}/g, '').replace(/:$/, '').trim();
+    const query = line
+      .slice(2)
+      .replace(/[[\]]/g, '')
+      .replace(/\{\{|\}\}/g, '')
+      .replace(/:$/, '')
+      .trim();
     if (query.length >= 8) out.push(query);
   }
   return out;

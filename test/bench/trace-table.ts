@@ -11,12 +11,20 @@ import type { Trace } from '../../src/trace/schema.js';
 export const BENCH_TABLE = 'traces-bench';
 
 /** What a table row is made from: the parts of a trace the index reads. */
-export type IndexedTrace = Pick<Trace, 'id' | 'path' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body'> & Partial<Pick<Trace, 'applies_to' | 'review_after'>>;
+export type IndexedTrace = Pick<Trace, 'id' | 'path' | 'title' | 'tags' | 'created' | 'status' | 'sections' | 'body'> &
+  Partial<Pick<Trace, 'applies_to' | 'review_after'>>;
 
 /** Table rows for traces, built as src/index/build.ts builds them (blob left empty: no git here). */
-export async function traceRows(traces: readonly IndexedTrace[], embedder: Embedder, chars: (t: IndexedTrace, i: number) => number = (t) => t.body.length): Promise<TraceRow[]> {
+export async function traceRows(
+  traces: readonly IndexedTrace[],
+  embedder: Embedder,
+  chars: (t: IndexedTrace, i: number) => number = (t) => t.body.length,
+): Promise<TraceRow[]> {
   const vectors = await embedder.embed(traces.map((t) => embeddingText(t)));
-  return traces.map((t, i) => ({ ...toTraceRow(t, { path: t.path, blob: '', chars: chars(t, i) }), vector: vectors[i] as Float32Array }));
+  return traces.map((t, i) => ({
+    ...toTraceRow(t, { path: t.path, blob: '', chars: chars(t, i) }),
+    vector: vectors[i] as Float32Array,
+  }));
 }
 
 /**
@@ -25,9 +33,20 @@ export async function traceRows(traces: readonly IndexedTrace[], embedder: Embed
  * `openStore(root)` and `searchStore(store, q, { autoUpdate: false })` search it as they would a
  * real store's index. No ANN index: the product builds none.
  */
-export async function createTraceTable(root: string, batches: AsyncIterable<TraceRow[]> | Iterable<Promise<TraceRow[]>>, dim: number, name = BENCH_TABLE): Promise<Table> {
+export async function createTraceTable(
+  root: string,
+  batches: AsyncIterable<TraceRow[]> | Iterable<Promise<TraceRow[]>>,
+  dim: number,
+  name = BENCH_TABLE,
+): Promise<Table> {
   await fs.mkdir(root, { recursive: true });
-  await fs.writeFile(path.join(root, 'ct.yml'), `name: ${path.basename(root).toLowerCase().replace(/[^a-z0-9_-]/g, '-')}\nschema_version: 1\n`);
+  await fs.writeFile(
+    path.join(root, 'ct.yml'),
+    `name: ${path
+      .basename(root)
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '-')}\nschema_version: 1\n`,
+  );
   const db = await connectIndex(root);
   let table: Table | undefined;
   let rows = 0;
@@ -45,6 +64,16 @@ export async function createTraceTable(root: string, batches: AsyncIterable<Trac
   if (batchCount > 1) await table.optimize({ cleanupOlderThan: new Date() });
   const lancedb = await import('@lancedb/lancedb');
   await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
-  await writeIndexState(root, { schema_version: INDEX_SCHEMA_VERSION, model: DEFAULT_MODEL, dim, table: name, commit: null, traces: rows, skipped: [], ann: false, built_at: new Date().toISOString() });
+  await writeIndexState(root, {
+    schema_version: INDEX_SCHEMA_VERSION,
+    model: DEFAULT_MODEL,
+    dim,
+    table: name,
+    commit: null,
+    traces: rows,
+    skipped: [],
+    ann: false,
+    built_at: new Date().toISOString(),
+  });
   return table;
 }

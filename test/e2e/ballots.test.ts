@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { changedFiles, closedPort, ctBranches, home, makeStoreWith, readPendingFile, setConfig, snapshotCheckout } from '../helpers/contribution.js';
+import {
+  changedFiles,
+  closedPort,
+  ctBranches,
+  home,
+  makeStoreWith,
+  readPendingFile,
+  setConfig,
+  snapshotCheckout,
+} from '../helpers/contribution.js';
 import { git } from '../helpers/git.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 const OTHER_ID = '01KB000000000000000000000B';
 const TRACES = {
   'traces/docker-compose/a.md': traceText(),
-  'traces/python/b.md': traceText({ id: OTHER_ID, title: '"asyncio.run() cannot be called from a running event loop"', tags: '[python, asyncio]' }),
+  'traces/python/b.md': traceText({
+    id: OTHER_ID,
+    title: '"asyncio.run() cannot be called from a running event loop"',
+    tags: '[python, asyncio]',
+  }),
 };
 
 interface BallotOut {
@@ -42,7 +55,10 @@ describe.concurrent('ct vote, ct flag and ct amend', () => {
 
     const noReason = await vote(VALID_ID, 'down');
     expect(noReason.code).toBe(ExitCode.invalidInput);
-    expect(parseJson<ErrorOut>(noReason).error).toMatchObject({ code: 'reason-required', hint: expect.stringContaining('--reason') });
+    expect(parseJson<ErrorOut>(noReason).error).toMatchObject({
+      code: 'reason-required',
+      hint: expect.stringContaining('--reason'),
+    });
     expect(ctBranches(remote)).toEqual({ [up.branch]: up.commit });
 
     const downResult = await vote(VALID_ID, 'down', '--reason', 'fails on Compose v2.24: depends_on needs condition');
@@ -53,7 +69,9 @@ describe.concurrent('ct vote, ct flag and ct amend', () => {
     expect(ctBranches(remote)).toEqual({ [up.branch]: down.commit });
     expect(ctBranches(root)).toEqual({ [up.branch]: down.commit });
     expect(changedFiles(remote, 'main', down.branch)).toEqual([`A ${up.path}`]);
-    expect(git(remote, 'show', `${down.branch}:${up.path}`)).toMatch(/^vote: down\nreason: "fails on Compose v2.24: depends_on needs condition"\nat: /);
+    expect(git(remote, 'show', `${down.branch}:${up.path}`)).toMatch(
+      /^vote: down\nreason: "fails on Compose v2.24: depends_on needs condition"\nat: /,
+    );
     expect(readPendingFile(root)).toEqual([]);
 
     // A reviewer merges it; voting again edits the same file in place.
@@ -62,7 +80,9 @@ describe.concurrent('ct vote, ct flag and ct amend', () => {
     expect(again).toMatchObject({ path: up.path, changed: true, publish: { status: 'pushed' } });
     expect(changedFiles(remote, 'main', again.branch)).toEqual([`M ${up.path}`]);
     expect(git(remote, 'show', `${again.branch}:${up.path}`)).toMatch(/^vote: up\nat: /);
-    expect(git(remote, 'ls-tree', '-r', '--name-only', again.branch, `votes/${VALID_ID}`).trim().split('\n')).toEqual([up.path]);
+    expect(git(remote, 'ls-tree', '-r', '--name-only', again.branch, `votes/${VALID_ID}`).trim().split('\n')).toEqual([
+      up.path,
+    ]);
     expect(snapshotCheckout(root)).toEqual(before);
   });
 
@@ -95,12 +115,14 @@ describe.concurrent('ct vote, ct flag and ct amend', () => {
     expect(readPendingFile(root)).toMatchObject([{ branch: offline.branch, kind: 'vote' }]);
 
     // Meanwhile someone else pushes to main: the vote is no longer a fast-forward of it.
-    const theirs = git(remote, 'commit-tree', 'main^{tree}', '-p', 'main', '-m', 'someone else\'s change').trim();
+    const theirs = git(remote, 'commit-tree', 'main^{tree}', '-p', 'main', '-m', "someone else's change").trim();
     git(remote, 'update-ref', 'refs/heads/main', theirs);
     git(root, 'remote', 'set-url', 'origin', remote);
     const published = await runCli(['publish', '--json'], { cwd: root, env });
     expect(published.code, published.stderr).toBe(0);
-    expect(parseJson<{ published: BallotOut['publish'][] }>(published).published).toMatchObject([{ branch: offline.branch, status: 'pushed' }]);
+    expect(parseJson<{ published: BallotOut['publish'][] }>(published).published).toMatchObject([
+      { branch: offline.branch, status: 'pushed' },
+    ]);
     expect(git(remote, 'rev-parse', 'main').trim()).toBe(theirs);
     expect(ctBranches(remote)).toEqual({ [offline.branch]: offline.commit });
     expect(readPendingFile(root)).toEqual([]);
@@ -111,10 +133,26 @@ describe.concurrent('ct vote, ct flag and ct amend', () => {
     const env = home();
     const refused = await runCli(['flag', VALID_ID, '--reason', 'duplicate', '--json'], { cwd: root, env });
     expect(refused.code).toBe(ExitCode.invalidInput);
-    expect(parseJson<ErrorOut>(refused).error).toMatchObject({ code: 'duplicate-of-required', hint: 'add --duplicate-of <id>' });
+    expect(parseJson<ErrorOut>(refused).error).toMatchObject({
+      code: 'duplicate-of-required',
+      hint: 'add --duplicate-of <id>',
+    });
     expect(ctBranches(root)).toEqual({});
 
-    const result = await runCli(['flag', VALID_ID, '--reason', 'duplicate', '--duplicate-of', OTHER_ID, '--note', 'same fix as the asyncio one', '--json'], { cwd: root, env });
+    const result = await runCli(
+      [
+        'flag',
+        VALID_ID,
+        '--reason',
+        'duplicate',
+        '--duplicate-of',
+        OTHER_ID,
+        '--note',
+        'same fix as the asyncio one',
+        '--json',
+      ],
+      { cwd: root, env },
+    );
     expect(result.code, result.stderr).toBe(0);
     const out = parseJson<BallotOut>(result);
     expect(out).toMatchObject({ id: VALID_ID, changed: true, publish: { status: 'pushed' } });
@@ -130,8 +168,12 @@ describe.concurrent('ct vote, ct flag and ct amend', () => {
     const { root, bare } = await makeStoreWith(TRACES);
     const remote = bare as string;
     const reason = 'Compose v2 ignores depends_on without a condition';
-    const solution = 'Give db a healthcheck and use `depends_on: { db: { condition: service_healthy } }` in the app service.';
-    const result = await runCli(['amend', VALID_ID, '--reason', reason, '--solution', solution, '--json'], { cwd: root, env: home() });
+    const solution =
+      'Give db a healthcheck and use `depends_on: { db: { condition: service_healthy } }` in the app service.';
+    const result = await runCli(['amend', VALID_ID, '--reason', reason, '--solution', solution, '--json'], {
+      cwd: root,
+      env: home(),
+    });
     expect(result.code, result.stderr).toBe(0);
     const out = parseJson<BallotOut>(result);
     expect(out).toMatchObject({ id: VALID_ID, path: 'traces/docker-compose/a.md', publish: { status: 'pushed' } });

@@ -1,13 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ContributeResult } from '../../src/contribute/contribute.js';
 import { ExitCode } from '../../src/errors.js';
+import type { PublishResult } from '../../src/forge/publish.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { changedFiles, closedPort, ctBranches, type Draft, DRAFTS, draftArgs, home, installHook, makeStoreWith, objectIds, readPendingFile, snapshotCheckout } from '../helpers/contribution.js';
+import {
+  changedFiles,
+  closedPort,
+  ctBranches,
+  DRAFTS,
+  type Draft,
+  draftArgs,
+  home,
+  installHook,
+  makeStoreWith,
+  objectIds,
+  readPendingFile,
+  snapshotCheckout,
+} from '../helpers/contribution.js';
 import { git, tempDir, writeFile } from '../helpers/git.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
-import type { ContributeResult } from '../../src/contribute/contribute.js';
-import type { PublishResult } from '../../src/forge/publish.js';
 
 // The CLI's --json output is the result type derived from the zod schemas in src/.
 type PublishOut = PublishResult;
@@ -50,30 +63,52 @@ describe.concurrent('ct contribute', () => {
     expect(text).toMatch(new RegExp(`^id: ${id}$`, 'm'));
     expect(text).toContain(`title: ${DRAFTS.pnpm.title}`);
     expect(text).toContain('ERR_PNPM_OUTDATED_LOCKFILE');
-    expect(git(remote, 'log', '-1', '--format=%an <%ae>%n%B', branch as string)).toMatch(new RegExp(`^Test Author <author@example.com>\\nAdd trace: ${DRAFTS.pnpm.title}\\n[^]*Trace-Id: ${id}`));
+    expect(git(remote, 'log', '-1', '--format=%an <%ae>%n%B', branch as string)).toMatch(
+      new RegExp(`^Test Author <author@example.com>\\nAdd trace: ${DRAFTS.pnpm.title}\\n[^]*Trace-Id: ${id}`),
+    );
     expect(readPendingFile(root)).toEqual([]);
   });
 
   it('reads JSON on stdin and answers with the --json shape', async () => {
     const { root, bare } = await makeStoreWith();
     const env = home();
-    const input = { ...DRAFTS.vite, tags: ['Vite', 'js'], verification: 'Ran `vite` twice; the second one starts on 5174.', notes: 'strictPort: true makes it fail instead.', applies_to: { vite: '>=5' }, agent: { model: 'claude-test' } };
+    const input = {
+      ...DRAFTS.vite,
+      tags: ['Vite', 'js'],
+      verification: 'Ran `vite` twice; the second one starts on 5174.',
+      notes: 'strictPort: true makes it fail instead.',
+      applies_to: { vite: '>=5' },
+      agent: { model: 'claude-test' },
+    };
     const result = await runCli(['contribute', '--json'], { cwd: root, env, input: JSON.stringify(input) });
     expect(result.code, result.stderr).toBe(0);
     const out = parseJson<ContributeOut>(result);
     expect(Object.keys(out).sort()).toEqual(['branch', 'commit', 'duplicates', 'id', 'path', 'publish', 'warnings']);
-    expect(out).toMatchObject({ path: 'traces/vite/vite-dev-server-exits-with-eaddrinuse-on-port-5173.md', duplicates: [], warnings: [], publish: { status: 'pushed', forge: 'git', branch: out.branch } });
+    expect(out).toMatchObject({
+      path: 'traces/vite/vite-dev-server-exits-with-eaddrinuse-on-port-5173.md',
+      duplicates: [],
+      warnings: [],
+      publish: { status: 'pushed', forge: 'git', branch: out.branch },
+    });
     expect(out.id).toMatch(ULID);
     expect(out.branch).toMatch(/^ct\/trace\/vite-dev-server-exits-with-eaddrinuse[a-z0-9-]*-[a-z0-9]{6}$/);
     expect(git(bare as string, 'rev-parse', out.branch).trim()).toBe(out.commit);
     const text = git(bare as string, 'show', `${out.commit}:${out.path}`);
     // Tags are normalised and ct.yml aliases applied (js -> javascript).
     expect(text).toMatch(/^tags: \[ ?vite, javascript ?\]$/m);
-    for (const part of ['## Verification', '## Notes', 'model: claude-test', 'vite: ">=5"']) expect(text).toContain(part);
+    for (const part of ['## Verification', '## Notes', 'model: claude-test', 'vite: ">=5"'])
+      expect(text).toContain(part);
 
-    const invalid = await runCli(['contribute', '--json'], { cwd: root, env, input: JSON.stringify({ title: 'too short' }) });
+    const invalid = await runCli(['contribute', '--json'], {
+      cwd: root,
+      env,
+      input: JSON.stringify({ title: 'too short' }),
+    });
     expect(invalid.code).toBe(ExitCode.invalidInput);
-    expect(parseJson<ErrorOut>(invalid).error).toMatchObject({ code: 'contribution-invalid', message: expect.stringMatching(/context/) });
+    expect(parseJson<ErrorOut>(invalid).error).toMatchObject({
+      code: 'contribution-invalid',
+      message: expect.stringMatching(/context/),
+    });
     expect(Object.keys(ctBranches(root))).toEqual([out.branch]);
   });
 
@@ -83,7 +118,9 @@ describe.concurrent('ct contribute', () => {
     const env = home();
     const before = snapshotCheckout(root);
     const both = async (a: Draft, b: Draft) => {
-      const results = await Promise.all([a, b].map((d) => runCli(['contribute', '--json', ...draftArgs(d)], { cwd: root, env })));
+      const results = await Promise.all(
+        [a, b].map((d) => runCli(['contribute', '--json', ...draftArgs(d)], { cwd: root, env })),
+      );
       for (const r of results) expect(r.code, r.stderr).toBe(0);
       return results.map((r) => parseJson<ContributeOut>(r));
     };
@@ -99,16 +136,26 @@ describe.concurrent('ct contribute', () => {
     git(root, 'remote', 'set-url', 'origin', `http://127.0.0.1:${await closedPort()}/store.git`);
     const [jest, distutils] = (await both(DRAFTS.jest, DRAFTS.distutils)) as [ContributeOut, ContributeOut];
     for (const out of [jest, distutils]) {
-      expect(out.publish).toMatchObject({ status: 'local', message: expect.stringMatching(/^committed on local branch \S+, but the push to origin failed/), hint: expect.stringContaining('ct publish') });
+      expect(out.publish).toMatchObject({
+        status: 'local',
+        message: expect.stringMatching(/^committed on local branch \S+, but the push to origin failed/),
+        hint: expect.stringContaining('ct publish'),
+      });
       expect(ctBranches(root)[out.branch]).toBe(out.commit);
     }
-    expect(readPendingFile(root).map((p) => p.branch).sort()).toEqual([jest.branch, distutils.branch].sort());
+    expect(
+      readPendingFile(root)
+        .map((p) => p.branch)
+        .sort(),
+    ).toEqual([jest.branch, distutils.branch].sort());
     expect(snapshotCheckout(root)).toEqual(before);
 
     git(root, 'remote', 'set-url', 'origin', remote);
     const published = await runCli(['publish', '--json'], { cwd: root, env });
     expect(published.code, published.stderr).toBe(0);
-    const statuses = parseJson<{ published: PublishOut[] }>(published).published.map((p) => `${p.branch} ${p.status}`).sort();
+    const statuses = parseJson<{ published: PublishOut[] }>(published)
+      .published.map((p) => `${p.branch} ${p.status}`)
+      .sort();
     expect(statuses).toEqual([`${distutils.branch} pushed`, `${jest.branch} pushed`].sort());
     expect(ctBranches(remote)).toEqual(ctBranches(root));
     expect(Object.keys(ctBranches(root))).toHaveLength(4);
@@ -124,7 +171,9 @@ describe.concurrent('ct contribute', () => {
     const [branch, commit] = Object.entries(ctBranches(root))[0] ?? [];
     expect(branch).toMatch(/^ct\/trace\/jest-syntaxerror-cannot-use-import/);
     expect(result.stdout).toContain(`committed on local branch ${branch}; the store has no remote "origin"`);
-    expect(result.stdout).toMatch(/hint: add one \(git -C \S+ remote add origin <url>\), then run `ct publish --store \S+`/);
+    expect(result.stdout).toMatch(
+      /hint: add one \(git -C \S+ remote add origin <url>\), then run `ct publish --store \S+`/,
+    );
     expect(readPendingFile(root)).toMatchObject([{ branch, kind: 'trace' }]);
 
     const bare = path.join(tempDir('ct-remote-'), 'remote.git');
@@ -146,7 +195,12 @@ describe.concurrent('ct contribute', () => {
     const result = await runCli(['contribute', '--json', ...draftArgs(DRAFTS.distutils)], { cwd: root, env });
     expect(result.code, result.stderr).toBe(0);
     const out = parseJson<ContributeOut>(result);
-    expect(out.publish).toMatchObject({ status: 'local', forge: 'git', message: expect.stringContaining(`committed on local branch ${out.branch}, but the push to origin failed`), hint: expect.stringContaining('ct publish') });
+    expect(out.publish).toMatchObject({
+      status: 'local',
+      forge: 'git',
+      message: expect.stringContaining(`committed on local branch ${out.branch}, but the push to origin failed`),
+      hint: expect.stringContaining('ct publish'),
+    });
     // The reason the remote gave is passed on, not git's generic advice.
     expect(out.publish?.message).toContain('[remote rejected] (pre-receive hook declined)');
     expect(out.publish?.message).toContain('remote: pushes are frozen for the release');
@@ -162,7 +216,9 @@ describe.concurrent('ct contribute', () => {
     fs.rmSync(path.join(remote, 'hooks', 'pre-receive'));
     const published = await runCli(['publish', '--json'], { cwd: root, env });
     expect(published.code, published.stderr).toBe(0);
-    expect(parseJson<{ published: PublishOut[] }>(published).published).toMatchObject([{ branch: out.branch, status: 'pushed' }]);
+    expect(parseJson<{ published: PublishOut[] }>(published).published).toMatchObject([
+      { branch: out.branch, status: 'pushed' },
+    ]);
     expect(ctBranches(remote)).toEqual({ [out.branch]: out.commit });
     expect(readPendingFile(root)).toEqual([]);
   });
@@ -177,7 +233,14 @@ describe.concurrent('ct contribute', () => {
     const cases: [string, Record<string, unknown>, string][] = [
       ['title', { ...base, title: `GitHub API answers 401 for token ${github}` }, github],
       ['context', { ...base, context: `${base.context} The workflow sets GITHUB_TOKEN=${github} by hand.` }, github],
-      ['solution', { ...base, solution: `${base.solution}\n\n\`\`\`sh\ncurl https://api.stripe.com/v1/charges -u ${stripe}:\n\`\`\`` }, stripe],
+      [
+        'solution',
+        {
+          ...base,
+          solution: `${base.solution}\n\n\`\`\`sh\ncurl https://api.stripe.com/v1/charges -u ${stripe}:\n\`\`\``,
+        },
+        stripe,
+      ],
       ['verification', { ...base, verification: `Checked with STRIPE_KEY=${stripe} npm test.` }, stripe],
       ['notes', { ...base, notes: `The old token was ${github}; it is revoked.` }, github],
     ];
@@ -187,7 +250,10 @@ describe.concurrent('ct contribute', () => {
     const remoteObjects = objectIds(bare as string);
     const checkout = snapshotCheckout(root);
     const [human, ...results] = await Promise.all([
-      runCli(['contribute', ...draftArgs({ ...base, context: `${base.context} Token: ${github}` })], { cwd: root, env }),
+      runCli(['contribute', ...draftArgs({ ...base, context: `${base.context} Token: ${github}` })], {
+        cwd: root,
+        env,
+      }),
       ...cases.map(([, input]) => runCli(['contribute', '--json'], { cwd: root, env, input: JSON.stringify(input) })),
     ]);
     for (const [i, result] of results.entries()) {
@@ -195,7 +261,9 @@ describe.concurrent('ct contribute', () => {
       expect(result.code, `${field}: ${result.stderr}`).toBe(ExitCode.secretFound);
       const { error } = parseJson<ErrorOut>(result);
       expect(error.code, field).toBe('secret-found');
-      expect(error.message, field).toMatch(new RegExp(`^secrets found, nothing was committed: line \\d+ \\(${field}\\): `));
+      expect(error.message, field).toMatch(
+        new RegExp(`^secrets found, nothing was committed: line \\d+ \\(${field}\\): `),
+      );
       expect(error.hint, field).toMatch(/placeholder|environment variable/);
       // Masked: a few leading characters and the length, never the rest.
       expect(error.message, field).toContain(`${secret.slice(0, 6)}…(${secret.length} chars)`);
@@ -220,10 +288,12 @@ describe.concurrent('ct contribute', () => {
     const draft = {
       title: 'Docker Compose healthcheck for PostgreSQL before the app starts',
       tags: ['docker-compose', 'postgresql'],
-      context: '`docker compose up` starts the app before PostgreSQL accepts connections and it fails with connection refused.',
-      solution: 'Give the db service a healthcheck (pg_isready) and make the app depend on it with condition: service_healthy.',
+      context:
+        '`docker compose up` starts the app before PostgreSQL accepts connections and it fails with connection refused.',
+      solution:
+        'Give the db service a healthcheck (pg_isready) and make the app depend on it with condition: service_healthy.',
     };
-    const refused = await runCli(['contribute', '--json', ...draftArgs(draft )], { cwd: root, env });
+    const refused = await runCli(['contribute', '--json', ...draftArgs(draft)], { cwd: root, env });
     expect(refused.code, refused.stderr).toBe(ExitCode.usage);
     const { error } = parseJson<ErrorOut>(refused);
     expect(error).toMatchObject({ code: 'near-duplicate', hint: expect.stringContaining(`ct amend ${VALID_ID}`) });
@@ -231,7 +301,7 @@ describe.concurrent('ct contribute', () => {
     expect(error.data?.duplicates).toMatchObject([{ id: VALID_ID, path: 'traces/docker-compose/a.md' }]);
     expect(ctBranches(root)).toEqual({});
 
-    const forced = await runCli(['contribute', '--json', '--force', ...draftArgs(draft )], { cwd: root, env });
+    const forced = await runCli(['contribute', '--json', '--force', ...draftArgs(draft)], { cwd: root, env });
     expect(forced.code, forced.stderr).toBe(0);
     const out = parseJson<ContributeOut>(forced);
     expect(out.duplicates).toMatchObject([{ id: VALID_ID }]);

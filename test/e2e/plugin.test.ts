@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { runCli } from '../helpers/cli.js';
-import { claudeUser, makeCtShim, runClaude, runHookCommand } from '../helpers/claude-code.js';
-import { startFakeAnthropic } from '../helpers/fake-anthropic.js';
 import { detectProject } from '../../src/hooks/detect-project.js';
+import { claudeUser, makeCtShim, runClaude, runHookCommand } from '../helpers/claude-code.js';
+import { runCli } from '../helpers/cli.js';
+import { startFakeAnthropic } from '../helpers/fake-anthropic.js';
 import { tempDir, writeFile } from '../helpers/git.js';
 import { makeNodeProject, makePythonProject, TranscriptBuilder } from '../helpers/hook-fixtures.js';
 
@@ -15,7 +15,10 @@ const PLUGIN = path.join(ROOT, 'skill');
 
 // The hook output as documented in Claude Code's hooks reference: the common JSON fields, and
 // hookSpecificOutput per event. Strict, so a misspelt or unknown field fails the test.
-const SessionStartSpecific = z.strictObject({ hookEventName: z.literal('SessionStart'), additionalContext: z.string().optional() });
+const SessionStartSpecific = z.strictObject({
+  hookEventName: z.literal('SessionStart'),
+  additionalContext: z.string().optional(),
+});
 const StopSpecific = z.strictObject({ hookEventName: z.literal('Stop'), additionalContext: z.string().optional() });
 const HookOutputSchema = z.strictObject({
   continue: z.boolean().optional(),
@@ -27,25 +30,51 @@ const HookOutputSchema = z.strictObject({
   hookSpecificOutput: z.discriminatedUnion('hookEventName', [SessionStartSpecific, StopSpecific]).optional(),
 });
 /** SessionStart adds context through hookSpecificOutput.additionalContext. */
-const SessionStartOutputSchema = HookOutputSchema.extend({ hookSpecificOutput: SessionStartSpecific.extend({ additionalContext: z.string().min(1) }) });
+const SessionStartOutputSchema = HookOutputSchema.extend({
+  hookSpecificOutput: SessionStartSpecific.extend({ additionalContext: z.string().min(1) }),
+});
 /** Stop: decision "block" with the reason Claude continues with (a reason is required with block). */
-const StopOutputSchema = HookOutputSchema.extend({ decision: z.literal('block'), reason: z.string().min(1), hookSpecificOutput: z.never().optional() });
+const StopOutputSchema = HookOutputSchema.extend({
+  decision: z.literal('block'),
+  reason: z.string().min(1),
+  hookSpecificOutput: z.never().optional(),
+});
 
-const hooksJson = JSON.parse(fs.readFileSync(path.join(PLUGIN, 'hooks', 'hooks.json'), 'utf8')) as { hooks: Record<string, { matcher?: string; hooks: { type: string; command: string; timeout?: number }[] }[]> };
+const hooksJson = JSON.parse(fs.readFileSync(path.join(PLUGIN, 'hooks', 'hooks.json'), 'utf8')) as {
+  hooks: Record<string, { matcher?: string; hooks: { type: string; command: string; timeout?: number }[] }[]>;
+};
 const hookCommand = (event: string): string => hooksJson.hooks[event]?.[0]?.hooks[0]?.command ?? '';
 
 function sessionStartPayload(cwd: string, source: string, sessionId = `sess-${source}`): string {
-  return JSON.stringify({ session_id: sessionId, transcript_path: path.join(tempDir('ct-transcripts-'), `${sessionId}.jsonl`), cwd, hook_event_name: 'SessionStart', source, model: 'claude-sonnet-4-5' });
+  return JSON.stringify({
+    session_id: sessionId,
+    transcript_path: path.join(tempDir('ct-transcripts-'), `${sessionId}.jsonl`),
+    cwd,
+    hook_event_name: 'SessionStart',
+    source,
+    model: 'claude-sonnet-4-5',
+  });
 }
 
 function stopPayload(sessionId: string, transcriptPath: string, stopHookActive: boolean, cwd: string): string {
-  return JSON.stringify({ session_id: sessionId, transcript_path: transcriptPath, cwd, permission_mode: 'default', hook_event_name: 'Stop', stop_hook_active: stopHookActive });
+  return JSON.stringify({
+    session_id: sessionId,
+    transcript_path: transcriptPath,
+    cwd,
+    permission_mode: 'default',
+    hook_event_name: 'Stop',
+    stop_hook_active: stopHookActive,
+  });
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 describe('the plugin files', () => {
-  const validate = (target: string) => runClaude(['plugin', 'validate', '--strict', target], { cwd: ROOT, env: claudeUser({ ctHome: path.join(tempDir(), 'ct') }).env });
+  const validate = (target: string) =>
+    runClaude(['plugin', 'validate', '--strict', target], {
+      cwd: ROOT,
+      env: claudeUser({ ctHome: path.join(tempDir(), 'ct') }).env,
+    });
 
   it('pass `claude plugin validate --strict` (plugin, marketplace dir and marketplace file)', async () => {
     for (const target of ['./skill', '.', './.claude-plugin/marketplace.json']) {
@@ -57,16 +86,26 @@ describe('the plugin files', () => {
   });
 
   it('wire the hooks to `ct hook`, the MCP server to `ct mcp`, and the marketplace to ./skill', () => {
-    const plugin = JSON.parse(fs.readFileSync(path.join(PLUGIN, '.claude-plugin', 'plugin.json'), 'utf8')) as { name: string; version: string };
-    const marketplace = JSON.parse(fs.readFileSync(path.join(ROOT, '.claude-plugin', 'marketplace.json'), 'utf8')) as { plugins: { name: string; source: string; version?: string }[] };
-    const mcp = JSON.parse(fs.readFileSync(path.join(PLUGIN, '.mcp.json'), 'utf8')) as { mcpServers: Record<string, { command: string; args: string[] }> };
+    const plugin = JSON.parse(fs.readFileSync(path.join(PLUGIN, '.claude-plugin', 'plugin.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    const marketplace = JSON.parse(fs.readFileSync(path.join(ROOT, '.claude-plugin', 'marketplace.json'), 'utf8')) as {
+      plugins: { name: string; source: string; version?: string }[];
+    };
+    const mcp = JSON.parse(fs.readFileSync(path.join(PLUGIN, '.mcp.json'), 'utf8')) as {
+      mcpServers: Record<string, { command: string; args: string[] }>;
+    };
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(marketplace.plugins).toEqual([expect.objectContaining({ name: plugin.name, source: './skill', version: plugin.version })]);
+    expect(marketplace.plugins).toEqual([
+      expect.objectContaining({ name: plugin.name, source: './skill', version: plugin.version }),
+    ]);
     expect(plugin.version).toBe(pkg.version);
     expect(mcp.mcpServers.ct).toEqual({ command: 'ct', args: ['mcp'] });
     expect(hookCommand('SessionStart')).toMatch(/\bct hook session-start$/);
     expect(hookCommand('Stop')).toMatch(/\bct hook stop$/);
-    for (const skill of ['commontrace', 'search', 'contribute']) expect(fs.existsSync(path.join(PLUGIN, 'skills', skill, 'SKILL.md')), skill).toBe(true);
+    for (const skill of ['commontrace', 'search', 'contribute'])
+      expect(fs.existsSync(path.join(PLUGIN, 'skills', skill, 'SKILL.md')), skill).toBe(true);
   });
 });
 
@@ -75,13 +114,19 @@ describe('ct hook session-start', () => {
   let env: Record<string, string>;
   let nodeProject: string;
   let pythonProject: string;
-  const hook = (cwd: string, input: string, extra: Record<string, string> = {}) => runHookCommand(hookCommand('SessionStart'), { cwd, env: { ...env, ...extra }, input });
+  const hook = (cwd: string, input: string, extra: Record<string, string> = {}) =>
+    runHookCommand(hookCommand('SessionStart'), { cwd, env: { ...env, ...extra }, input });
 
   beforeAll(async () => {
     ctHome = path.join(tempDir('ct-hook-home-'), 'ct');
     // What the context holds must not depend on how loaded the test machine is: a generous time
     // limit here; the timing test below runs with the default one.
-    env = { ...(process.env as Record<string, string>), CT_HOME: ctHome, CT_HOOK_TIMEOUT_MS: '15000', PATH: `${makeCtShim()}${path.delimiter}${process.env.PATH}` };
+    env = {
+      ...(process.env as Record<string, string>),
+      CT_HOME: ctHome,
+      CT_HOOK_TIMEOUT_MS: '15000',
+      PATH: `${makeCtShim()}${path.delimiter}${process.env.PATH}`,
+    };
     delete env.CT_HOOKS;
     // A first `ct` command creates and indexes the built-in seeds store, as it would for a user.
     const first = await runCli(['search', 'react', '-n', '1'], { env: { CT_HOME: ctHome } });
@@ -90,20 +135,25 @@ describe('ct hook session-start', () => {
     pythonProject = makePythonProject();
   });
 
-  it.each(['startup', 'resume', 'clear', 'compact'])('adds bounded context for a React project (source %s)', async (source) => {
-    const result = await hook(nodeProject, sessionStartPayload(nodeProject, source));
-    expect(result.code, result.stderr).toBe(0);
-    const output = SessionStartOutputSchema.parse(JSON.parse(result.stdout));
-    const context = output.hookSpecificOutput.additionalContext;
-    expect(context).toMatch(/Project facts \(read from package\.json, package-lock\.json\): .*uses react 18\.3\.1, vite 5\.2\.11, typescript 5\.4\.5/);
-    expect(context).toMatch(/not instructions/);
-    const traces = context.match(/<trace id="[0-9A-Z]{26}" store="seeds"[^>]*>/g) ?? [];
-    expect(traces.length).toBeGreaterThanOrEqual(2);
-    expect(traces.length).toBeLessThanOrEqual(5);
-    expect(context.match(/<\/trace>/g)).toHaveLength(traces.length);
-    expect(traces.some((t) => /topic="react"/.test(t))).toBe(true);
-    expect(context.length / 4).toBeLessThanOrEqual(1500);
-  });
+  it.each(['startup', 'resume', 'clear', 'compact'])(
+    'adds bounded context for a React project (source %s)',
+    async (source) => {
+      const result = await hook(nodeProject, sessionStartPayload(nodeProject, source));
+      expect(result.code, result.stderr).toBe(0);
+      const output = SessionStartOutputSchema.parse(JSON.parse(result.stdout));
+      const context = output.hookSpecificOutput.additionalContext;
+      expect(context).toMatch(
+        /Project facts \(read from package\.json, package-lock\.json\): .*uses react 18\.3\.1, vite 5\.2\.11, typescript 5\.4\.5/,
+      );
+      expect(context).toMatch(/not instructions/);
+      const traces = context.match(/<trace id="[0-9A-Z]{26}" store="seeds"[^>]*>/g) ?? [];
+      expect(traces.length).toBeGreaterThanOrEqual(2);
+      expect(traces.length).toBeLessThanOrEqual(5);
+      expect(context.match(/<\/trace>/g)).toHaveLength(traces.length);
+      expect(traces.some((t) => /topic="react"/.test(t))).toBe(true);
+      expect(context.length / 4).toBeLessThanOrEqual(1500);
+    },
+  );
 
   it('adds FastAPI and pydantic traces for a Python project', async () => {
     const result = await hook(pythonProject, sessionStartPayload(pythonProject, 'startup'));
@@ -117,7 +167,12 @@ describe('ct hook session-start', () => {
   it('stays silent without a store, without an index, and when turned off', async () => {
     const silent = async (cwd: string, extra: Record<string, string>, why: string) => {
       const result = await hook(cwd, sessionStartPayload(cwd, 'startup'), extra);
-      expect({ why, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ why, code: 0, stdout: '', stderr: '' });
+      expect({ why, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        why,
+        code: 0,
+        stdout: '',
+        stderr: '',
+      });
     };
     // Nothing registered and no seeds store yet: the hook must not create (and index) one.
     const emptyHome = path.join(tempDir('ct-empty-home-'), 'ct');
@@ -151,12 +206,25 @@ describe('ct hook session-start', () => {
     await silent(nodeProject, { CT_HOME: configHome }, 'config.json hooks off');
 
     // No `ct` on PATH at all: the hook command itself stays silent.
-    const bare = await runHookCommand(hookCommand('SessionStart'), { cwd: nodeProject, env: { ...env, PATH: '/usr/bin:/bin' }, input: sessionStartPayload(nodeProject, 'startup') });
+    const bare = await runHookCommand(hookCommand('SessionStart'), {
+      cwd: nodeProject,
+      env: { ...env, PATH: '/usr/bin:/bin' },
+      input: sessionStartPayload(nodeProject, 'startup'),
+    });
     expect(bare).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 
   it('stays silent on input it cannot use', async () => {
-    for (const input of ['', 'not json', '{"hook_event_name":"SessionStart","cwd":42}', JSON.stringify({ cwd: path.join(nodeProject, 'missing-dir'), hook_event_name: 'SessionStart', source: 'startup' })]) {
+    for (const input of [
+      '',
+      'not json',
+      '{"hook_event_name":"SessionStart","cwd":42}',
+      JSON.stringify({
+        cwd: path.join(nodeProject, 'missing-dir'),
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      }),
+    ]) {
       const result = await hook(nodeProject, input);
       expect(result.code, input).toBe(0);
       if (result.stdout) SessionStartOutputSchema.parse(JSON.parse(result.stdout));
@@ -164,7 +232,11 @@ describe('ct hook session-start', () => {
     const broken = path.join(tempDir('ct-broken-home-'), 'ct');
     fs.mkdirSync(broken, { recursive: true });
     fs.writeFileSync(path.join(broken, 'stores.json'), '{ not json');
-    expect(await hook(nodeProject, sessionStartPayload(nodeProject, 'startup'), { CT_HOME: broken })).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await hook(nodeProject, sessionStartPayload(nodeProject, 'startup'), { CT_HOME: broken })).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
   });
 
   it('answers well within the time limit (wall time of the hook command, through the PATH shim)', async () => {
@@ -172,7 +244,9 @@ describe('ct hook session-start', () => {
     let answered = 0;
     for (let i = 0; i < 7; i++) {
       const project = i % 2 ? pythonProject : nodeProject;
-      const result = await hook(project, sessionStartPayload(project, 'startup', `timing-${i}`), { CT_HOOK_TIMEOUT_MS: '' });
+      const result = await hook(project, sessionStartPayload(project, 'startup', `timing-${i}`), {
+        CT_HOOK_TIMEOUT_MS: '',
+      });
       expect(result.code).toBe(0);
       if (result.stdout) answered++;
       times.push(result.ms);
@@ -181,14 +255,20 @@ describe('ct hook session-start', () => {
     // machines. The median is what counts.
     for (const ms of times) expect(ms).toBeLessThan(5000);
     expect(answered).toBeGreaterThan(0);
-    console.log(`session-start wall time (ms): median ${median(times).toFixed(0)}, runs ${times.map((t) => t.toFixed(0)).join(', ')}; ${answered}/7 answered within the default limit`);
+    console.log(
+      `session-start wall time (ms): median ${median(times).toFixed(0)}, runs ${times.map((t) => t.toFixed(0)).join(', ')}; ${answered}/7 answered within the default limit`,
+    );
   });
 });
 
 describe('project detection (what session-start searches for)', () => {
   it('reads go.mod, Cargo.toml with Cargo.lock, requirements files with poetry.lock, and file types', async () => {
     const go = tempDir('ct-go-');
-    writeFile(go, 'go.mod', 'module example.com/api\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n\tgorm.io/gorm v1.25.7 // indirect\n)\n');
+    writeFile(
+      go,
+      'go.mod',
+      'module example.com/api\n\ngo 1.22\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n\tgorm.io/gorm v1.25.7 // indirect\n)\n',
+    );
     writeFile(go, 'cmd/api/main.go', 'package main\n');
     writeFile(go, 'Dockerfile', 'FROM golang:1.22\n');
     writeFile(go, 'compose.yaml', 'services: {}\n');
@@ -204,22 +284,44 @@ describe('project detection (what session-start searches for)', () => {
     });
 
     const rust = tempDir('ct-rust-');
-    writeFile(rust, 'Cargo.toml', '[package]\nname = "svc"\n\n[dependencies]\naxum = "0.7"\ntokio = { version = "1", features = ["full"] }\n\n[dev-dependencies]\nreqwest = "0.12"\n');
-    writeFile(rust, 'Cargo.lock', 'version = 3\n\n[[package]]\nname = "axum"\nversion = "0.7.5"\n\n[[package]]\nname = "tokio"\nversion = "1.37.0"\n');
+    writeFile(
+      rust,
+      'Cargo.toml',
+      '[package]\nname = "svc"\n\n[dependencies]\naxum = "0.7"\ntokio = { version = "1", features = ["full"] }\n\n[dev-dependencies]\nreqwest = "0.12"\n',
+    );
+    writeFile(
+      rust,
+      'Cargo.lock',
+      'version = 3\n\n[[package]]\nname = "axum"\nversion = "0.7.5"\n\n[[package]]\nname = "tokio"\nversion = "1.37.0"\n',
+    );
     writeFile(rust, 'src/main.rs', 'fn main() {}\n');
     writeFile(rust, 'target/debug/build.rs', '// build output is not the project\n');
     const rustProfile = await detectProject(rust);
-    expect(rustProfile.technologies.map((t) => `${t.name}@${t.version}`)).toEqual(['axum@0.7.5', 'tokio@1.37.0', 'reqwest@0.12']);
+    expect(rustProfile.technologies.map((t) => `${t.name}@${t.version}`)).toEqual([
+      'axum@0.7.5',
+      'tokio@1.37.0',
+      'reqwest@0.12',
+    ]);
     expect(rustProfile.languages).toEqual(['Rust']);
 
     const django = tempDir('ct-django-');
-    writeFile(django, 'requirements.txt', '# web\nDjango==5.0.3\n-r requirements-base.txt\ncelery[redis]>=5.3 ; python_version >= "3.10"\ngit+https://example.com/x.git\n');
+    writeFile(
+      django,
+      'requirements.txt',
+      '# web\nDjango==5.0.3\n-r requirements-base.txt\ncelery[redis]>=5.3 ; python_version >= "3.10"\ngit+https://example.com/x.git\n',
+    );
     writeFile(django, 'requirements-dev.txt', 'pytest-asyncio>=0.23\n');
     writeFile(django, 'poetry.lock', '[[package]]\nname = "django"\nversion = "5.0.3"\n');
     const djangoProfile = await detectProject(django);
-    expect(djangoProfile.technologies.map((t) => `${t.name}@${t.version}`)).toEqual(['django@5.0.3', 'celery@>=5.3', 'pytest-asyncio@>=0.23']);
+    expect(djangoProfile.technologies.map((t) => `${t.name}@${t.version}`)).toEqual([
+      'django@5.0.3',
+      'celery@>=5.3',
+      'pytest-asyncio@>=0.23',
+    ]);
     expect(djangoProfile.packageManagers).toEqual(['poetry']);
-    expect(djangoProfile.sources).toEqual(expect.arrayContaining(['requirements.txt', 'requirements-dev.txt', 'poetry.lock']));
+    expect(djangoProfile.sources).toEqual(
+      expect.arrayContaining(['requirements.txt', 'requirements-dev.txt', 'poetry.lock']),
+    );
   });
 });
 
@@ -228,11 +330,16 @@ describe('ct hook stop', () => {
   let env: Record<string, string>;
   let project: string;
   let transcripts: string;
-  const hook = (input: string, extra: Record<string, string> = {}) => runHookCommand(hookCommand('Stop'), { cwd: project, env: { ...env, ...extra }, input });
+  const hook = (input: string, extra: Record<string, string> = {}) =>
+    runHookCommand(hookCommand('Stop'), { cwd: project, env: { ...env, ...extra }, input });
 
   beforeAll(() => {
     ctHome = path.join(tempDir('ct-stop-home-'), 'ct');
-    env = { ...(process.env as Record<string, string>), CT_HOME: ctHome, PATH: `${makeCtShim()}${path.delimiter}${process.env.PATH}` };
+    env = {
+      ...(process.env as Record<string, string>),
+      CT_HOME: ctHome,
+      PATH: `${makeCtShim()}${path.delimiter}${process.env.PATH}`,
+    };
     delete env.CT_HOOKS;
     project = makeNodeProject();
     transcripts = tempDir('ct-transcripts-');
@@ -241,7 +348,11 @@ describe('ct hook stop', () => {
   const fixedSession = (id: string) =>
     new TranscriptBuilder(id)
       .user('The checkout total is wrong, please fix the failing test')
-      .bash('npm test', 'FAIL src/cart.test.ts\n  TypeError: cart.total is not a function\nTests: 1 failed, 4 passed', true)
+      .bash(
+        'npm test',
+        'FAIL src/cart.test.ts\n  TypeError: cart.total is not a function\nTests: 1 failed, 4 passed',
+        true,
+      )
       .read('src/cart.ts')
       .edit('src/cart.ts')
       .bash('npm test', 'PASS src/cart.test.ts\nTests: 5 passed, 5 total', false)
@@ -256,7 +367,9 @@ describe('ct hook stop', () => {
     const first = await hook(stopPayload('sess-fixed', transcript, false, project));
     expect(first.code, first.stderr).toBe(0);
     const output = StopOutputSchema.parse(JSON.parse(first.stdout));
-    expect(output.reason).toMatch(/^CommonTrace: this session appears to have fixed a problem \(`npm test` failed, 1 file was edited, then `npm test` passed\)\./);
+    expect(output.reason).toMatch(
+      /^CommonTrace: this session appears to have fixed a problem \(`npm test` failed, 1 file was edited, then `npm test` passed\)\./,
+    );
     expect(output.reason).toMatch(/contribute_trace/);
     expect(output.reason).toMatch(/without secrets or project-private details/);
     expect(output.reason.split('\n')).toHaveLength(1);
@@ -267,14 +380,28 @@ describe('ct hook stop', () => {
   });
 
   it('nudges on "fixed" / "works now" after a reported error', async () => {
-    const transcript = new TranscriptBuilder('sess-words').user('uvicorn crashes with ImportError: cannot import name X').edit('app/main.py').user('works now, thanks').write(transcripts);
+    const transcript = new TranscriptBuilder('sess-words')
+      .user('uvicorn crashes with ImportError: cannot import name X')
+      .edit('app/main.py')
+      .user('works now, thanks')
+      .write(transcripts);
     const result = await hook(stopPayload('sess-words', transcript, false, project));
-    expect(StopOutputSchema.parse(JSON.parse(result.stdout)).reason).toMatch(/an error was reported, 1 file was edited, the fix was reported to work/);
+    expect(StopOutputSchema.parse(JSON.parse(result.stdout)).reason).toMatch(
+      /an error was reported, 1 file was edited, the fix was reported to work/,
+    );
   });
 
   it('stays silent when nothing was fixed, when turned off, and on unusable input', async () => {
-    const reading = new TranscriptBuilder('sess-reading').user('What does this repository do?').read('README.md').assistant('It is a small shop front end built with React.').write(transcripts);
-    const failing = new TranscriptBuilder('sess-failing').bash('npm test', 'Tests: 2 failed', true).edit('src/a.ts').bash('npm test', 'Tests: 1 failed', true).write(transcripts);
+    const reading = new TranscriptBuilder('sess-reading')
+      .user('What does this repository do?')
+      .read('README.md')
+      .assistant('It is a small shop front end built with React.')
+      .write(transcripts);
+    const failing = new TranscriptBuilder('sess-failing')
+      .bash('npm test', 'Tests: 2 failed', true)
+      .edit('src/a.ts')
+      .bash('npm test', 'Tests: 1 failed', true)
+      .write(transcripts);
     const fixed = fixedSession('sess-off');
     const silent: [string, string, Record<string, string>][] = [
       ['only reading', stopPayload('sess-reading', reading, false, project), {}],
@@ -282,13 +409,22 @@ describe('ct hook stop', () => {
       ['CT_HOOKS=off', stopPayload('sess-off', fixed, false, project), { CT_HOOKS: 'off' }],
       ['CT_HOOKS=session-start', stopPayload('sess-off', fixed, false, project), { CT_HOOKS: 'session-start' }],
       ['missing transcript', stopPayload('sess-missing', path.join(transcripts, 'nope.jsonl'), false, project), {}],
-      ['no session id', JSON.stringify({ transcript_path: fixed, hook_event_name: 'Stop', stop_hook_active: false }), {}],
+      [
+        'no session id',
+        JSON.stringify({ transcript_path: fixed, hook_event_name: 'Stop', stop_hook_active: false }),
+        {},
+      ],
       ['not JSON', '{"session_id":', {}],
       ['empty input', '', {}],
     ];
     for (const [why, input, extra] of silent) {
       const result = await hook(input, extra);
-      expect({ why, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ why, code: 0, stdout: '', stderr: '' });
+      expect({ why, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({
+        why,
+        code: 0,
+        stdout: '',
+        stderr: '',
+      });
     }
     // Turned off, the session was not marked: with hooks on again it still gets its one nudge.
     StopOutputSchema.parse(JSON.parse((await hook(stopPayload('sess-off', fixed, false, project))).stdout));
@@ -311,14 +447,27 @@ describe('installed in Claude Code (isolated HOME, offline)', () => {
     const added = await runClaude(['plugin', 'marketplace', 'add', ROOT], { cwd: user.home, env: user.env });
     expect(added.code, added.stdout + added.stderr).toBe(0);
     expect(added.stdout).toMatch(/Successfully added marketplace: commontrace/);
-    const installed = await runClaude(['plugin', 'install', 'commontrace@commontrace'], { cwd: user.home, env: user.env });
+    const installed = await runClaude(['plugin', 'install', 'commontrace@commontrace'], {
+      cwd: user.home,
+      env: user.env,
+    });
     expect(installed.code, installed.stdout + installed.stderr).toBe(0);
 
     const list = await runClaude(['plugin', 'list'], { cwd: user.home, env: user.env });
     expect(list.stdout).toMatch(/commontrace@commontrace\s+Version: 0\.1\.0\s+Scope: user\s+Status: .*enabled/);
-    const record = JSON.parse(fs.readFileSync(path.join(user.home, '.claude', 'plugins', 'installed_plugins.json'), 'utf8')) as { plugins: Record<string, { installPath: string }[]> };
+    const record = JSON.parse(
+      fs.readFileSync(path.join(user.home, '.claude', 'plugins', 'installed_plugins.json'), 'utf8'),
+    ) as { plugins: Record<string, { installPath: string }[]> };
     const installPath = record.plugins['commontrace@commontrace']?.[0]?.installPath ?? '';
-    for (const file of ['.claude-plugin/plugin.json', '.mcp.json', 'hooks/hooks.json', 'skills/commontrace/SKILL.md', 'skills/search/SKILL.md', 'skills/contribute/SKILL.md']) expect(fs.existsSync(path.join(installPath, file)), file).toBe(true);
+    for (const file of [
+      '.claude-plugin/plugin.json',
+      '.mcp.json',
+      'hooks/hooks.json',
+      'skills/commontrace/SKILL.md',
+      'skills/search/SKILL.md',
+      'skills/contribute/SKILL.md',
+    ])
+      expect(fs.existsSync(path.join(installPath, file)), file).toBe(true);
 
     const mcp = await runClaude(['mcp', 'list'], { cwd: project, env: user.env });
     expect(mcp.stdout).toMatch(/^plugin:commontrace:ct: ct mcp - (✓|✔) Connected/m);
@@ -335,9 +484,18 @@ describe('installed in Claude Code (isolated HOME, offline)', () => {
       session_id?: string;
     }
     const session = async (args: string[]) => {
-      const result = await runClaude(['-p', ...args, '--output-format', 'stream-json', '--verbose', '--include-hook-events'], { cwd: project, env: { ...user.env, ANTHROPIC_API_KEY: 'sk-ant-test-not-a-key', ANTHROPIC_BASE_URL: fake.url } });
+      const result = await runClaude(
+        ['-p', ...args, '--output-format', 'stream-json', '--verbose', '--include-hook-events'],
+        {
+          cwd: project,
+          env: { ...user.env, ANTHROPIC_API_KEY: 'sk-ant-test-not-a-key', ANTHROPIC_BASE_URL: fake.url },
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
-      const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as StreamEvent);
+      const events = result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as StreamEvent);
       return { events, hooks: events.filter((e) => e.subtype === 'hook_response') };
     };
 
@@ -361,7 +519,9 @@ describe('installed in Claude Code (isolated HOME, offline)', () => {
       const calls = fake.messageCalls().map((c) => JSON.stringify(c.messages));
       expect(calls[0]).toMatch(/CommonTrace session context/);
       expect(calls[0]).toMatch(/uses react 18\.3\.1/);
-      expect(calls.filter((c) => /Stop hook feedback:\\nCommonTrace: this session appears to have fixed a problem/.test(c))).toHaveLength(1);
+      expect(
+        calls.filter((c) => /Stop hook feedback:\\nCommonTrace: this session appears to have fixed a problem/.test(c)),
+      ).toHaveLength(1);
       expect(calls).toHaveLength(2);
 
       const sessionId = first.events.find((e) => e.type === 'result')?.session_id ?? '';

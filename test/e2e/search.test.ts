@@ -45,9 +45,13 @@ describe('ct search on the built-in seeds store', () => {
   });
 
   it('honours --tag, and --budget trims to whole traces then snippets', async () => {
-    const tagged = parseJson<Response>(await runCli(['search', 'connection refused', '--tag', 'docker', '--tag', 'networking', '--json'], { env, cwd }));
+    const tagged = parseJson<Response>(
+      await runCli(['search', 'connection refused', '--tag', 'docker', '--tag', 'networking', '--json'], { env, cwd }),
+    );
     expect(tagged.results.length).toBeGreaterThan(0);
-    const budgeted = parseJson<Response>(await runCli(['search', 'postgresql index not used', '--budget', '1500', '--limit', '8', '--json'], { env, cwd }));
+    const budgeted = parseJson<Response>(
+      await runCli(['search', 'postgresql index not used', '--budget', '1500', '--limit', '8', '--json'], { env, cwd }),
+    );
     expect(budgeted.budget?.used).toBeLessThanOrEqual(1500);
     expect(budgeted.results[0]?.detail).toBe('full');
     const none = await runCli(['search', 'zzqxv wibblefrotz', '--json'], { env, cwd });
@@ -64,15 +68,27 @@ describe('ct sync and ct index on a real remote', () => {
     commitAll(origin);
     const bare = makeBareRemote(origin);
     expect((await runCli(['store', 'add', 'team', `file://${bare}`], { env })).code).toBe(0);
-    const first = parseJson<{ stores: { index: { traces: number; embedded: number } }[] }>(await runCli(['sync', '--json'], { env }));
+    const first = parseJson<{ stores: { index: { traces: number; embedded: number } }[] }>(
+      await runCli(['sync', '--json'], { env }),
+    );
     expect(first.stores[0]?.index).toMatchObject({ traces: 1, embedded: 1 });
 
-    writeFile(origin, 'traces/testing/b.md', traceText({ id: '01KB000000000000000000000B', title: 'Flaky test fails only on Mondays because of the week number', tags: '[testing]' }));
+    writeFile(
+      origin,
+      'traces/testing/b.md',
+      traceText({
+        id: '01KB000000000000000000000B',
+        title: 'Flaky test fails only on Mondays because of the week number',
+        tags: '[testing]',
+      }),
+    );
     commitAll(origin, 'add b');
     git(origin, 'push', '--quiet', 'origin', 'main');
     const second = await runCli(['sync', '--json'], { env });
     expect(second.code, second.stderr).toBe(0);
-    const report = parseJson<{ stores: { pull: { outcome: string; changed: string[] }; index: { traces: number; embedded: number } }[] }>(second);
+    const report = parseJson<{
+      stores: { pull: { outcome: string; changed: string[] }; index: { traces: number; embedded: number } }[];
+    }>(second);
     expect(report.stores[0]?.pull).toMatchObject({ outcome: 'pulled', changed: ['traces/testing/b.md'] });
     expect(report.stores[0]?.index).toMatchObject({ traces: 2, embedded: 1 });
     const found = parseJson<Response>(await runCli(['search', 'flaky on mondays', '--json'], { env, cwd: tempDir() }));
@@ -82,13 +98,34 @@ describe('ct sync and ct index on a real remote', () => {
   it('survives a killed ct index: readers keep working and the next run repairs the index', async () => {
     const env = home();
     const root = await makeStore('crash');
-    for (let i = 0; i < 600; i++) writeFile(root, `traces/testing/t${i}.md`, traceText({ id: `01KC${String(i).padStart(21, '0')}A`, title: `Generated trace ${i} about component ${i} crashing on start`, tags: '[testing]' }));
+    for (let i = 0; i < 600; i++)
+      writeFile(
+        root,
+        `traces/testing/t${i}.md`,
+        traceText({
+          id: `01KC${String(i).padStart(21, '0')}A`,
+          title: `Generated trace ${i} about component ${i} crashing on start`,
+          tags: '[testing]',
+        }),
+      );
     commitAll(root);
     expect((await runCli(['index', '--store', root], { env })).code).toBe(0);
-    for (let i = 600; i < 1200; i++) writeFile(root, `traces/testing/t${i}.md`, traceText({ id: `01KC${String(i).padStart(21, '0')}A`, title: `Generated trace ${i} about component ${i} crashing on start`, tags: '[testing]' }));
+    for (let i = 600; i < 1200; i++)
+      writeFile(
+        root,
+        `traces/testing/t${i}.md`,
+        traceText({
+          id: `01KC${String(i).padStart(21, '0')}A`,
+          title: `Generated trace ${i} about component ${i} crashing on start`,
+          tags: '[testing]',
+        }),
+      );
     commitAll(root, 'more');
 
-    const child = spawn(process.execPath, [BIN, 'index', '--store', root], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'index', '--store', root], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
@@ -98,7 +135,9 @@ describe('ct sync and ct index on a real remote', () => {
     expect(parseJson<Response>(read).results.length).toBeGreaterThan(0);
     const repaired = parseJson<{ traces: number }>(await runCli(['index', '--store', root, '--json'], { env }));
     expect(repaired.traces).toBe(1200);
-    const found = parseJson<Response>(await runCli(['search', 'component 1111 crashing', '--store', root, '--json'], { env }));
+    const found = parseJson<Response>(
+      await runCli(['search', 'component 1111 crashing', '--store', root, '--json'], { env }),
+    );
     expect(found.results[0]?.path).toBe('traces/testing/t1111.md');
   });
 });

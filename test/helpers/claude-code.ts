@@ -22,7 +22,10 @@ export function makeCtShim(dir = tempDir('ct-shim-')): string {
 }
 
 /** An isolated user for Claude Code: its own HOME and config dir, no network chatter, `ct` shim on PATH. */
-export function claudeUser(options: { ctHome: string; shim?: string; extra?: Record<string, string> }): { home: string; env: Record<string, string> } {
+export function claudeUser(options: { ctHome: string; shim?: string; extra?: Record<string, string> }): {
+  home: string;
+  env: Record<string, string>;
+} {
   const home = tempDir('ct-claude-home-');
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -46,9 +49,17 @@ export interface Ran {
 }
 
 /** Runs `claude <args>`; a non-zero exit is returned, not thrown. */
-export async function runClaude(args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Ran> {
+export async function runClaude(
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<Ran> {
   try {
-    const { stdout, stderr } = await run(CLAUDE, args, { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 90_000, maxBuffer: 32 * 1024 * 1024 });
+    const { stdout, stderr } = await run(CLAUDE, args, {
+      cwd: options.cwd,
+      env: options.env,
+      timeout: options.timeoutMs ?? 90_000,
+      maxBuffer: 32 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -57,10 +68,17 @@ export async function runClaude(args: string[], options: { cwd: string; env: Rec
 }
 
 /** Runs a hook command line from hooks.json the way Claude Code does: through a shell, JSON on stdin. */
-export function runHookCommand(command: string, options: { cwd: string; env: Record<string, string>; input: string }): Promise<Ran & { ms: number }> {
+export function runHookCommand(
+  command: string,
+  options: { cwd: string; env: Record<string, string>; input: string },
+): Promise<Ran & { ms: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/bin/sh', ['-c', command], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

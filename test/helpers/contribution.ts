@@ -4,33 +4,45 @@ import { parseDocument } from 'yaml';
 import { commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from './git.js';
 
 /** A private data dir per test, so registries never leak between tests. */
-export const home = (): Record<string, string> => ({ CT_HOME: path.join(tempDir('ct-home-'), 'ct'), GITHUB_TOKEN: '', GH_TOKEN: '' });
+export const home = (): Record<string, string> => ({
+  CT_HOME: path.join(tempDir('ct-home-'), 'ct'),
+  GITHUB_TOKEN: '',
+  GH_TOKEN: '',
+});
 
 /** Contributions on unrelated problems, so none is a near-duplicate of another. */
 export const DRAFTS = {
   pnpm: {
     title: 'pnpm install fails with ERR_PNPM_OUTDATED_LOCKFILE in CI',
     tags: ['pnpm', 'ci'],
-    context: 'Running `pnpm install --frozen-lockfile` in GitHub Actions fails with ERR_PNPM_OUTDATED_LOCKFILE: the lockfile is not up to date with package.json.',
-    solution: 'Run `pnpm install` locally and commit the updated pnpm-lock.yaml:\n\n```sh\npnpm install\ngit add pnpm-lock.yaml\n```\n\nCI uses --frozen-lockfile by default, so it refuses to change the lockfile.',
+    context:
+      'Running `pnpm install --frozen-lockfile` in GitHub Actions fails with ERR_PNPM_OUTDATED_LOCKFILE: the lockfile is not up to date with package.json.',
+    solution:
+      'Run `pnpm install` locally and commit the updated pnpm-lock.yaml:\n\n```sh\npnpm install\ngit add pnpm-lock.yaml\n```\n\nCI uses --frozen-lockfile by default, so it refuses to change the lockfile.',
   },
   vite: {
     title: 'Vite dev server exits with EADDRINUSE on port 5173',
     tags: ['vite'],
-    context: 'Starting `vite` prints `Error: listen EADDRINUSE: address already in use :::5173` when an old dev server is still running.',
-    solution: 'Stop the old process (`lsof -i :5173`, then kill it) or pick another port in vite.config.ts:\n\n```ts\nexport default { server: { port: 5174, strictPort: false } };\n```',
+    context:
+      'Starting `vite` prints `Error: listen EADDRINUSE: address already in use :::5173` when an old dev server is still running.',
+    solution:
+      'Stop the old process (`lsof -i :5173`, then kill it) or pick another port in vite.config.ts:\n\n```ts\nexport default { server: { port: 5174, strictPort: false } };\n```',
   },
   distutils: {
     title: "Python 3.12: ModuleNotFoundError: No module named 'distutils'",
     tags: ['python', 'pip'],
-    context: "Installing an old package on Python 3.12 fails with ModuleNotFoundError: No module named 'distutils' during the build step.",
-    solution: 'distutils was removed in Python 3.12 (PEP 632). Install setuptools, which provides a shim, or upgrade the package:\n\n```sh\npip install --upgrade setuptools\n```',
+    context:
+      "Installing an old package on Python 3.12 fails with ModuleNotFoundError: No module named 'distutils' during the build step.",
+    solution:
+      'distutils was removed in Python 3.12 (PEP 632). Install setuptools, which provides a shim, or upgrade the package:\n\n```sh\npip install --upgrade setuptools\n```',
   },
   jest: {
     title: 'Jest: SyntaxError: Cannot use import statement outside a module',
     tags: ['jest', 'typescript'],
-    context: 'Running `jest` on a TypeScript project fails with `SyntaxError: Cannot use import statement outside a module` for every test file.',
-    solution: 'Jest does not compile TypeScript by itself. Add a transform, e.g. ts-jest:\n\n```js\nmodule.exports = { preset: "ts-jest", testEnvironment: "node" };\n```',
+    context:
+      'Running `jest` on a TypeScript project fails with `SyntaxError: Cannot use import statement outside a module` for every test file.',
+    solution:
+      'Jest does not compile TypeScript by itself. Add a transform, e.g. ts-jest:\n\n```js\nmodule.exports = { preset: "ts-jest", testEnvironment: "node" };\n```',
   },
 } as const;
 export interface Draft {
@@ -42,11 +54,23 @@ export interface Draft {
 
 /** `ct contribute` flags for a draft. */
 export function draftArgs(draft: Draft): string[] {
-  return ['--title', draft.title, '--tags', draft.tags.join(','), '--context', draft.context, '--solution', draft.solution];
+  return [
+    '--title',
+    draft.title,
+    '--tags',
+    draft.tags.join(','),
+    '--context',
+    draft.context,
+    '--solution',
+    draft.solution,
+  ];
 }
 
 /** A store with `files` committed, and (unless `remote: false`) a bare remote as origin with them. */
-export async function makeStoreWith(files: Record<string, string> = {}, options: { remote?: boolean } = {}): Promise<{ root: string; bare: string | undefined }> {
+export async function makeStoreWith(
+  files: Record<string, string> = {},
+  options: { remote?: boolean } = {},
+): Promise<{ root: string; bare: string | undefined }> {
   const root = await makeStore();
   for (const [rel, content] of Object.entries(files)) writeFile(root, rel, content);
   if (Object.keys(files).length > 0) commitAll(root, 'add traces');
@@ -96,7 +120,11 @@ export function snapshotCheckout(root: string): Record<string, string> {
 
 /** Every object id in a repository (loose and packed, reachable or not). */
 export function objectIds(repo: string): string[] {
-  return git(repo, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)').trim().split('\n').filter(Boolean).sort();
+  return git(repo, 'cat-file', '--batch-all-objects', '--batch-check=%(objectname)')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 }
 
 /** Branch name -> commit of every branch under refs/heads/ct/ in a repository. */
@@ -113,7 +141,11 @@ export function readPendingFile(root: string): { branch: string; kind: string }[
 
 /** Files a branch changes against another ref: `M path`, `A path`, ... */
 export function changedFiles(repo: string, from: string, to: string): string[] {
-  return git(repo, 'diff', '--name-status', `${from}...${to}`).trim().split('\n').filter(Boolean).map((l) => l.replace(/\t/, ' '));
+  return git(repo, 'diff', '--name-status', `${from}...${to}`)
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/\t/, ' '));
 }
 
 /** A port on 127.0.0.1 nothing listens on (bound, then released). */

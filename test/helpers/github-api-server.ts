@@ -23,7 +23,11 @@ export interface GitHubApiServer {
  * when a pull request for the head already exists, like GitHub) and GET of the same path
  * filtered by `head` (how a client finds the existing one).
  */
-export async function startGitHubApi(options: { owner: string; repo: string; token: string }): Promise<GitHubApiServer> {
+export async function startGitHubApi(options: {
+  owner: string;
+  repo: string;
+  token: string;
+}): Promise<GitHubApiServer> {
   const calls: PullRequestCall[] = [];
   const pulls: GitHubApiServer['pulls'] = [];
   const base = `/repos/${options.owner}/${options.repo}/pulls`;
@@ -37,7 +41,9 @@ export async function startGitHubApi(options: { owner: string; repo: string; tok
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const where = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const authorized = req.headers.authorization === `token ${options.token}` || req.headers.authorization === `Bearer ${options.token}`;
+      const authorized =
+        req.headers.authorization === `token ${options.token}` ||
+        req.headers.authorization === `Bearer ${options.token}`;
       if (where.pathname !== base) return send(res, 404, { message: 'Not Found' });
       if (!authorized) {
         if (req.method === 'POST') calls.push({ authorization: req.headers.authorization, body: {}, status: 401 });
@@ -45,7 +51,11 @@ export async function startGitHubApi(options: { owner: string; repo: string; tok
       }
       if (req.method === 'GET') {
         const head = where.searchParams.get('head');
-        return send(res, 200, pulls.filter((p) => `${options.owner}:${p.head}` === head));
+        return send(
+          res,
+          200,
+          pulls.filter((p) => `${options.owner}:${p.head}` === head),
+        );
       }
       if (req.method !== 'POST') return send(res, 405, { message: 'Method Not Allowed' });
       let body: Record<string, unknown>;
@@ -57,16 +67,42 @@ export async function startGitHubApi(options: { owner: string; repo: string; tok
       }
       const call: PullRequestCall = { authorization: req.headers.authorization, body, status: 0 };
       calls.push(call);
-      if (typeof body.title !== 'string' || typeof body.head !== 'string' || typeof body.base !== 'string' || !body.title || !body.head || !body.base) {
+      if (
+        typeof body.title !== 'string' ||
+        typeof body.head !== 'string' ||
+        typeof body.base !== 'string' ||
+        !body.title ||
+        !body.head ||
+        !body.base
+      ) {
         call.status = 422;
-        return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'missing_field' }] });
+        return send(res, 422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'PullRequest', code: 'missing_field' }],
+        });
       }
       if (pulls.some((p) => p.head === body.head)) {
         call.status = 422;
-        return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${options.owner}:${body.head}.` }] });
+        return send(res, 422, {
+          message: 'Validation Failed',
+          errors: [
+            {
+              resource: 'PullRequest',
+              code: 'custom',
+              message: `A pull request already exists for ${options.owner}:${body.head}.`,
+            },
+          ],
+        });
       }
       const number = pulls.length + 1;
-      const pull = { number, title: body.title, head: body.head, base: body.base, body: typeof body.body === 'string' ? body.body : '', html_url: `${url}/${options.owner}/${options.repo}/pull/${number}` };
+      const pull = {
+        number,
+        title: body.title,
+        head: body.head,
+        base: body.base,
+        body: typeof body.body === 'string' ? body.body : '',
+        html_url: `${url}/${options.owner}/${options.repo}/pull/${number}`,
+      };
       pulls.push(pull);
       call.status = 201;
       return send(res, 201, { ...pull, state: 'open', head: { ref: pull.head }, base: { ref: pull.base } });

@@ -23,12 +23,22 @@ export interface GitHttpServer {
  * credentials (as a private repository on a forge would); accepted ones become REMOTE_USER,
  * which is also what lets http-backend accept pushes.
  */
-export async function startGitHttpServer(options: { projectRoot: string; username: string; password: string; timeoutMs?: number }): Promise<GitHttpServer> {
+export async function startGitHttpServer(options: {
+  projectRoot: string;
+  username: string;
+  password: string;
+  timeoutMs?: number;
+}): Promise<GitHttpServer> {
   const requests: GitHttpRequest[] = [];
   const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: GitHttpRequest = { method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, user: undefined, status: 0 };
+    const record: GitHttpRequest = {
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      user: undefined,
+      status: 0,
+    };
     requests.push(record);
     if (req.headers.authorization !== expected) {
       record.status = 401;

@@ -16,7 +16,13 @@ export function person(name: string): Person {
   return { name, email, key: voterKey(email) };
 }
 
-const envOf = (who: Person): NodeJS.ProcessEnv => ({ ...process.env, GIT_AUTHOR_NAME: who.name, GIT_AUTHOR_EMAIL: who.email, GIT_COMMITTER_NAME: who.name, GIT_COMMITTER_EMAIL: who.email });
+const envOf = (who: Person): NodeJS.ProcessEnv => ({
+  ...process.env,
+  GIT_AUTHOR_NAME: who.name,
+  GIT_AUTHOR_EMAIL: who.email,
+  GIT_COMMITTER_NAME: who.name,
+  GIT_COMMITTER_EMAIL: who.email,
+});
 
 /** Runs git as `who` (author and committer). */
 export function gitAs(who: Person, cwd: string, ...args: string[]): string {
@@ -24,20 +30,36 @@ export function gitAs(who: Person, cwd: string, ...args: string[]): string {
 }
 
 /** Writes `files` (path -> content; null deletes), stages everything and commits as `who`. */
-export function commitAs(who: Person, root: string, files: Record<string, string | null>, options: { message?: string; sign?: SigningKey } = {}): string {
+export function commitAs(
+  who: Person,
+  root: string,
+  files: Record<string, string | null>,
+  options: { message?: string; sign?: SigningKey } = {},
+): string {
   for (const [file, content] of Object.entries(files)) {
     if (content === null) fs.rmSync(path.join(root, file), { force: true });
     else writeFile(root, file, content);
   }
   gitAs(who, root, 'add', '--all');
   const sign = options.sign ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${options.sign.privateKey}`] : [];
-  gitAs(who, root, ...sign, 'commit', '--quiet', '--no-verify', ...(options.sign ? ['-S'] : ['--no-gpg-sign']), '-m', options.message ?? `commit by ${who.name}`);
+  gitAs(
+    who,
+    root,
+    ...sign,
+    'commit',
+    '--quiet',
+    '--no-verify',
+    ...(options.sign ? ['-S'] : ['--no-gpg-sign']),
+    '-m',
+    options.message ?? `commit by ${who.name}`,
+  );
   return gitAs(who, root, 'rev-parse', 'HEAD').trim();
 }
 
 export const voteFile = (id: string, who: Person) => `votes/${id}/${who.key}.yml`;
 export const flagFile = (id: string, who: Person) => `flags/${id}/${who.key}.yml`;
-export const vote = (direction: 'up' | 'down') => `vote: ${direction}\n${direction === 'down' ? 'reason: fails on arm64\n' : ''}at: 2026-11-21T10:00:00Z\n`;
+export const vote = (direction: 'up' | 'down') =>
+  `vote: ${direction}\n${direction === 'down' ? 'reason: fails on arm64\n' : ''}at: 2026-11-21T10:00:00Z\n`;
 export const FLAG = 'reason: outdated\nnote: compose v1 syntax\nat: 2026-11-21T10:00:00Z\n';
 
 export interface SigningKey {

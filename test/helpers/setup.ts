@@ -14,4 +14,7 @@ process.env.GIT_AUTHOR_EMAIL = 'author@example.com';
 process.env.GIT_COMMITTER_NAME = 'Test Author';
 process.env.GIT_COMMITTER_EMAIL = 'author@example.com';
 delete process.env.CT_STORE;
-fs.writeFileSync(path.join(home, '.gitconfig'), '[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n');
+fs.writeFileSync(
+  path.join(home, '.gitconfig'),
+  '[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n',
+);

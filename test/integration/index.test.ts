@@ -21,7 +21,13 @@ const body = (context: string, solution: string) => `## Context\n${context}\n\n#
 
 async function storeWith(count: number) {
   const root = await makeStore('idx');
-  for (let i = 1; i <= count; i++) addTrace(root, i, `Demo trace number ${i} about widget ${i} failures`, body(`widget${i} fails with error code E${i}`, `restart widget${i}`));
+  for (let i = 1; i <= count; i++)
+    addTrace(
+      root,
+      i,
+      `Demo trace number ${i} about widget ${i} failures`,
+      body(`widget${i} fails with error code E${i}`, `restart widget${i}`),
+    );
   commitAll(root, 'traces');
   return { root, store: await openStore(root, 'flag') };
 }
@@ -33,7 +39,12 @@ describe('updateIndex', () => {
     expect(first).toMatchObject({ full: true, reason: 'no index yet', traces: 3, embedded: 3, removed: 0 });
     expect(await updateIndex(store)).toMatchObject({ full: false, traces: 3, embedded: 0, reused: 0, removed: 0 });
 
-    addTrace(root, 2, 'Demo trace number 2 about widget 2 failures, amended', body('widget2 fails with E2 on arm64', 'upgrade widget2'));
+    addTrace(
+      root,
+      2,
+      'Demo trace number 2 about widget 2 failures, amended',
+      body('widget2 fails with E2 on arm64', 'upgrade widget2'),
+    );
     commitAll(root, 'amend');
     expect(await updateIndex(store)).toMatchObject({ traces: 3, embedded: 1, removed: 0 });
 
@@ -48,13 +59,20 @@ describe('updateIndex', () => {
     git(root, 'mv', 'traces/testing/t3.md', 'traces/testing/renamed.md');
     const renamed = await updateIndex(store);
     expect(renamed).toMatchObject({ traces: 3, embedded: 0, reused: 1, removed: 0 });
-    expect((await searchStore(store, { query: 'widget3 E3' })).results[0]).toMatchObject({ id: ID(3), path: 'traces/testing/renamed.md' });
+    expect((await searchStore(store, { query: 'widget3 E3' })).results[0]).toMatchObject({
+      id: ID(3),
+      path: 'traces/testing/renamed.md',
+    });
   });
 
   it('skips invalid traces and duplicate ids with a warning, and never breaks the index', async () => {
     const { root, store } = await storeWith(2);
     writeFile(root, 'traces/testing/broken.md', '---\nid: nope\n---\nno sections');
-    writeFile(root, 'traces/testing/dupe.md', traceText({ id: ID(1), title: 'A second trace claiming the id of the first' }));
+    writeFile(
+      root,
+      'traces/testing/dupe.md',
+      traceText({ id: ID(1), title: 'A second trace claiming the id of the first' }),
+    );
     const logs: string[] = [];
     const report = await updateIndex(store, { log: (m) => logs.push(m) });
     expect(report.traces).toBe(2);
@@ -82,7 +100,11 @@ describe('updateIndex', () => {
     await updateIndex(store);
     const state = await readIndexState(root);
     fs.rmSync(path.join(root, '.ct/index', `${state?.table}.lance`), { recursive: true });
-    expect(await updateIndex(store)).toMatchObject({ full: true, reason: `index table ${state?.table} is missing`, traces: 2 });
+    expect(await updateIndex(store)).toMatchObject({
+      full: true,
+      reason: `index table ${state?.table} is missing`,
+      traces: 2,
+    });
     fs.writeFileSync(path.join(root, '.ct/index/state.json'), '{ not json');
     expect(await updateIndex(store)).toMatchObject({ full: true, reason: 'no index yet', traces: 2 });
     expect((await searchStore(store, { query: 'widget1' })).results[0]?.id).toBe(ID(1));
@@ -110,8 +132,15 @@ describe('updateIndex', () => {
       await updateIndex(store, { log: (m) => logs.push(m) });
       expect(logs.join('\n')).toMatch(/approximate vector index/);
       expect((await readIndexState(store.root))?.ann).toBe(true);
-      expect((await searchStore(store, { query: 'widget217 fails with error code E217' })).results[0]?.id).toBe(ID(217));
-      addTrace(store.root, 321, 'A trace added after the vector index about sprocket jams', body('sprocket jams at speed', 'oil the sprocket'));
+      expect((await searchStore(store, { query: 'widget217 fails with error code E217' })).results[0]?.id).toBe(
+        ID(217),
+      );
+      addTrace(
+        store.root,
+        321,
+        'A trace added after the vector index about sprocket jams',
+        body('sprocket jams at speed', 'oil the sprocket'),
+      );
       commitAll(store.root, 'one more');
       expect(await updateIndex(store)).toMatchObject({ traces: 321, embedded: 1 });
       expect((await searchStore(store, { query: 'sprocket jams' })).results[0]?.id).toBe(ID(321));
@@ -148,8 +177,20 @@ describe('searchStore', () => {
 
   it('filters by tags (all must match), explains every factor, and ranks disputed traces down without hiding them', async () => {
     const root = await makeStore('rank');
-    addTrace(root, 1, 'Redis connection refused inside docker compose network', body('redis connection refused at localhost:6379', 'use the service name redis:6379'), '[redis, docker-compose]');
-    addTrace(root, 2, 'Redis connection refused when the server is not running', body('redis connection refused on a laptop', 'start redis-server'), '[redis, linux]');
+    addTrace(
+      root,
+      1,
+      'Redis connection refused inside docker compose network',
+      body('redis connection refused at localhost:6379', 'use the service name redis:6379'),
+      '[redis, docker-compose]',
+    );
+    addTrace(
+      root,
+      2,
+      'Redis connection refused when the server is not running',
+      body('redis connection refused on a laptop', 'start redis-server'),
+      '[redis, linux]',
+    );
     commitAll(root);
     const store = await openStore(root, 'flag');
     const all = await searchStore(store, { query: 'redis connection refused' });
@@ -168,12 +209,15 @@ describe('searchStore', () => {
     writeFile(root, `flags/${firstId}/0123456789abcdef.yml`, 'reason: wrong\nnote: does not work\nat: 2026-11-21\n');
     commitAll(root, 'a flag');
     // A vote counts when it is committed by the voter its file is named after.
-    for (const voter of [person('Voter1'), person('Voter2')]) commitAs(voter, root, { [voteFile(firstId === ID(1) ? ID(2) : ID(1), voter)]: 'vote: up\nat: 2026-11-21\n' });
+    for (const voter of [person('Voter1'), person('Voter2')])
+      commitAs(voter, root, { [voteFile(firstId === ID(1) ? ID(2) : ID(1), voter)]: 'vote: up\nat: 2026-11-21\n' });
     const after = await searchStore(store, { query: 'redis connection refused' });
     expect(after.index.updated).toBe(true);
     const flagged = after.results.find((r) => r.id === firstId);
     expect(flagged?.trust).toMatchObject({ disputed: true, flags: 1 });
-    expect(flagged?.why.adjustments).toEqual(expect.arrayContaining([expect.objectContaining({ factor: 'disputed', delta: -0.15 })]));
+    expect(flagged?.why.adjustments).toEqual(
+      expect.arrayContaining([expect.objectContaining({ factor: 'disputed', delta: -0.15 })]),
+    );
     expect(flagged?.score).toBeCloseTo(scoreBefore - 0.15, 3);
     const voted = after.results.find((r) => r.id !== firstId);
     expect(voted?.trust).toMatchObject({ up: 2, validated: true });
@@ -182,7 +226,13 @@ describe('searchStore', () => {
 
   it('fits results into a token budget: whole traces first, then snippets', async () => {
     const root = await makeStore('budget');
-    for (let i = 1; i <= 6; i++) addTrace(root, i, `Widget ${i} failures after the upgrade`, body(`widget${i} fails`, `restart widget${i}. ${'Then check the logs carefully. '.repeat(60)}`));
+    for (let i = 1; i <= 6; i++)
+      addTrace(
+        root,
+        i,
+        `Widget ${i} failures after the upgrade`,
+        body(`widget${i} fails`, `restart widget${i}. ${'Then check the logs carefully. '.repeat(60)}`),
+      );
     commitAll(root);
     const store = await openStore(root, 'flag');
     const response = await searchStore(store, { query: 'widget failures', limit: 6, budget: 1500 });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,6 @@ import { checkStore } from '../../src/check/run.js';
 import { listTraceFiles, readTraceFiles, type TraceFile } from '../../src/store/load.js';
 import { extractCodeBlocks } from '../../src/trace/sections.js';
 import { makeStore } from '../helpers/git.js';
-import fs from 'node:fs';
 
 const SEEDS = path.resolve('seeds');
 
@@ -33,14 +33,32 @@ interface Block {
   partial: boolean;
 }
 
-const LANG_ALIASES: Record<string, string> = { py: 'python', js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript', ts: 'typescript', tsx: 'typescript', sh: 'bash', shell: 'bash', zsh: 'bash', yml: 'yaml' };
+const LANG_ALIASES: Record<string, string> = {
+  py: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  ts: 'typescript',
+  tsx: 'typescript',
+  sh: 'bash',
+  shell: 'bash',
+  zsh: 'bash',
+  yml: 'yaml',
+};
 
 let files: TraceFile[];
 let blocks: Block[];
 beforeAll(async () => {
   files = await readTraceFiles(SEEDS, await listTraceFiles(SEEDS));
   blocks = files.flatMap(({ file, text }) =>
-    extractCodeBlocks(text).map((b) => ({ file, line: b.line, lang: LANG_ALIASES[b.lang] ?? b.lang, code: b.code, partial: b.info.split(/\s+/).slice(1).includes('partial') })),
+    extractCodeBlocks(text).map((b) => ({
+      file,
+      line: b.line,
+      lang: LANG_ALIASES[b.lang] ?? b.lang,
+      code: b.code,
+      partial: b.info.split(/\s+/).slice(1).includes('partial'),
+    })),
   );
 });
 
@@ -48,8 +66,13 @@ function checkBlock(block: Block): string | undefined {
   switch (block.lang) {
     case 'javascript':
     case 'typescript': {
-      const ext = block.lang === 'typescript' ? (/<[A-Za-z][^>]*>[\s\S]*<\/|\/>/.test(block.code) ? 'tsx' : 'ts') : 'jsx';
-      const result = ts.transpileModule(block.code, { fileName: `block.${ext}`, reportDiagnostics: true, compilerOptions: { jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext } });
+      const ext =
+        block.lang === 'typescript' ? (/<[A-Za-z][^>]*>[\s\S]*<\/|\/>/.test(block.code) ? 'tsx' : 'ts') : 'jsx';
+      const result = ts.transpileModule(block.code, {
+        fileName: `block.${ext}`,
+        reportDiagnostics: true,
+        compilerOptions: { jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ESNext, module: ts.ModuleKind.ESNext },
+      });
       const errors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
       return errors.length ? ts.flattenDiagnosticMessageText(errors[0]?.messageText ?? '', '\n') : undefined;
     }
@@ -101,7 +124,11 @@ describe('seed corpus', () => {
   it('has code blocks that parse for every language we can check', () => {
     const failures: string[] = [];
     const python = blocks.filter((b) => !b.partial && (b.lang === 'python' || b.lang === 'toml'));
-    const r = spawnSync('python3', ['-c', PYTHON_CHECKER], { input: JSON.stringify(python.map((b) => ({ lang: b.lang, code: b.code }))), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync('python3', ['-c', PYTHON_CHECKER], {
+      input: JSON.stringify(python.map((b) => ({ lang: b.lang, code: b.code }))),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(r.status, r.stderr).toBe(0);
     (JSON.parse(r.stdout) as (string | null)[]).forEach((error, i) => {
       if (error) failures.push(`${python[i]?.file}:${python[i]?.line} ${python[i]?.lang}: ${error}`);
@@ -111,7 +138,10 @@ describe('seed corpus', () => {
       if (error) failures.push(`${block.file}:${block.line} ${block.lang}: ${error}`);
     }
     expect(failures).toEqual([]);
-    expect(blocks.every((b) => b.lang.length > 0), 'every block names its language').toBe(true);
+    expect(
+      blocks.every((b) => b.lang.length > 0),
+      'every block names its language',
+    ).toBe(true);
     const partial = blocks.filter((b) => b.partial).length;
     expect(partial / blocks.length).toBeLessThan(0.1);
     const counts: Record<string, number> = {};

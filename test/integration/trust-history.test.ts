@@ -14,11 +14,22 @@ import { commitAs, FLAG, flagFile, gitAs, person, vote, voteFile } from '../help
 import { traceText } from '../helpers/trace.js';
 
 const ID = (n: number) => `01KC${String(n).padStart(21, '0')}A`;
-const [alice, bob, carol, dave, erin] = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'].map(person) as [ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>];
+const [alice, bob, carol, dave, erin] = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'].map(person) as [
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+];
 const seeds = { ...SEEDS_IDENTITY, key: voterKey(SEEDS_IDENTITY.email) };
 
 const traceOf = (n: number, tags: string, title = `Widget ${n} fails to start after the upgrade to version ${n}`) =>
-  traceText({ id: ID(n), title, tags, body: `## Context\nwidget${n} exits with E${n} after the upgrade.\n\n## Solution\nRestart widget${n} with --reset.\n` });
+  traceText({
+    id: ID(n),
+    title,
+    tags,
+    body: `## Context\nwidget${n} exits with E${n} after the upgrade.\n\n## Solution\nRestart widget${n} with --reset.\n`,
+  });
 
 const signalsOf = async (root: string, validatedAfter = 2) => readSignals(root, { validatedAfter });
 
@@ -39,13 +50,25 @@ describe('trust from git history', () => {
 
     const signals = await signalsOf(root);
     const w = 1 + Math.log2(3);
-    expect(signals.get(ID(1))).toMatchObject({ up: 1, down: 0, weighted_up: Number(w.toFixed(4)), validated: false, author_votes_ignored: 1, unverified_votes_ignored: 2 });
+    expect(signals.get(ID(1))).toMatchObject({
+      up: 1,
+      down: 0,
+      weighted_up: Number(w.toFixed(4)),
+      validated: false,
+      author_votes_ignored: 1,
+      unverified_votes_ignored: 2,
+    });
     expect(signals.get(ID(1))?.trust).toBeCloseTo(wilsonLowerBound(w, 0), 4);
     expect(signals.get(ID(2))).toMatchObject({ up: 1, weighted_up: 1, validated: false });
 
     const store = await openStore(root, 'flag');
     const explained = await explainTrust(store, ID(1).toLowerCase());
-    expect(explained).toMatchObject({ id: ID(1), author: alice.key, path: 'traces/docker-compose/moved-t1.md', tags: ['docker-compose', 'postgresql'] });
+    expect(explained).toMatchObject({
+      id: ID(1),
+      author: alice.key,
+      path: 'traces/docker-compose/moved-t1.md',
+      tags: ['docker-compose', 'postgresql'],
+    });
     expect(explained.votes.map((v) => [v.voter, v.counted, v.verdict, v.reputation_tag])).toEqual(
       [
         [bob.key, true, 'counted', 'docker-compose'],
@@ -58,7 +81,12 @@ describe('trust from git history', () => {
     // Dave votes himself (rewriting the file Carol wrote): two distinct non-authors validate it.
     fs.rmSync(path.join(root, voteFile(ID(1), erin)));
     commitAs(dave, root, { [voteFile(ID(1), dave)]: vote('up').replace('at:', 'reason: works with postgres 16\nat:') });
-    expect((await signalsOf(root)).get(ID(1))).toMatchObject({ up: 2, validated: true, weighted_up: Number((w + 1).toFixed(4)), unverified_votes_ignored: 0 });
+    expect((await signalsOf(root)).get(ID(1))).toMatchObject({
+      up: 2,
+      validated: true,
+      weighted_up: Number((w + 1).toFixed(4)),
+      unverified_votes_ignored: 0,
+    });
     expect((await signalsOf(root, 3)).get(ID(1))?.validated).toBe(false);
   });
 
@@ -105,8 +133,12 @@ describe('trust from git history', () => {
 
   it('treats seed imports as validated and feeds weighted trust into search', async () => {
     const root = await makeStore('seeded');
-    commitAs(seeds, root, { 'traces/nginx/s1.md': traceOf(5, '[nginx]', 'Nginx returns 502 Bad Gateway behind a Docker network') });
-    commitAs(alice, root, { 'traces/nginx/t6.md': traceOf(6, '[nginx]', 'Nginx 413 Request Entity Too Large on file uploads') });
+    commitAs(seeds, root, {
+      'traces/nginx/s1.md': traceOf(5, '[nginx]', 'Nginx returns 502 Bad Gateway behind a Docker network'),
+    });
+    commitAs(alice, root, {
+      'traces/nginx/t6.md': traceOf(6, '[nginx]', 'Nginx 413 Request Entity Too Large on file uploads'),
+    });
     commitAs(bob, root, { [voteFile(ID(6), bob)]: vote('up') });
     commitAs(carol, root, { [voteFile(ID(6), carol)]: vote('up') });
     commitAs(alice, root, { [voteFile(ID(6), alice)]: vote('up') });

@@ -1,24 +1,49 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkStore } from '../../src/check/run.js';
 import { BASE_RULES, RULES } from '../../src/check/rules.js';
+import { checkStore } from '../../src/check/run.js';
 import { makeStore, tempDir, writeFile } from '../helpers/git.js';
-import { commitAs, FLAG, flagFile, gitAs, makeSigningKey, person, type SigningKey, vote, voteFile } from '../helpers/people.js';
+import {
+  commitAs,
+  FLAG,
+  flagFile,
+  gitAs,
+  makeSigningKey,
+  person,
+  type SigningKey,
+  vote,
+  voteFile,
+} from '../helpers/people.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
-const [alice, bob, carol, dave, maintainer] = ['Alice', 'Bob', 'Carol', 'Dave', 'Maintainer'].map(person) as [ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>, ReturnType<typeof person>];
+const [alice, bob, carol, dave, maintainer] = ['Alice', 'Bob', 'Carol', 'Dave', 'Maintainer'].map(person) as [
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+  ReturnType<typeof person>,
+];
 const OTHER_ID = '01JDQ5Z8X4N2K7M3P9R6T1V0WC';
 const TRACE = 'traces/docker-compose/healthcheck.md';
 const OTHER = 'traces/docker-compose/redis.md';
-const newTrace = (n: number) => ({ [`traces/python/t${n}.md`]: traceText({ id: `01KD${String(n).padStart(21, '0')}A`, title: `Python packaging question number ${n} about wheels`, tags: '[python]' }) });
+const newTrace = (n: number) => ({
+  [`traces/python/t${n}.md`]: traceText({
+    id: `01KD${String(n).padStart(21, '0')}A`,
+    title: `Python packaging question number ${n} about wheels`,
+    tags: '[python]',
+  }),
+});
 
 let template: string;
 let bobKey: SigningKey;
 let carolKey: SigningKey;
 beforeAll(async () => {
   template = await makeStore('integrity');
-  commitAs(alice, template, { [TRACE]: traceText(), [OTHER]: traceText({ id: OTHER_ID, title: 'Compose app container exits when Redis is not ready yet' }) });
+  commitAs(alice, template, {
+    [TRACE]: traceText(),
+    [OTHER]: traceText({ id: OTHER_ID, title: 'Compose app container exits when Redis is not ready yet' }),
+  });
   bobKey = makeSigningKey(bob);
   carolKey = makeSigningKey(carol);
 });
@@ -27,22 +52,35 @@ beforeAll(async () => {
 function freshStore(config?: (text: string) => string): string {
   const root = path.join(tempDir('ct-integrity-'), 'store');
   fs.cpSync(template, root, { recursive: true });
-  if (config) commitAs(maintainer, root, { 'ct.yml': config(fs.readFileSync(path.join(root, 'ct.yml'), 'utf8')) }, { message: 'policy' });
+  if (config)
+    commitAs(
+      maintainer,
+      root,
+      { 'ct.yml': config(fs.readFileSync(path.join(root, 'ct.yml'), 'utf8')) },
+      { message: 'policy' },
+    );
   gitAs(maintainer, root, 'checkout', '--quiet', '-b', 'pr');
   return root;
 }
 
 const signedVotes = (text: string) => text.replace('require_signed_votes: false', 'require_signed_votes: true');
-const trustKeys = (root: string, key: SigningKey) => gitAs(maintainer, root, 'config', 'gpg.ssh.allowedSignersFile', key.allowedSigners);
+const trustKeys = (root: string, key: SigningKey) =>
+  gitAs(maintainer, root, 'config', 'gpg.ssh.allowedSignersFile', key.allowedSigners);
 
 /**
  * The rules that need a history (`ct check --base`): a pull request that breaks each, and one
  * that passes. test/integration/check-rules.test.ts holds the cases of every other rule.
  */
-const CASES: Record<(typeof BASE_RULES)[number], { config?: (text: string) => string; bad: (root: string) => void; good: (root: string) => void }> = {
+const CASES: Record<
+  (typeof BASE_RULES)[number],
+  { config?: (text: string) => string; bad: (root: string) => void; good: (root: string) => void }
+> = {
   'votes/wrong-voter': {
     bad: (r) => commitAs(carol, r, { [voteFile(VALID_ID, bob)]: vote('up') }),
-    good: (r) => (commitAs(bob, r, { [voteFile(VALID_ID, bob)]: vote('up') }), commitAs(carol, r, { [flagFile(OTHER_ID, carol)]: FLAG })),
+    good: (r) => (
+      commitAs(bob, r, { [voteFile(VALID_ID, bob)]: vote('up') }),
+      commitAs(carol, r, { [flagFile(OTHER_ID, carol)]: FLAG })
+    ),
   },
   'votes/unsigned': {
     config: signedVotes,
@@ -117,13 +155,17 @@ describe('ct check --base: vote and flag integrity', () => {
     gitAs(carol, root, 'commit', '--quiet', '--no-edit');
 
     const report = await checkStore(root, { base: 'main' });
-    expect(report.problems.map((p) => `${p.rule} ${p.file}`)).toEqual([
-      `votes/wrong-voter ${flagFile(VALID_ID, dave)}`,
-      `votes/wrong-voter ${voteFile(VALID_ID, alice)}`,
-      `votes/wrong-voter ${voteFile(VALID_ID, bob)}`,
-    ].sort());
+    expect(report.problems.map((p) => `${p.rule} ${p.file}`)).toEqual(
+      [
+        `votes/wrong-voter ${flagFile(VALID_ID, dave)}`,
+        `votes/wrong-voter ${voteFile(VALID_ID, alice)}`,
+        `votes/wrong-voter ${voteFile(VALID_ID, bob)}`,
+      ].sort(),
+    );
     const deleted = report.problems.find((p) => p.file === voteFile(VALID_ID, bob));
-    expect(deleted?.message).toContain(`commit ${deleting.slice(0, 10)} deletes the vote of voter ${bob.key}, but its author's voter key is ${carol.key}`);
+    expect(deleted?.message).toContain(
+      `commit ${deleting.slice(0, 10)} deletes the vote of voter ${bob.key}, but its author's voter key is ${carol.key}`,
+    );
     expect(report.commits).toBe(5);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { scanInjection } from '../../src/check/injection.js';
 
-const rulesOf = (text: string, trustedDomains: string[] = []) => scanInjection(text, { trustedDomains }).map((f) => f.rule);
+const rulesOf = (text: string, trustedDomains: string[] = []) =>
+  scanInjection(text, { trustedDomains }).map((f) => f.rule);
 
 describe('scanInjection', () => {
   it.each([

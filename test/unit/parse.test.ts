@@ -7,9 +7,19 @@ const rules = (text: string) => parseTrace(text, 'traces/x/t.md').problems.map((
 
 describe('parseTrace', () => {
   it('parses a valid trace into frontmatter, body and sections', () => {
-    const { trace, problems } = parseTrace(traceText({ extra: 'applies_to: { postgres: ">=14" }\nagent: { model: claude-opus-4-6 }' }), 'traces/docker-compose/a.md');
+    const { trace, problems } = parseTrace(
+      traceText({ extra: 'applies_to: { postgres: ">=14" }\nagent: { model: claude-opus-4-6 }' }),
+      'traces/docker-compose/a.md',
+    );
     expect(problems).toEqual([]);
-    expect(trace).toMatchObject({ id: VALID_ID, tags: ['docker-compose', 'postgresql'], created: '2026-11-21', status: 'active', applies_to: { postgres: '>=14' }, agent: { model: 'claude-opus-4-6' } });
+    expect(trace).toMatchObject({
+      id: VALID_ID,
+      tags: ['docker-compose', 'postgresql'],
+      created: '2026-11-21',
+      status: 'active',
+      applies_to: { postgres: '>=14' },
+      agent: { model: 'claude-opus-4-6' },
+    });
     expect(trace?.sections.context).toContain('psycopg.OperationalError');
     expect(trace?.sections.solution).toContain('service_healthy');
   });
@@ -48,7 +58,12 @@ describe('parseTrace', () => {
   });
 
   it('caps YAML aliases (billion laughs)', () => {
-    const lol = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
+    const lol = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c]',
+    ].join('\n');
     const started = performance.now();
     expect(rules(traceText({ extra: lol }))).toContain('trace/frontmatter-yaml');
     expect(performance.now() - started).toBeLessThan(1000);
@@ -60,7 +75,10 @@ describe('parseTrace', () => {
   });
 
   it('reports every field problem with its line', () => {
-    const { problems } = parseTrace(traceText({ id: 'not-a-ulid', title: 'short', tags: '[Docker]', created: '2026-02-30' }), 't.md');
+    const { problems } = parseTrace(
+      traceText({ id: 'not-a-ulid', title: 'short', tags: '[Docker]', created: '2026-02-30' }),
+      't.md',
+    );
     expect(problems.map((p) => [p.rule, p.line])).toEqual([
       ['trace/invalid-id', 2],
       ['trace/invalid-title', 3],

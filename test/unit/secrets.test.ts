@@ -4,7 +4,11 @@ import { maskSecret, scanSecrets } from '../../src/check/secrets.js';
 
 // Secret-shaped strings are assembled at run time so this file itself never holds one.
 const j = (...parts: string[]) => parts.join('');
-const privateKey = crypto.generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+const privateKey = crypto.generateKeyPairSync('rsa', {
+  modulusLength: 1024,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+}).privateKey;
 
 const POSITIVES: [string, string][] = [
   ['GitHub token', j('token = gh', 'p_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx')],
@@ -18,7 +22,13 @@ const POSITIVES: [string, string][] = [
   ['PostgreSQL URL with a password', j('DATABASE_URL=postgres://admin:hunter2', 'secret@db.internal:5432/app')],
   ['Redis URL with a password', j('redis://default:Xk29vLq', 'Pz8@cache.internal:6379/0')],
   ['basic auth URL', j('https://deploy:s3cret', 'pass@git.example.com/repo.git')],
-  ['JWT', j('Authorization: Bearer ey', 'JhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U')],
+  [
+    'JWT',
+    j(
+      'Authorization: Bearer ey',
+      'JhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ),
+  ],
 ];
 
 const NEGATIVES: [string, string][] = [
@@ -37,7 +47,10 @@ describe('scanSecrets', () => {
       expect(findings.length).toBeGreaterThan(0);
       expect(findings[0]?.line).toBe(2);
       // The finding never carries the secret in full.
-      for (const f of findings) expect(text.includes(f.preview.replace(/….*$/, '')) && f.preview.length < 20 + String(text.length).length).toBe(true);
+      for (const f of findings)
+        expect(text.includes(f.preview.replace(/….*$/, '')) && f.preview.length < 20 + String(text.length).length).toBe(
+          true,
+        );
     });
   }
   for (const [name, text] of NEGATIVES) {

@@ -10,10 +10,14 @@ describe('serializeTrace', () => {
       tags: ['python', 'asyncio'],
       created: '2026-11-21',
       agent: { model: 'claude-opus-4-6' },
-      applies_to: { python: '>=3.11', 'ipykernel': '>=6' },
+      applies_to: { python: '>=3.11', ipykernel: '>=6' },
       status: 'active' as const,
     };
-    const text = serializeTrace(frontmatter, { context: 'RuntimeError: asyncio.run() cannot be called', solution: '```python\nawait main()\n```', notes: 'Jupyter runs a loop.' });
+    const text = serializeTrace(frontmatter, {
+      context: 'RuntimeError: asyncio.run() cannot be called',
+      solution: '```python\nawait main()\n```',
+      notes: 'Jupyter runs a loop.',
+    });
     expect(text).toContain('tags: [ python, asyncio ]');
     const { trace, problems } = parseTrace(text, 'traces/python/x.md');
     expect(problems).toEqual([]);
@@ -21,7 +25,9 @@ describe('serializeTrace', () => {
   });
 
   it('makes short, readable slugs', () => {
-    expect(slugify('Docker Compose: healthcheck for PostgreSQL (v16) before the app starts!')).toBe('docker-compose-healthcheck-for-postgresql-v16-before-the-app');
+    expect(slugify('Docker Compose: healthcheck for PostgreSQL (v16) before the app starts!')).toBe(
+      'docker-compose-healthcheck-for-postgresql-v16-before-the-app',
+    );
     expect(slugify('Ünïcode – títle')).toBe('unicode-title');
     expect(slugify('!!!')).toBe('trace');
   });

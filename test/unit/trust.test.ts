@@ -7,9 +7,19 @@ import { wilsonLowerBound } from '../../src/trust/wilson.js';
 
 const [ALICE, BOB, CAROL, DAVE] = ['a'.repeat(16), 'b'.repeat(16), 'c'.repeat(16), 'd'.repeat(16)] as const;
 
-const trace = (id: string, author: string | null, tags: string[] = ['docker'], seed = false): ScoredTrace => ({ id, tags, author, seed });
+const trace = (id: string, author: string | null, tags: string[] = ['docker'], seed = false): ScoredTrace => ({
+  id,
+  tags,
+  author,
+  seed,
+});
 /** A committed vote written by its voter unless `writer` says otherwise. */
-const ballot = <K>(traceId: string, voter: string, value: K | undefined, writer: string | null = voter): ScoredBallot<K> => ({ file: `votes/${traceId}/${voter}.yml`, traceId, voter, value, writer });
+const ballot = <K>(
+  traceId: string,
+  voter: string,
+  value: K | undefined,
+  writer: string | null = voter,
+): ScoredBallot<K> => ({ file: `votes/${traceId}/${voter}.yml`, traceId, voter, value, writer });
 
 describe('wilsonLowerBound on weighted counts', () => {
   it('matches the unweighted bound for whole counts and grows with weight', () => {
@@ -33,8 +43,16 @@ describe('reputation and vote weight', () => {
 
   it('counts merged traces per tag plus the counted up-votes they received', () => {
     const rep = computeReputation(
-      [trace('T1', ALICE, ['docker', 'postgresql']), trace('T2', ALICE, ['docker']), trace('T3', BOB, ['python']), trace('T4', null, ['docker'])],
-      new Map([['T1', 3], ['T3', 1]]),
+      [
+        trace('T1', ALICE, ['docker', 'postgresql']),
+        trace('T2', ALICE, ['docker']),
+        trace('T3', BOB, ['python']),
+        trace('T4', null, ['docker']),
+      ],
+      new Map([
+        ['T1', 3],
+        ['T3', 1],
+      ]),
     );
     expect(rep.get(ALICE)?.get('docker')).toBe(2 + 3);
     expect(rep.get(ALICE)?.get('postgresql')).toBe(1 + 3);
@@ -51,7 +69,12 @@ describe('scoreTraces', () => {
   it('weights each counted vote by the voter reputation in the trace tags', () => {
     // Bob wrote two docker traces; Carol up-voted one of them: rep(Bob, docker) = 2 + 1 = 3.
     const traces = [trace('T1', ALICE), trace('B1', BOB), trace('B2', BOB, ['docker', 'redis'])];
-    const scored = scoreTraces({ traces, votes: [ballot('T1', BOB, 'up'), ballot('B1', CAROL, 'up'), ballot('T1', DAVE, 'down')], flags: [], validatedAfter: 2 });
+    const scored = scoreTraces({
+      traces,
+      votes: [ballot('T1', BOB, 'up'), ballot('B1', CAROL, 'up'), ballot('T1', DAVE, 'down')],
+      flags: [],
+      validatedAfter: 2,
+    });
     const t1 = scored.get('T1');
     expect(t1?.votes.map((v) => [v.voter, v.reputation, v.reputation_tag, v.weight])).toEqual([
       [BOB, 3, 'docker', 3],
@@ -65,7 +88,12 @@ describe('scoreTraces', () => {
   it("ignores authors' votes on their own traces and votes not written by their voter", () => {
     const scored = scoreTraces({
       traces: [trace('T1', ALICE)],
-      votes: [ballot('T1', ALICE, 'up'), ballot('T1', BOB, 'up', CAROL), ballot('T1', CAROL, 'up', null), ballot<'up' | 'down'>('T1', DAVE, undefined)],
+      votes: [
+        ballot('T1', ALICE, 'up'),
+        ballot('T1', BOB, 'up', CAROL),
+        ballot('T1', CAROL, 'up', null),
+        ballot<'up' | 'down'>('T1', DAVE, undefined),
+      ],
       flags: [],
       validatedAfter: 1,
     });
@@ -76,17 +104,36 @@ describe('scoreTraces', () => {
       [CAROL, false, 'uncommitted', 0],
       [DAVE, false, 'invalid-file', 0],
     ]);
-    expect(t1).toMatchObject({ up: 0, down: 0, weighted_up: 0, trust: 0, validated: false, author_votes_ignored: 1, unverified_votes_ignored: 2 });
+    expect(t1).toMatchObject({
+      up: 0,
+      down: 0,
+      weighted_up: 0,
+      trust: 0,
+      validated: false,
+      author_votes_ignored: 1,
+      unverified_votes_ignored: 2,
+    });
   });
 
   it('validates at policy.validated_after counted up-votes from people other than the author, and seeds always', () => {
-    const score = (voters: string[], validatedAfter = 2) => scoreTraces({ traces: [trace('T1', ALICE)], votes: voters.map((v) => ballot('T1', v, 'up')), flags: [], validatedAfter }).get('T1')?.validated;
+    const score = (voters: string[], validatedAfter = 2) =>
+      scoreTraces({
+        traces: [trace('T1', ALICE)],
+        votes: voters.map((v) => ballot('T1', v, 'up')),
+        flags: [],
+        validatedAfter,
+      }).get('T1')?.validated;
     expect(score([BOB])).toBe(false);
     expect(score([BOB, ALICE])).toBe(false);
     expect(score([BOB, CAROL])).toBe(true);
     expect(score([BOB, CAROL], 3)).toBe(false);
     expect(score([BOB, CAROL, DAVE], 3)).toBe(true);
-    const seeded = scoreTraces({ traces: [trace('S1', 'e'.repeat(16), ['docker'], true)], votes: [], flags: [], validatedAfter: 2 });
+    const seeded = scoreTraces({
+      traces: [trace('S1', 'e'.repeat(16), ['docker'], true)],
+      votes: [],
+      flags: [],
+      validatedAfter: 2,
+    });
     expect(seeded.get('S1')).toMatchObject({ seed: true, validated: true, up: 0, trust: 0 });
   });
 
@@ -94,20 +141,28 @@ describe('scoreTraces', () => {
     const scored = scoreTraces({
       traces: [trace('T1', ALICE), trace('T2', BOB), trace('T3', CAROL)],
       votes: [],
-      flags: [ballot('T1', ALICE, 'outdated' as const), ballot('T2', BOB, 'wrong' as const, CAROL), ballot<'wrong'>('T2', DAVE, undefined)],
+      flags: [
+        ballot('T1', ALICE, 'outdated' as const),
+        ballot('T2', BOB, 'wrong' as const, CAROL),
+        ballot<'wrong'>('T2', DAVE, undefined),
+      ],
       validatedAfter: 2,
       include: ['T3'],
     });
     expect(scored.get('T1')).toMatchObject({ disputed: true, flags: 1, flagReasons: ['outdated'] });
     expect(scored.get('T2')).toMatchObject({ disputed: true, flags: 1, flagReasons: ['wrong'] });
-    expect(scored.get('T2')?.flag_files.map((f) => [f.counted, f.written_by_voter])).toEqual([[true, false], [false, true]]);
+    expect(scored.get('T2')?.flag_files.map((f) => [f.counted, f.written_by_voter])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
     expect(scored.get('T3')).toMatchObject({ disputed: false, flags: 0, author: CAROL });
     expect(scored.size).toBe(3);
   });
 });
 
 describe('history replay', () => {
-  const log = (records: [string, string, string[]][]) => records.map(([hash, email, tokens]) => `\x1e${hash}\t${email}\0\n${tokens.join('\0')}\0`).join('');
+  const log = (records: [string, string, string[]][]) =>
+    records.map(([hash, email, tokens]) => `\x1e${hash}\t${email}\0\n${tokens.join('\0')}\0`).join('');
 
   it('keeps a trace with the commit that added it across renames, and tracks the last writer of ballots', () => {
     const commits = parseLog(
