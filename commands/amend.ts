@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { formatPublish } from '../src/cli/publish-output.js';
+import { formatPublish } from '../src/cli/format/publish.js';
 import { parseJsonInput, parsePairs, readStdin, splitList } from '../src/cli/read-input.js';
 import { amendTrace } from '../src/contribute/amend.js';
 

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { RULES } from '../src/check/rules.js';
 import { checkStore } from '../src/check/run.js';
 import { CtCommand } from '../src/cli/base.js';
-import { color, formatProblem, formatTable } from '../src/cli/format.js';
+import { color, formatProblem, formatTable } from '../src/cli/format/common.js';
 import { ExitCode } from '../src/errors.js';
 import { findStoreRoot } from '../src/store/store.js';
 

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { color } from '../src/cli/format.js';
-import { formatPublish } from '../src/cli/publish-output.js';
+import { color } from '../src/cli/format/common.js';
+import { formatPublish } from '../src/cli/format/publish.js';
 import { parseJsonInput, parsePairs, readStdin, readTraceDraft, splitList } from '../src/cli/read-input.js';
 import { contribute } from '../src/contribute/contribute.js';
 import { UsageError } from '../src/errors.js';

@@ -1,6 +1,6 @@
 import { CtCommand } from '../src/cli/base.js';
-import { color } from '../src/cli/format.js';
-import { runDoctor } from '../src/doctor.js';
+import { color } from '../src/cli/format/common.js';
+import { runDoctor } from '../src/diagnose/doctor.js';
 import { ExitCode } from '../src/errors.js';
 
 export default class Doctor extends CtCommand {

@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
+import { FLAG_REASONS } from '../src/ballot/schema.js';
 import { CtCommand } from '../src/cli/base.js';
-import { color } from '../src/cli/format.js';
-import { formatPublish } from '../src/cli/publish-output.js';
-import { raiseFlag } from '../src/contribute/ballot.js';
-import { FLAG_REASONS } from '../src/store/votes.js';
+import { color } from '../src/cli/format/common.js';
+import { formatPublish } from '../src/cli/format/publish.js';
+import { raiseFlag } from '../src/contribute/cast-ballot.js';
 
 export default class Flag extends CtCommand {
   static override summary = 'Flag a trace for reviewers: wrong, outdated, unsafe, duplicate or spam.';

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { formatImportReport } from '../src/cli/import-report.js';
-import { importCandidates, readImportSource } from '../src/store/import.js';
+import { formatImportReport } from '../src/cli/format/import-report.js';
+import { importCandidates, readImportSource } from '../src/contribute/import.js';
 
 export default class Import extends CtCommand {
   static override summary = 'Import traces from a CommonTrace JSON export, a trace file or a folder of trace files.';

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { formatTraceLog } from '../src/history/format-trace-log.js';
-import { getTraceLog } from '../src/history/trace-log.js';
+import { formatTraceLog } from '../src/cli/format/trace-log.js';
+import { getTraceLog } from '../src/trace-log/trace-log.js';
 
 export default class Log extends CtCommand {
   static override summary =

@@ -1,5 +1,5 @@
 import { CtCommand } from '../src/cli/base.js';
-import { formatPublish } from '../src/cli/publish-output.js';
+import { formatPublish } from '../src/cli/format/publish.js';
 import { ExitCode } from '../src/errors.js';
 import { publishPending } from '../src/forge/publish-pending.js';
 

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { color } from '../src/cli/format.js';
+import { color } from '../src/cli/format/common.js';
 import { indexProgressReporter } from '../src/cli/progress.js';
 import type { SearchResult } from '../src/search/schema.js';
 import { searchStore } from '../src/search/search.js';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { formatImportReport } from '../src/cli/import-report.js';
+import { formatImportReport } from '../src/cli/format/import-report.js';
+import { importCandidates, readImportSource } from '../src/contribute/import.js';
 import { seedsDir } from '../src/paths.js';
-import { importCandidates, readImportSource } from '../src/store/import.js';
 import { SEEDS_IDENTITY } from '../src/store/seeds.js';
 
 export default class Seed extends CtCommand {

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { formatTrace } from '../src/cli/format.js';
-import { findTrace } from '../src/trace/find.js';
+import { formatTrace } from '../src/cli/format/common.js';
+import { findTrace } from '../src/store/find-trace.js';
 
 export default class Show extends CtCommand {
   static override summary = 'Show one trace by id.';

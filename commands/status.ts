@@ -1,6 +1,6 @@
 import { CtCommand } from '../src/cli/base.js';
-import { color, formatTable } from '../src/cli/format.js';
-import { getStoreStatus } from '../src/store/status.js';
+import { color, formatTable } from '../src/cli/format/common.js';
+import { getStoreStatus } from '../src/diagnose/status.js';
 
 export default class Status extends CtCommand {
   static override summary = 'Show the state of a store: branch, sync, counts and index.';

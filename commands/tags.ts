@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { formatTable } from '../src/cli/format.js';
+import { formatTable } from '../src/cli/format/common.js';
 import { countTags } from '../src/store/tags.js';
 
 export default class Tags extends CtCommand {

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { color, formatTable } from '../src/cli/format.js';
+import { color, formatTable } from '../src/cli/format/common.js';
+import { formatTrustFormulas, TRUST_FORMULAS } from '../src/cli/format/trust-formulas.js';
 import { explainTrust, type TrustExplanation } from '../src/trust/explain.js';
-import { formatTrustFormulas, TRUST_FORMULAS } from '../src/trust/formulas.js';
 
 export default class Trust extends CtCommand {
   static override summary = 'How trust is computed: the formulas, or the computation for one trace.';

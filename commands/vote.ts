@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { color } from '../src/cli/format.js';
-import { formatPublish } from '../src/cli/publish-output.js';
-import { castVote } from '../src/contribute/ballot.js';
+import { color } from '../src/cli/format/common.js';
+import { formatPublish } from '../src/cli/format/publish.js';
+import { castVote } from '../src/contribute/cast-ballot.js';
 
 export default class Vote extends CtCommand {
   static override summary = 'Vote a trace up (it helped) or down (it was wrong, with a reason).';

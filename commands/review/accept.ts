@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../../src/cli/base.js';
-import { color } from '../../src/cli/format.js';
+import { color } from '../../src/cli/format/common.js';
+import { formatAccept } from '../../src/cli/format/review.js';
 import { acceptContribution } from '../../src/review/accept.js';
-import { formatAccept } from '../../src/review/format.js';
 
 export default class ReviewAccept extends CtCommand {
   static override summary = 'Merge a contribution branch into the base branch, push it and delete the branch.';

@@ -1,6 +1,6 @@
 import { CtCommand } from '../../src/cli/base.js';
-import { color } from '../../src/cli/format.js';
-import { formatReviewList } from '../../src/review/format.js';
+import { color } from '../../src/cli/format/common.js';
+import { formatReviewList } from '../../src/cli/format/review.js';
 import { listReviews } from '../../src/review/list.js';
 
 export default class ReviewList extends CtCommand {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../../src/cli/base.js';
-import { color } from '../../src/cli/format.js';
+import { color } from '../../src/cli/format/common.js';
 import { rejectContribution } from '../../src/review/reject.js';
 
 export default class ReviewReject extends CtCommand {

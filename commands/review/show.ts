@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { CtCommand } from '../../src/cli/base.js';
-import { color } from '../../src/cli/format.js';
-import { formatReviewShow } from '../../src/review/format.js';
+import { color } from '../../src/cli/format/common.js';
+import { formatReviewShow } from '../../src/cli/format/review.js';
 import { showReview } from '../../src/review/show.js';
 
 export default class ReviewShow extends CtCommand {

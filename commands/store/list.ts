@@ -1,5 +1,5 @@
 import { CtCommand } from '../../src/cli/base.js';
-import { formatTable } from '../../src/cli/format.js';
+import { formatTable } from '../../src/cli/format/common.js';
 import { readRegistry } from '../../src/store/registry.js';
 
 export default class StoreList extends CtCommand {

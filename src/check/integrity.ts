@@ -1,9 +1,10 @@
+import { voterKey } from '../ballot/schema.js';
 import { CtError, UsageError } from '../errors.js';
-import { runGit } from '../git/exec.js';
+import { type LogRecord, readLog } from '../git/log.js';
+import { runGit } from '../git/run.js';
 import type { StoreConfig } from '../store/config.js';
 import { TRACES_DIR } from '../store/load.js';
-import { type LoggedCommit, logCommits } from '../trust/history.js';
-import type { Problem } from './problem.js';
+import type { Problem } from '../trace/problem.js';
 import { defaultSeverity } from './rules.js';
 
 export interface IntegrityOptions {
@@ -48,28 +49,29 @@ export async function checkIntegrity(root: string, options: IntegrityOptions): P
   });
   const range = `${base}..HEAD`;
   const [commits, count, added] = await Promise.all([
-    logCommits(root, [range], ['votes/', 'flags/'], { renames: false }),
+    readLog(root, { revisions: [range], paths: ['votes/', 'flags/'], renames: false, merges: 'combined' }),
     runGit(root, ['rev-list', '--count', range]).then((r) => Number(r.stdout.trim())),
     addedTraces(root, base),
   ]);
   const problems: Problem[] = [];
-  const signing: { commit: LoggedCommit; file: string }[] = [];
+  const signing: { commit: LogRecord; file: string }[] = [];
   for (const commit of commits) {
     let writes: string | undefined;
     for (const change of commit.changes) {
       const match = BALLOT_PATH.exec(change.path);
       if (!match) continue; // a misplaced file: the file rules report it when it is still there
       const [kind, traceId, voter] = [match[1] as 'votes' | 'flags', match[2] as string, match[3] as string];
-      if (change.status !== 'deleted') writes ??= change.path;
+      if (change.status !== 'D') writes ??= change.path;
       // Removing the ballots of a trace that was removed is cleanup, which `ct check` asks for.
-      if (change.status === 'deleted' && !options.liveIds.has(traceId)) continue;
-      if (voter === commit.key) continue;
-      const verb = change.status === 'deleted' ? 'deletes' : change.status === 'added' ? 'adds' : 'changes';
+      if (change.status === 'D' && !options.liveIds.has(traceId)) continue;
+      const author = voterKey(commit.author.email);
+      if (voter === author) continue;
+      const verb = change.status === 'D' ? 'deletes' : change.status === 'A' ? 'adds' : 'changes';
       problems.push({
         file: change.path,
         rule: 'votes/wrong-voter',
         severity: defaultSeverity('votes/wrong-voter'),
-        message: `commit ${short(commit.hash)} ${verb} the ${kind === 'votes' ? 'vote' : 'flag'} of voter ${voter}, but its author's voter key is ${commit.key}`,
+        message: `commit ${short(commit.commit)} ${verb} the ${kind === 'votes' ? 'vote' : 'flag'} of voter ${voter}, but its author's voter key is ${author}`,
         hint: `a ${kind === 'votes' ? 'vote' : 'flag'} file is written only by its voter: cast your own with \`ct ${kind === 'votes' ? 'vote' : 'flag'}\` (it is named after your git email) and drop this change from the branch`,
       });
     }
@@ -92,11 +94,11 @@ export async function checkIntegrity(root: string, options: IntegrityOptions): P
 /** `git verify-commit` for each commit that writes a vote or flag file. */
 async function checkSignatures(
   root: string,
-  writes: readonly { commit: LoggedCommit; file: string }[],
+  writes: readonly { commit: LogRecord; file: string }[],
 ): Promise<Problem[]> {
   const results = await Promise.all(
     writes.map(async ({ commit, file }) => {
-      const failure = await runGit(root, ['verify-commit', commit.hash]).then(
+      const failure = await runGit(root, ['verify-commit', commit.commit]).then(
         () => undefined,
         (e: unknown) => {
           const stderr = e instanceof CtError && typeof e.data?.stderr === 'string' ? e.data.stderr.trim() : '';
@@ -108,7 +110,7 @@ async function checkSignatures(
         file,
         rule: 'votes/unsigned',
         severity: defaultSeverity('votes/unsigned'),
-        message: `commit ${short(commit.hash)} writes this ballot but does not pass git verify-commit (${failure}); ct.yml policy.require_signed_votes is on`,
+        message: `commit ${short(commit.commit)} writes this ballot but does not pass git verify-commit (${failure}); ct.yml policy.require_signed_votes is on`,
         hint: 'sign the commit (git commit --amend -S, or git config commit.gpgsign true before `ct vote`) with a key the store knows (gpg.ssh.allowedSignersFile, or the GPG keyring in CI)',
       };
       return problem;

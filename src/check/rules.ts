@@ -1,4 +1,4 @@
-import type { Severity } from './problem.js';
+import type { Severity } from '../trace/problem.js';
 
 /**
  * Every rule `ct check` applies, with its default severity. A store may change a severity (or

@@ -1,16 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { FlagFileSchema, VOTER_KEY_PATTERN, VoteFileSchema } from '../ballot/schema.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { CONFIG_FILE, normalizeTag, parseStoreConfig, type StoreConfig, StoreConfigSchema } from '../store/config.js';
 import { readTraceFiles, TRACES_DIR, type TraceFile } from '../store/load.js';
-import { FlagFileSchema, VOTER_KEY_PATTERN, VoteFileSchema } from '../store/votes.js';
 import { FrontmatterError, parseYamlSafely } from '../trace/frontmatter.js';
+import { compareProblems, type Problem, ProblemSchema } from '../trace/problem.js';
 import { ULID_PATTERN } from '../trace/schema.js';
 import { pathExists, walkFiles } from '../util/fs.js';
 import { scanInjection } from './injection.js';
 import { checkIntegrity } from './integrity.js';
-import { compareProblems, type Problem, ProblemSchema } from './problem.js';
 import { BASE_RULES, defaultSeverity } from './rules.js';
 import { scanSecrets } from './secrets.js';
 import { findSimilarTitles } from './similar-titles.js';

@@ -1,5 +1,5 @@
 import { baseBranchOf } from '../forge/publish.js';
-import { runGit } from '../git/exec.js';
+import { runGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 
 /**

@@ -1,6 +1,6 @@
 import { titleTokens } from '../check/similar-titles.js';
 import { loadEmbedder } from '../embed/embedder.js';
-import { runGit } from '../git/exec.js';
+import { runGit } from '../git/run.js';
 import { embeddingText } from '../index/document.js';
 import { modelFor } from '../index/model.js';
 import { searchStore } from '../search/search.js';

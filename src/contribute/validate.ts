@@ -1,6 +1,6 @@
-import type { Problem } from '../check/problem.js';
 import { CtError, ExitCode, InvalidInputError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import type { Problem } from '../trace/problem.js';
 
 /**
  * The problems that stop a write: every error under the store's policy. Secrets raise their own

@@ -16,7 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getPackageRoot } from '../paths.js';
-import { tokenize } from '../search/tokenize.js';
+import { tokenize } from '../text/tokenize.js';
 
 const MIN_COUNT = 2;
 const PYTHON_STDLIB = '/usr/lib/python3.11';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CtError, ExitCode } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
-import { tokenize } from '../search/tokenize.js';
+import { tokenize } from '../text/tokenize.js';
 import { DEFAULT_MODEL, type Embedder } from './embedder.js';
 
 const SP = '\u2581';

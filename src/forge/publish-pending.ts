@@ -1,4 +1,4 @@
-import { runGit } from '../git/exec.js';
+import { runGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { readPending, removePending } from './pending.js';
 import { isPublished, type PublishResult, publishBranch } from './publish.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCtError } from '../errors.js';
-import { runGit } from '../git/exec.js';
+import { runGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { compareUrl, detectForge, type ForgeType, repositoryOf } from './detect.js';
 import { getGitHubToken } from './token.js';

@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GitError } from '../errors.js';
-import { runGit } from './exec.js';
 import { identityEnv } from './repo.js';
+import { runGit } from './run.js';
 
 /** A file to write (content) or delete (null) in a commit, by path relative to the repo root. */
 export interface FileChange {

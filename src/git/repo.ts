@@ -1,44 +1,5 @@
-import { type SimpleGit, simpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
-
-/**
- * simple-git guards environment variables that change which programs git runs (editor, pager,
- * ssh command, askpass, config paths), for apps that pass untrusted input. Here the environment
- * is the user's own: their GIT_SSH_COMMAND, credential helper or GIT_CONFIG_GLOBAL must keep
- * working, so those categories are allowed. The argument guards (ext:: protocol, --upload-pack)
- * stay on, since URLs can come from a store's config.
- */
-const USER_ENVIRONMENT_IS_TRUSTED = {
-  allowUnsafeEditor: true,
-  allowUnsafeAskPass: true,
-  allowUnsafeConfigPaths: true,
-  allowUnsafeConfigEnvCount: true,
-  allowUnsafePager: true,
-  allowUnsafeSshCommand: true,
-  allowUnsafeGitProxy: true,
-  allowUnsafeTemplateDir: true,
-  allowUnsafeExec: true,
-  allowUnsafeDiffExternal: true,
-  allowUnsafeCredentialHelper: true,
-};
-
-/**
- * A simple-git instance for a directory, with prompts off so a missing credential fails fast.
- * simple-git strips GIT_* variables it was not told about (and rejects them when passed
- * explicitly); every variable of the environment we pass is allowed.
- */
-export function openGit(dir: string, extraEnv: Record<string, string> = {}): SimpleGit {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  Object.assign(env, { GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never' }, extraEnv);
-  return simpleGit({
-    baseDir: dir,
-    maxConcurrentProcesses: 4,
-    trimmed: false,
-    allowEnvironment: Object.keys(env),
-    unsafe: USER_ENVIRONMENT_IS_TRUSTED,
-  } as Parameters<typeof simpleGit>[0]).env(env);
-}
+import { runGit, spawnGit, tryGit } from './run.js';
 
 /** Environment that makes git author and commit as `identity`. */
 export function identityEnv(identity: { name: string; email: string }): Record<string, string> {
@@ -52,12 +13,8 @@ export function identityEnv(identity: { name: string; email: string }): Record<s
 
 /** The top of the working tree containing `dir`, or undefined when it is not in a repository. */
 export async function findRepoRoot(dir: string): Promise<string | undefined> {
-  try {
-    const top = await openGit(dir).revparse(['--show-toplevel']);
-    return top.trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  const top = await tryGit(dir, ['rev-parse', '--show-toplevel']).catch(() => undefined);
+  return top?.trim() || undefined;
 }
 
 export interface BranchState {
@@ -72,26 +29,38 @@ export interface BranchState {
 }
 
 export async function getBranchState(dir: string): Promise<BranchState> {
-  const git = openGit(dir);
-  const status = await git.status();
-  const empty = !(await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).then(
-    () => true,
-    () => false,
-  ));
-  return {
-    branch: status.current ?? undefined,
-    upstream: status.tracking ?? undefined,
-    ahead: status.ahead,
-    behind: status.behind,
-    dirty: status.files.map((f) => f.path),
-    empty,
-  };
+  const { stdout } = await runGit(dir, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
+  return parseBranchState(stdout);
+}
+
+/** Parses `git status --porcelain=v2 --branch -z`. */
+export function parseBranchState(text: string): BranchState {
+  const state: BranchState = { branch: undefined, upstream: undefined, ahead: 0, behind: 0, dirty: [], empty: false };
+  const entries = text.split('\0');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as string;
+    if (entry.startsWith('# branch.head ')) {
+      const head = entry.slice('# branch.head '.length);
+      state.branch = head === '(detached)' ? undefined : head;
+    } else if (entry.startsWith('# branch.oid ')) state.empty = entry.endsWith('(initial)');
+    else if (entry.startsWith('# branch.upstream ')) state.upstream = entry.slice('# branch.upstream '.length);
+    else if (entry.startsWith('# branch.ab ')) {
+      const [ahead, behind] = entry.slice('# branch.ab '.length).split(' ');
+      state.ahead = Math.abs(Number(ahead));
+      state.behind = Math.abs(Number(behind));
+    } else if (entry.startsWith('1 ')) state.dirty.push(entry.split(' ').slice(8).join(' '));
+    else if (entry.startsWith('2 ')) {
+      state.dirty.push(entry.split(' ').slice(9).join(' '));
+      i++; // the original path of a rename or copy follows
+    } else if (entry.startsWith('u ')) state.dirty.push(entry.split(' ').slice(10).join(' '));
+    else if (entry.startsWith('? ')) state.dirty.push(entry.slice(2));
+  }
+  return state;
 }
 
 /** The committer identity git would use here, or undefined when none is configured. */
 export async function getGitIdentity(dir: string): Promise<{ name: string; email: string } | undefined> {
-  const git = openGit(dir);
-  const get = async (key: string) => (await git.raw(['config', '--get', key]).catch(() => '')).trim();
+  const get = async (key: string) => ((await tryGit(dir, ['config', '--get', key]).catch(() => '')) ?? '').trim();
   const name = process.env.GIT_AUTHOR_NAME || (await get('user.name'));
   const email = process.env.GIT_AUTHOR_EMAIL || (await get('user.email'));
   return name && email ? { name, email } : undefined;
@@ -108,21 +77,25 @@ export async function requireGitIdentity(dir: string): Promise<{ name: string; e
   return identity;
 }
 
-/** git's version as [major, minor], or undefined when git is not installed. */
+/** git's version (e.g. "2.39.5"), or undefined when git is not installed. */
 export async function getGitVersion(): Promise<string | undefined> {
-  try {
-    const version = await openGit(process.cwd()).version();
-    return version.installed ? `${version.major}.${version.minor}.${version.patch}` : undefined;
-  } catch {
-    return undefined;
-  }
+  const out = await tryGit(process.cwd(), ['--version']).catch(() => undefined);
+  return /(\d+\.\d+\.\d+)/.exec(out ?? '')?.[1];
 }
 
+/** True when `dir` is inside a git repository (bare or with a working tree). */
 export async function isBareOrWorkingRepo(dir: string): Promise<boolean> {
-  return openGit(dir)
-    .raw(['rev-parse', '--git-dir'])
-    .then(
-      () => true,
-      () => false,
-    );
+  return (await spawnGit(dir, ['rev-parse', '--git-dir']).catch(() => undefined))?.code === 0;
+}
+
+/** True when `dir` is a bare repository. */
+export async function isBareRepo(dir: string): Promise<boolean> {
+  return (await tryGit(dir, ['rev-parse', '--is-bare-repository']).catch(() => undefined))?.trim() === 'true';
+}
+
+/** The commit HEAD points at, or null before the first commit (or outside a repository). */
+export async function headCommit(dir: string): Promise<string | null> {
+  return (
+    (await tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => undefined))?.trim() || null
+  );
 }

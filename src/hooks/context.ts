@@ -1,7 +1,7 @@
 import { UNTRUSTED_NOTICE } from '../mcp/render.js';
+import type { ProjectProfile } from '../project/detect.js';
 import type { SearchResult } from '../search/schema.js';
 import { estimateTokens } from '../search/search.js';
-import type { ProjectProfile } from './detect-project.js';
 
 /** A trace chosen for the session context, with the topic it was found for. */
 export interface ContextTrace {

@@ -1,11 +1,11 @@
 import { readIndexState } from '../index/state.js';
 import { injectionWarnings } from '../mcp/render.js';
+import { detectProject, type ProjectProfile } from '../project/detect.js';
 import type { SearchResult } from '../search/schema.js';
 import { searchStore } from '../search/search.js';
 import type { Store } from '../store/store.js';
 import { isHookEnabled } from './config.js';
 import { type ContextTrace, renderSessionContext } from './context.js';
-import { detectProject, type ProjectProfile } from './detect-project.js';
 import type { SessionStartInput, SessionStartOutput } from './schema.js';
 import { findHookStores } from './stores.js';
 

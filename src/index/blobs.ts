@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { openGit } from '../git/repo.js';
+import { runGit } from '../git/run.js';
 import { TRACES_DIR } from '../store/load.js';
 
 /** git's object id of a blob: sha1("blob <size>\0<content>"). */
@@ -15,15 +15,16 @@ export function gitBlobId(content: Buffer): string {
  * tree or untracked, hashed in-process. A file deleted in the working tree is left out.
  */
 export async function listTraceBlobs(root: string): Promise<{ blobs: Map<string, string>; uncommitted: Set<string> }> {
-  const git = openGit(root);
   const blobs = new Map<string, string>();
-  const staged = await git.raw(['ls-files', '-s', '-z', '--', `${TRACES_DIR}/`]);
+  const staged = (await runGit(root, ['ls-files', '-s', '-z', '--', `${TRACES_DIR}/`])).stdout;
   for (const entry of staged.split('\0')) {
     const match = /^(\d+) ([0-9a-f]{40,64}) \d\t(.+)$/.exec(entry);
     // Symbolic links (mode 120000) are never indexed: their target could be any file.
     if (match && match[1] !== '120000' && match[3]?.endsWith('.md')) blobs.set(match[3], match[2] as string);
   }
-  const changed = await git.raw(['ls-files', '-z', '-m', '-o', '-d', '--exclude-standard', '--', `${TRACES_DIR}/`]);
+  const changed = (
+    await runGit(root, ['ls-files', '-z', '-m', '-o', '-d', '--exclude-standard', '--', `${TRACES_DIR}/`])
+  ).stdout;
   const uncommitted = new Set(changed.split('\0').filter((f) => f.endsWith('.md')));
   for (const file of uncommitted) {
     const stat = await fs.lstat(path.join(root, file)).catch(() => undefined);

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { type Embedder, loadEmbedder } from '../embed/embedder.js';
-import { openGit } from '../git/repo.js';
+import { headCommit } from '../git/repo.js';
+import { tryGit } from '../git/run.js';
 import { SEEDS_IDENTITY } from '../store/seeds.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
@@ -10,7 +11,7 @@ import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
 import { withIndexLock } from './lock.js';
 import { modelFor } from './model.js';
-import { writeSignals } from './signals-file.js';
+import { writeSignals } from './signals.js';
 import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
 import { connectIndex, FTS_OPTIONS, openTable, rowSchema, type TraceRow } from './table.js';
 
@@ -191,12 +192,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   }
 
   const ann = table ? await ensureVectorIndex(table, options.log) : false;
-  const head =
-    (
-      await openGit(store.root)
-        .revparse(['HEAD'])
-        .catch(() => '')
-    ).trim() || null;
+  const head = await headCommit(store.root);
   const total = table ? await table.countRows() : 0;
   const next: IndexState = {
     schema_version: INDEX_SCHEMA_VERSION,
@@ -286,8 +282,15 @@ async function ensureFtsIndex(table: Table): Promise<void> {
 
 /** Trace files added by `ct seed` (or the built-in store): commits authored by the seeds identity. */
 async function seededPaths(root: string): Promise<Set<string>> {
-  const out = await openGit(root)
-    .raw(['log', `--author=${SEEDS_IDENTITY.email}`, '--diff-filter=A', '--name-only', '--format=', '--', 'traces/'])
-    .catch(() => '');
+  const args = [
+    'log',
+    `--author=${SEEDS_IDENTITY.email}`,
+    '--diff-filter=A',
+    '--name-only',
+    '--format=',
+    '--',
+    'traces/',
+  ];
+  const out = (await tryGit(root, args)) ?? '';
   return new Set(out.split('\n').filter((l) => l.endsWith('.md')));
 }

@@ -1,4 +1,4 @@
-import { expandForFts } from '../search/tokenize.js';
+import { expandForFts } from '../text/tokenize.js';
 import type { Trace } from '../trace/schema.js';
 import type { TraceRow } from './table.js';
 

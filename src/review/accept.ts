@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CtError, ExitCode, GitError } from '../errors.js';
 import { getGitVersion, identityEnv, requireGitIdentity } from '../git/repo.js';
-import { gitDetail, spawnGit } from '../history/spawn-git.js';
+import { gitDetail, spawnGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { findOpenBranch, type OpenBranch } from './branches.js';
 import { readBranchChanges } from './changes.js';

@@ -1,5 +1,5 @@
 import { GitError, NotFoundError } from '../errors.js';
-import { gitDetail, spawnGit } from '../history/spawn-git.js';
+import { gitDetail, spawnGit } from '../git/run.js';
 import type { ReviewContext } from './context.js';
 
 export const CONTRIBUTION_KINDS = ['trace', 'vote', 'flag', 'amend', 'other'] as const;

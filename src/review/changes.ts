@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GitError } from '../errors.js';
-import { gitDetail, spawnGit } from '../history/spawn-git.js';
+import { gitDetail, spawnGit } from '../git/run.js';
 
 const STATUS = { A: 'added', M: 'modified', D: 'deleted', R: 'renamed', C: 'copied', T: 'type-changed' } as const;
 

@@ -2,11 +2,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { compareProblems, type Problem, ProblemSchema } from '../check/problem.js';
 import { checkStore } from '../check/run.js';
 import { GitError } from '../errors.js';
-import { gitDetail, spawnGit } from '../history/spawn-git.js';
+import { gitDetail, spawnGit } from '../git/run.js';
 import { CONFIG_FILE } from '../store/config.js';
+import { compareProblems, type Problem, ProblemSchema } from '../trace/problem.js';
 import { pathExists } from '../util/fs.js';
 import type { ChangedFile } from './changes.js';
 

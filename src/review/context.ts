@@ -1,6 +1,6 @@
 import { NotFoundError } from '../errors.js';
 import { baseBranchOf, remoteUrlOf } from '../forge/publish.js';
-import { spawnGit } from '../history/spawn-git.js';
+import { spawnGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 
 /** Where contributions are reviewed: the remote (if any), the base branch and its refs. */

@@ -1,4 +1,4 @@
-import { spawnGit } from '../history/spawn-git.js';
+import { spawnGit } from '../git/run.js';
 import { commitOf, isAncestor, worktreeOf } from './context.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CtError, ExitCode } from '../errors.js';
-import { gitDetail, spawnGit } from '../history/spawn-git.js';
+import { gitDetail, spawnGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { findOpenBranch } from './branches.js';
 import { openReview, worktreeOf } from './context.js';

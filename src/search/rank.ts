@@ -1,5 +1,5 @@
-import type { TraceSignals } from '../index/trust.js';
 import type { Freshness } from '../project/versions.js';
+import type { TraceSignals } from '../trust/signals.js';
 
 /**
  * Fusion and re-ranking: the constants here are the documented ranking policy (README, "How

@@ -4,16 +4,16 @@ import { UsageError } from '../errors.js';
 import { type IndexProgress, updateIndex } from '../index/build.js';
 import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
-import { loadSignals } from '../index/signals-file.js';
+import { loadSignals } from '../index/signals.js';
 import { readIndexState } from '../index/state.js';
 import { connectIndex, openTable, ROW_COLUMNS, type TraceRow } from '../index/table.js';
 import { detectProjectVersions, judgeFreshness } from '../project/versions.js';
 import { normalizeTag } from '../store/config.js';
 import type { Store } from '../store/store.js';
+import { expandForFts } from '../text/tokenize.js';
 import { adjustmentsFor, CANDIDATES_PER_SIDE, fuseScores, round } from './rank.js';
 import { type SearchOptions, SearchOptionsSchema, type SearchResponse, type SearchResult } from './schema.js';
 import { makeSnippet } from './snippet.js';
-import { expandForFts } from './tokenize.js';
 
 export interface SearchContext {
   /** Where the user's project is, for judging applies_to (default: cwd). */

@@ -1,4 +1,4 @@
-import { tokenize } from './tokenize.js';
+import { tokenize } from '../text/tokenize.js';
 
 const MAX_SNIPPET = 240;
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CtError, ExitCode, NotFoundError } from '../errors.js';
-import { findRepoRoot, openGit } from '../git/repo.js';
+import { findRepoRoot, isBareRepo } from '../git/repo.js';
+import { runGit } from '../git/run.js';
 import { getDataDir } from '../paths.js';
 import { isDirectory, pathExists } from '../util/fs.js';
 import { readStoreConfig } from './config.js';
@@ -35,13 +36,7 @@ export async function addStore(
   }
   const local = path.resolve(source);
   if (!looksLikeUrl(source) && (await isDirectory(local))) {
-    const isBare =
-      (
-        await openGit(local)
-          .raw(['rev-parse', '--is-bare-repository'])
-          .catch(() => '')
-      ).trim() === 'true';
-    if (!isBare) {
+    if (!(await isBareRepo(local))) {
       const root = (await findRepoRoot(local)) ?? local;
       await readStoreConfig(root);
       if (!(await pathExists(path.join(root, '.git')))) {
@@ -69,7 +64,8 @@ export async function addStore(
   await fs.mkdir(path.dirname(target), { recursive: true });
   options.log?.(`Cloning ${source} into ${target}`);
   try {
-    await openGit(path.dirname(target)).clone(source, target, ['--quiet']);
+    // `--` keeps a URL from being read as an option; ext:: URLs would run a command.
+    await runGit(path.dirname(target), ['-c', 'protocol.ext.allow=never', 'clone', '--quiet', '--', source, target]);
   } catch (e) {
     await fs.rm(target, { recursive: true, force: true });
     throw new CtError('clone-failed', `could not clone ${source}: ${firstLine((e as Error).message)}`, {

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CtError, ExitCode, GitError } from '../errors.js';
-import { identityEnv, openGit, requireGitIdentity } from '../git/repo.js';
+import { identityEnv, requireGitIdentity } from '../git/repo.js';
+import { runGit } from '../git/run.js';
 import { storeTemplateDir } from '../paths.js';
 import { validateStoreName } from './registry.js';
 
@@ -55,14 +56,12 @@ export async function initStore(dir: string, options: InitStoreOptions): Promise
       name: options.name,
       description: options.description ?? `CommonTrace store ${options.name}`,
     });
-    const git = openGit(root, identityEnv(identity));
-    await git.init(['--initial-branch', options.branch ?? 'main']);
-    await git.add(['--all']);
-    await git.commit(`Create CommonTrace store "${options.name}"`, undefined, {
-      '--no-verify': null,
-      '--no-gpg-sign': null,
-    });
-    const commit = (await git.revparse(['HEAD'])).trim();
+    const env = identityEnv(identity);
+    await runGit(root, ['init', '--quiet', '--initial-branch', options.branch ?? 'main'], { env });
+    await runGit(root, ['add', '--all'], { env });
+    const message = `Create CommonTrace store "${options.name}"`;
+    await runGit(root, ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', message], { env });
+    const commit = (await runGit(root, ['rev-parse', 'HEAD'])).stdout.trim();
     return { root, name: options.name, commit, files };
   } catch (e) {
     if (existed) {

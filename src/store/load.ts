@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Problem } from '../check/problem.js';
 import { type ParsedTrace, parseTrace } from '../trace/parse.js';
+import type { Problem } from '../trace/problem.js';
 import type { Trace } from '../trace/schema.js';
 import { walkFiles } from '../util/fs.js';
 

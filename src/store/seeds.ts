@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { identityEnv, openGit } from '../git/repo.js';
+import { identityEnv } from '../git/repo.js';
+import { runGit } from '../git/run.js';
 import { getDataDir, seedsDir } from '../paths.js';
 import { pathExists, walkFiles, writeFileAtomic } from '../util/fs.js';
 import { initStore } from './init.js';
@@ -48,11 +49,17 @@ export async function ensureSeedsStore(log?: (message: string) => void): Promise
   }
   await fs.mkdir(path.join(root, 'traces'), { recursive: true });
   await fs.writeFile(path.join(root, 'traces', '.gitkeep'), '');
-  const git = openGit(root, identityEnv(SEEDS_IDENTITY));
-  await git.add(['--all', 'traces']);
-  const staged = await git.raw(['diff', '--cached', '--name-only']);
+  const env = identityEnv(SEEDS_IDENTITY);
+  await runGit(root, ['add', '--all', 'traces'], { env });
+  const staged = (await runGit(root, ['diff', '--cached', '--name-only'])).stdout;
   if (staged.trim())
-    await git.commit(`Import ${files.length} seed traces`, undefined, { '--no-verify': null, '--no-gpg-sign': null });
+    await runGit(
+      root,
+      ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', `Import ${files.length} seed traces`],
+      {
+        env,
+      },
+    );
   await writeFileAtomic(stampFile, `${JSON.stringify({ digest, traces: files.length })}\n`);
   return root;
 }

@@ -1,4 +1,5 @@
-import { openGit } from '../git/repo.js';
+import { headCommit } from '../git/repo.js';
+import { runGit, tryGit } from '../git/run.js';
 import type { Store } from './store.js';
 
 export interface PullResult {
@@ -17,11 +18,9 @@ export interface PullResult {
  * changes in the way is left exactly as it was, with the reason and the command to resolve it.
  */
 export async function pullStore(store: Store): Promise<PullResult> {
-  const git = openGit(store.root);
-  const head = async () => (await git.revparse(['HEAD']).catch(() => '')).trim() || null;
-  const before = await head();
+  const before = await headCommit(store.root);
   const upstream = (
-    await git.raw(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{u}']).catch(() => '')
+    (await tryGit(store.root, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{u}'])) ?? ''
   ).trim();
   if (!upstream)
     return {
@@ -33,7 +32,7 @@ export async function pullStore(store: Store): Promise<PullResult> {
       hint: `git -C ${store.root} branch --set-upstream-to=origin/main`,
     };
   try {
-    await git.fetch(['--prune', '--quiet']);
+    await runGit(store.root, ['fetch', '--prune', '--quiet']);
   } catch (e) {
     return {
       outcome: 'failed',
@@ -45,7 +44,7 @@ export async function pullStore(store: Store): Promise<PullResult> {
     };
   }
   try {
-    await git.raw(['merge', '--ff-only', '--quiet', '@{u}']);
+    await runGit(store.root, ['merge', '--ff-only', '--quiet', '@{u}']);
   } catch (e) {
     return {
       outcome: 'failed',
@@ -56,10 +55,11 @@ export async function pullStore(store: Store): Promise<PullResult> {
       hint: `the branch has local commits or changes in the way; resolve with \`git -C ${store.root} pull --rebase\``,
     };
   }
-  const after = await head();
+  const after = await headCommit(store.root);
   if (after === before) return { outcome: 'up-to-date', before, after, changed: [] };
   const diff = before
-    ? await git.raw(['diff', '--name-only', before, after ?? 'HEAD', '--', 'traces/', 'votes/', 'flags/'])
+    ? (await runGit(store.root, ['diff', '--name-only', before, after ?? 'HEAD', '--', 'traces/', 'votes/', 'flags/']))
+        .stdout
     : '';
   return { outcome: 'pulled', before, after, changed: diff.split('\n').filter(Boolean) };
 }

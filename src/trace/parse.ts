@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Problem } from '../check/problem.js';
 import { FrontmatterError, splitFrontmatter } from './frontmatter.js';
+import type { Problem } from './problem.js';
 import { FRONTMATTER_KEYS, KNOWN_SECTIONS, REQUIRED_SECTIONS, type Trace, TraceFrontmatterSchema } from './schema.js';
 import { splitSections } from './sections.js';
 

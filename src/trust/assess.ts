@@ -1,6 +1,6 @@
+import { readBallots } from '../ballot/read.js';
+import { readWriters } from '../ballot/writers.js';
 import { SEEDS_IDENTITY } from '../store/seeds.js';
-import { readBallots } from './ballots.js';
-import { readTrustHistory } from './history.js';
 import { scoreTraces, type TraceTrust } from './score.js';
 import { readTraceHeads } from './trace-heads.js';
 
@@ -22,7 +22,7 @@ export interface AssessOptions {
  */
 export async function assessStore(root: string, options: AssessOptions): Promise<Map<string, TraceTrust>> {
   const [history, heads, ballots] = await Promise.all([
-    readTrustHistory(root),
+    readWriters(root),
     readTraceHeads(root, options.aliases),
     readBallots(root),
   ]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { findTrace } from '../store/find-trace.js';
 import type { Store } from '../store/store.js';
-import { findTrace } from '../trace/find.js';
 import { assessStore } from './assess.js';
 import { type TraceTrust, TraceTrustSchema } from './score.js';
 

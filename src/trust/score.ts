@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FLAG_REASONS } from '../store/votes.js';
+import { FLAG_REASONS } from '../ballot/schema.js';
 import { computeReputation, reputationIn, voteWeight } from './reputation.js';
 import { wilsonLowerBound } from './wilson.js';
 

@@ -4,7 +4,7 @@ import { normalizeTag } from '../store/config.js';
 import { listTraceFiles } from '../store/load.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
 import { ULID_PATTERN } from '../trace/schema.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../util/map-limit.js';
 
 /** The part of a trace that trust needs: its id and tags, and where it lives. */
 export interface TraceHead {

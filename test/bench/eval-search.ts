@@ -6,8 +6,8 @@ import { DEFAULT_MODEL, type Embedder, loadEmbedder } from '../../src/embed/embe
 import { FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
 import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT } from '../../src/search/rank.js';
 import { searchStore } from '../../src/search/search.js';
-import { expandForFts } from '../../src/search/tokenize.js';
 import { openStore } from '../../src/store/store.js';
+import { expandForFts } from '../../src/text/tokenize.js';
 import { type EvalQuery, loadCosqaCorpus, loadCosqaQueries, missingData } from './eval-data.js';
 import { averageMetrics, pairedBootstrap, type QueryMetrics, scoreRanking } from './metrics.js';
 import { log, summarizeLatencies, timeAsync } from './timing.js';

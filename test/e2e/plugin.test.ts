@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { detectProject } from '../../src/hooks/detect-project.js';
+import { detectProject } from '../../src/project/detect.js';
 import { claudeUser, makeCtShim, runClaude, runHookCommand } from '../helpers/claude-code.js';
 import { runCli } from '../helpers/cli.js';
 import { startFakeAnthropic } from '../helpers/fake-anthropic.js';

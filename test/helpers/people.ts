@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { voterKey } from '../../src/store/votes.js';
+import { voterKey } from '../../src/ballot/schema.js';
 import { tempDir, writeFile } from './git.js';
 
 /** A git identity for tests, with the voter key its vote and flag files are named by. */

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { voterKey } from '../../src/ballot/schema.js';
 import { BASE_RULES, RULES } from '../../src/check/rules.js';
 import { checkStore } from '../../src/check/run.js';
-import { voterKey } from '../../src/store/votes.js';
 import { makeStore, tempDir, writeFile } from '../helpers/git.js';
 import { traceText, VALID_BODY, VALID_ID } from '../helpers/trace.js';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { voterKey } from '../../src/ballot/schema.js';
 import { ExitCode } from '../../src/errors.js';
-import { getTraceLog, type TraceLog, TraceLogSchema } from '../../src/history/trace-log.js';
-import { voterKey } from '../../src/store/votes.js';
+import { getTraceLog, type TraceLog, TraceLogSchema } from '../../src/trace-log/trace-log.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { cloneOf, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
 

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSignals } from '../../src/index/signals-file.js';
-import { readSignals, wilsonLowerBound } from '../../src/index/trust.js';
+import { voterKey } from '../../src/ballot/schema.js';
+import { readWriters } from '../../src/ballot/writers.js';
+import { loadSignals } from '../../src/index/signals.js';
 import { searchStore } from '../../src/search/search.js';
 import { SEEDS_IDENTITY } from '../../src/store/seeds.js';
 import { openStore } from '../../src/store/store.js';
-import { voterKey } from '../../src/store/votes.js';
 import { explainTrust } from '../../src/trust/explain.js';
-import { readTrustHistory } from '../../src/trust/history.js';
+import { readSignals, wilsonLowerBound } from '../../src/trust/signals.js';
 import { makeStore, writeFile } from '../helpers/git.js';
 import { commitAs, FLAG, flagFile, gitAs, person, vote, voteFile } from '../helpers/people.js';
 import { traceText } from '../helpers/trace.js';
@@ -157,27 +157,27 @@ describe('trust from git history', () => {
 
   it('keeps its history cache in step with HEAD: extended by new commits, rebuilt after a reset', async () => {
     const root = await makeStore('cache');
-    const cache = path.join(root, '.ct/index/trust-history.json');
+    const cache = path.join(root, '.ct/cache/file-writers.json');
     commitAs(alice, root, { 'traces/redis/t1.md': traceOf(1, '[redis]') });
     commitAs(bob, root, { [voteFile(ID(1), bob)]: vote('up') });
-    await readTrustHistory(root);
+    await readWriters(root);
     expect(fs.existsSync(cache)).toBe(true);
 
     commitAs(carol, root, { [voteFile(ID(1), carol)]: vote('up') });
     gitAs(carol, root, 'mv', 'traces/redis/t1.md', 'traces/redis/moved.md');
     commitAs(carol, root, {}, { message: 'move' });
-    const extended = await readTrustHistory(root);
+    const extended = await readWriters(root);
     expect(extended.added.get('traces/redis/moved.md')?.key).toBe(alice.key);
     expect(extended.written.get(voteFile(ID(1), carol))?.key).toBe(carol.key);
     fs.rmSync(cache);
-    expect(await readTrustHistory(root)).toEqual(extended);
+    expect(await readWriters(root)).toEqual(extended);
 
     gitAs(alice, root, 'reset', '--quiet', '--hard', 'HEAD~2');
     commitAs(dave, root, { [voteFile(ID(1), dave)]: vote('down') });
-    const rebuilt = await readTrustHistory(root);
+    const rebuilt = await readWriters(root);
     expect(rebuilt.written.has(voteFile(ID(1), carol))).toBe(false);
     expect([...rebuilt.added.keys()]).toEqual(['traces/redis/t1.md']);
     fs.rmSync(cache);
-    expect(await readTrustHistory(root)).toEqual(rebuilt);
+    expect(await readWriters(root)).toEqual(rebuilt);
   });
 });

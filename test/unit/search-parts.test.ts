@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { wilsonLowerBound } from '../../src/index/trust.js';
 import { judgeFreshness } from '../../src/project/versions.js';
 import { adjustmentsFor, fuseScores } from '../../src/search/rank.js';
 import { makeSnippet } from '../../src/search/snippet.js';
-import { expandForFts, tokenize } from '../../src/search/tokenize.js';
+import { expandForFts, tokenize } from '../../src/text/tokenize.js';
+import { wilsonLowerBound } from '../../src/trust/signals.js';
 
 describe('tokenize', () => {
   it('splits code identifiers and keeps them whole', () => {

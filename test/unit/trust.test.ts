@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { voterKey } from '../../src/store/votes.js';
-import { parseLog, replayHistory } from '../../src/trust/history.js';
+import { voterKey } from '../../src/ballot/schema.js';
+import { replayHistory } from '../../src/ballot/writers.js';
+import { parseLog } from '../../src/git/log.js';
 import { computeReputation, reputationIn, voteWeight } from '../../src/trust/reputation.js';
 import { type ScoredBallot, type ScoredTrace, scoreTraces } from '../../src/trust/score.js';
 import { wilsonLowerBound } from '../../src/trust/wilson.js';
@@ -161,27 +162,55 @@ describe('scoreTraces', () => {
 });
 
 describe('history replay', () => {
-  const log = (records: [string, string, string[]][]) =>
-    records.map(([hash, email, tokens]) => `\x1e${hash}\t${email}\0\n${tokens.join('\0')}\0`).join('');
+  // `git log -z --raw --cc` output: a record per commit (\x1e, then NUL-separated fields), then
+  // raw changes, `:` headers with one mode and blob per parent (`::` for a two-parent merge).
+  const Z = '0'.repeat(40);
+  const B = 'b'.repeat(40);
+  const hash = (n: number) => String(n).repeat(40).slice(0, 40);
+  const record = (n: number, email: string, changes: string[][]) =>
+    `\x1e${hash(n)}\0\0Name\0${email}\0${email}\u00002026-11-01T00:00:00Z\0subject\0\0\n` +
+    changes
+      .map(([status, ...paths]) => {
+        const merge = (status as string).length === 2 && !/^[RC]/.test(status as string);
+        const head = merge ? `::100644 100644 100644 ${B} ${B} ${B} ${status}` : `:100644 100644 ${Z} ${B} ${status}`;
+        return `${head}\0${paths.join('\0')}\0`;
+      })
+      .join('');
 
   it('keeps a trace with the commit that added it across renames, and tracks the last writer of ballots', () => {
     const commits = parseLog(
-      log([
-        ['c1', 'Alice@Example.com', ['A', 'traces/a/x.md', 'A', 'votes/T/k.yml']],
-        ['c2', 'bob@example.com', ['R100', 'traces/a/x.md', 'traces/b/x.md', 'M', 'votes/T/k.yml']],
-        ['c3', 'carol@example.com', ['A', 'traces/b/y.md', 'D', 'votes/T/k.yml', 'A', 'flags/T/f.yml']],
+      [
+        record(1, 'Alice@Example.com', [
+          ['A', 'traces/a/x.md'],
+          ['A', 'votes/T/k.yml'],
+        ]),
+        record(2, 'bob@example.com', [
+          ['R100', 'traces/a/x.md', 'traces/b/x.md'],
+          ['M', 'votes/T/k.yml'],
+        ]),
+        record(3, 'carol@example.com', [
+          ['A', 'traces/b/y.md'],
+          ['D', 'votes/T/k.yml'],
+          ['A', 'flags/T/f.yml'],
+        ]),
         // A merge reports only what it changed itself, one status letter per parent.
-        ['c4', 'dave@example.com', ['MM', 'flags/T/f.yml', 'AA', 'votes/T/e.yml']],
-      ]),
+        record(4, 'dave@example.com', [
+          ['MM', 'flags/T/f.yml'],
+          ['AA', 'votes/T/e.yml'],
+        ]),
+      ].join(''),
     );
     expect(commits.map((c) => c.changes.length)).toEqual([2, 2, 3, 2]);
-    expect(commits[0]?.key).toBe(voterKey('alice@example.com'));
+    expect(commits[1]?.changes[0]).toMatchObject({ status: 'R', from: 'traces/a/x.md', path: 'traces/b/x.md' });
+    expect(commits[3]?.changes.map((c) => c.status)).toEqual(['M', 'A']);
+    expect(commits[0]?.author.email).toBe('Alice@Example.com');
     const history = replayHistory(commits);
     expect(history.added.get('traces/b/x.md')?.email).toBe('Alice@Example.com');
+    expect(history.added.get('traces/b/x.md')?.key).toBe(voterKey('alice@example.com'));
     expect(history.added.has('traces/a/x.md')).toBe(false);
-    expect(history.added.get('traces/b/y.md')?.commit).toBe('c3');
+    expect(history.added.get('traces/b/y.md')?.commit).toBe(hash(3));
     expect(history.written.has('votes/T/k.yml')).toBe(false);
-    expect(history.written.get('flags/T/f.yml')?.commit).toBe('c4');
+    expect(history.written.get('flags/T/f.yml')?.commit).toBe(hash(4));
     expect(history.written.get('votes/T/e.yml')?.email).toBe('dave@example.com');
   });
 });

@@ -1,8 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { isCtError } from '../../errors.js';
-import { loadSignals } from '../../index/signals-file.js';
-import { findTrace } from '../../trace/find.js';
+import { loadSignals } from '../../index/signals.js';
+import { findTrace } from '../../store/find-trace.js';
 import { type Trace, TraceSchema } from '../../trace/schema.js';
 import { renderTrace } from '../render.js';
 import type { StoreSet } from '../stores.js';

@@ -1,7 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { AmendInputSchema, AmendResultSchema, amendTrace } from '../../contribute/amend.js';
-import { BallotResultSchema, castVote, FlagInputSchema, raiseFlag, VoteInputSchema } from '../../contribute/ballot.js';
+import {
+  BallotResultSchema,
+  castVote,
+  FlagInputSchema,
+  raiseFlag,
+  VoteInputSchema,
+} from '../../contribute/cast-ballot.js';
 import { ContributeResultSchema, ContributionSchema, contribute } from '../../contribute/contribute.js';
 import type { PublishResult } from '../../forge/publish.js';
 import type { StoreSet } from '../stores.js';

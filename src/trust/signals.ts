@@ -1,7 +1,7 @@
-import { assessStore } from '../trust/assess.js';
-import type { TraceTrust } from '../trust/score.js';
+import { assessStore } from './assess.js';
+import type { TraceTrust } from './score.js';
 
-export { wilsonLowerBound } from '../trust/wilson.js';
+export { wilsonLowerBound } from './wilson.js';
 
 /**
  * What search needs to know about a trace's votes and flags, kept beside the index. The fields

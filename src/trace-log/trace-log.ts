@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../store/votes.js';
+import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../ballot/schema.js';
+import { readBlobs } from '../git/blobs.js';
+import { type LogRecord, type RawChange, readLog, ZERO_OID } from '../git/log.js';
+import { spawnGit } from '../git/run.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
 import { parseTrace } from '../trace/parse.js';
 import { literalPath, locateTrace, resolveCommit } from './locate-trace.js';
-import { type LogRecord, type RawChange, readLogRecords, ZERO_OID } from './log-records.js';
-import { readBlobs } from './read-blobs.js';
-import { spawnGit } from './spawn-git.js';
 
 const AuthorSchema = z.object({ name: z.string(), email: z.string() }).describe('The git author of the commit.');
 
@@ -111,9 +111,9 @@ export async function getTraceLog(root: string, query: string, options: TraceLog
   // The --follow log (the file's names over time) and the combined log run side by side; only
   // when the file was renamed does the combined log need a second run with the old names.
   const combinedLog = (paths: Iterable<string>) =>
-    readLogRecords(root, [commit, '--date-order', '--', ...[...paths].map(literalPath), ...ballotDirs]);
+    readLog(root, { revisions: [commit, '--date-order'], paths: [...[...paths].map(literalPath), ...ballotDirs] });
   const [followed, firstCombined, ballotsNow] = await Promise.all([
-    readLogRecords(root, [commit, '--follow', '--', literalPath(located.path)]),
+    readLog(root, { revisions: [commit, '--follow'], paths: [literalPath(located.path)] }),
     combinedLog([located.path]),
     listBlobs(root, commit, ballotDirs),
   ]);

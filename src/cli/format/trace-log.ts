@@ -1,5 +1,5 @@
-import { color } from '../cli/format.js';
-import type { TraceEvent, TraceLog } from './trace-log.js';
+import type { TraceEvent, TraceLog } from '../../trace-log/trace-log.js';
+import { color } from './common.js';
 
 /** `ct log`: a header, one line per event (date, what, who, details, commit), then the tally. */
 export function formatTraceLog(log: TraceLog): string {

@@ -1,5 +1,5 @@
-import { ADJUST } from '../search/rank.js';
-import { SEEDS_IDENTITY } from '../store/seeds.js';
+import { ADJUST } from '../../search/rank.js';
+import { SEEDS_IDENTITY } from '../../store/seeds.js';
 
 /**
  * The trust formulas in words: printed by `ct trust` (no id) and shown by `ct help trust`. Each

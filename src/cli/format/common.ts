@@ -1,6 +1,6 @@
 import ansis from 'ansis';
-import type { Problem } from '../check/problem.js';
-import type { Trace } from '../trace/schema.js';
+import type { Problem } from '../../trace/problem.js';
+import type { Trace } from '../../trace/schema.js';
 
 export const color = ansis;
 

@@ -2,17 +2,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import type { Problem } from '../check/problem.js';
 import { checkTraceFile } from '../check/run.js';
 import { titleTokens } from '../check/similar-titles.js';
 import { GitError, InvalidInputError, NotFoundError } from '../errors.js';
-import { openGit } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { normalizeTag } from '../store/config.js';
+import { listTraceFiles, readTraceFiles, TRACES_DIR } from '../store/load.js';
+import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
+import type { Problem } from '../trace/problem.js';
 import { serializeTrace, slugify } from '../trace/serialize.js';
 import { walkFiles } from '../util/fs.js';
-import { normalizeTag } from './config.js';
-import { listTraceFiles, readTraceFiles, TRACES_DIR } from './load.js';
-import type { Store } from './store.js';
 
 /** One item of a CommonTrace JSON export. */
 export const ExportItemSchema = z.object({
@@ -113,26 +113,18 @@ export async function importCandidates(
       await fs.writeFile(path.join(store.root, file), text, { flag: 'wx' });
       written.push(file);
     }
-    const git = openGit(
+    const env: Record<string, string> = options.author
+      ? { GIT_AUTHOR_NAME: options.author.name, GIT_AUTHOR_EMAIL: options.author.email }
+      : {};
+    await runGit(store.root, ['add', '--', ...written], { env });
+    await runGit(
       store.root,
-      options.author ? { GIT_AUTHOR_NAME: options.author.name, GIT_AUTHOR_EMAIL: options.author.email } : {},
+      ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', options.message, '--only', '--', ...written],
+      { env },
     );
-    await git.raw(['add', '--', ...written]);
-    await git.raw([
-      'commit',
-      '--quiet',
-      '--no-verify',
-      '--no-gpg-sign',
-      '-m',
-      options.message,
-      '--only',
-      '--',
-      ...written,
-    ]);
-    report.commit = (await git.revparse(['HEAD'])).trim();
+    report.commit = (await runGit(store.root, ['rev-parse', 'HEAD'])).stdout.trim();
   } catch (e) {
-    const git = openGit(store.root);
-    await git.raw(['reset', '--quiet', '--', ...written]).catch(() => undefined);
+    await runGit(store.root, ['reset', '--quiet', '--', ...written]).catch(() => undefined);
     for (const file of written) await fs.rm(path.join(store.root, file), { force: true });
     throw new GitError(
       `could not commit the imported traces: ${(e as Error).message.trim().split('\n')[0]}`,

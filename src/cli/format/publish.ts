@@ -1,5 +1,5 @@
-import type { PublishResult } from '../forge/publish.js';
-import { color } from './format.js';
+import type { PublishResult } from '../../forge/publish.js';
+import { color } from './common.js';
 
 export function formatPublish(publish: PublishResult | null, branch: string): string[] {
   if (!publish)

@@ -1,13 +1,13 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../ballot/schema.js';
 import { InvalidInputError } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
-import { runGit } from '../git/exec.js';
 import { requireGitIdentity } from '../git/repo.js';
+import { runGit } from '../git/run.js';
+import { findTraceAnywhere } from '../store/find-trace.js';
 import type { Store } from '../store/store.js';
-import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../store/votes.js';
-import { findTraceAnywhere } from '../trace/find.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
 import { TraceIdSchema } from '../trace/schema.js';
 import { resolveBase } from './base.js';

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
+import { readSignals, type TraceSignals } from '../trust/signals.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { indexDir } from './state.js';
-import { readSignals, type TraceSignals } from './trust.js';
 
 const file = (root: string) => path.join(indexDir(root), 'signals.json');
 

@@ -1,7 +1,7 @@
-import { color, formatProblem, formatTable } from '../cli/format.js';
-import type { AcceptResult } from './accept.js';
-import type { ReviewItem, ReviewList } from './list.js';
-import type { ReviewShow } from './show.js';
+import type { AcceptResult } from '../../review/accept.js';
+import type { ReviewItem, ReviewList } from '../../review/list.js';
+import type { ReviewShow } from '../../review/show.js';
+import { color, formatProblem, formatTable } from './common.js';
 
 const checkLabel = (check: ReviewItem['check']) =>
   check.errors > 0

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type FlagFile, FlagFileSchema, VOTER_KEY_PATTERN, type VoteFile, VoteFileSchema } from '../store/votes.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../util/map-limit.js';
+import { type FlagFile, FlagFileSchema, VOTER_KEY_PATTERN, type VoteFile, VoteFileSchema } from './schema.js';
 
 /** A votes/<trace-id>/<voter>.yml or flags/<trace-id>/<voter>.yml file of the checkout. */
 export interface BallotFile<T> {

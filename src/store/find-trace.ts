@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError, NotFoundError, UsageError } from '../errors.js';
-import { runGit } from '../git/exec.js';
-import { listTraceFiles, readTraceFiles, TRACES_DIR } from '../store/load.js';
-import { parseTrace } from './parse.js';
-import type { Trace } from './schema.js';
+import { runGit } from '../git/run.js';
+import { parseTrace } from '../trace/parse.js';
+import type { Trace } from '../trace/schema.js';
+import { listTraceFiles, readTraceFiles, TRACES_DIR } from './load.js';
 
 /**
  * Finds a trace by id (or an unambiguous prefix of at least 6 characters, case-insensitive).

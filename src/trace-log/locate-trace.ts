@@ -1,8 +1,8 @@
 import { GitError, NotFoundError, UsageError } from '../errors.js';
+import { readBlobs } from '../git/blobs.js';
+import { gitDetail, spawnGit } from '../git/run.js';
+import { findTrace } from '../store/find-trace.js';
 import { TRACES_DIR } from '../store/load.js';
-import { findTrace } from '../trace/find.js';
-import { readBlobs } from './read-blobs.js';
-import { gitDetail, spawnGit } from './spawn-git.js';
 
 export interface LocatedTrace {
   id: string;

@@ -6,9 +6,9 @@ import { getBranchState } from '../git/repo.js';
 import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
 import { IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
+import { listTraceFiles } from '../store/load.js';
+import type { Store } from '../store/store.js';
 import { walkFiles } from '../util/fs.js';
-import { listTraceFiles } from './load.js';
-import type { Store } from './store.js';
 
 export const StoreStatusSchema = z.object({
   name: z.string(),

@@ -1,4 +1,4 @@
-import type { ImportReport } from '../store/import.js';
+import type { ImportReport } from '../../contribute/import.js';
 
 /** The human summary of `ct seed` / `ct import`: what was added, what was skipped and why. */
 export function formatImportReport(report: ImportReport, dryRun: boolean): string {

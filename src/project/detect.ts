@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { detectProjectVersions } from '../project/versions.js';
-import { parseGoMod, parsePackageLock, parsePyproject, parseRequirement, parseTomlTable } from './parse-manifests.js';
+import { parseGoMod, parsePackageLock, parsePyproject, parseRequirement, parseTomlTable } from './manifests.js';
+import { detectProjectVersions } from './versions.js';
 
 /** A library or framework the project uses, under the name traces are tagged with. */
 export interface Technology {

@@ -1,5 +1,5 @@
 import { GitError } from '../errors.js';
-import { gitDetail, spawnGit } from './spawn-git.js';
+import { gitDetail, spawnGit } from './run.js';
 
 /**
  * The text of many blobs in one `git cat-file --batch` call (one process, not one per blob).

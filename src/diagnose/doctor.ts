@@ -2,14 +2,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { scanSecrets } from './check/secrets.js';
-import { isCtError } from './errors.js';
-import { getGitIdentity, getGitVersion, isBareOrWorkingRepo } from './git/repo.js';
-import { getDataDir, getPackageRoot } from './paths.js';
-import { readStoreConfig } from './store/config.js';
-import { readRegistry, registryFile } from './store/registry.js';
-import { getStoreStatus } from './store/status.js';
-import { resolveStore } from './store/store.js';
+import { scanSecrets } from '../check/secrets.js';
+import { isCtError } from '../errors.js';
+import { getGitIdentity, getGitVersion, isBareOrWorkingRepo } from '../git/repo.js';
+import { getDataDir, getPackageRoot } from '../paths.js';
+import { readStoreConfig } from '../store/config.js';
+import { readRegistry, registryFile } from '../store/registry.js';
+import { resolveStore } from '../store/store.js';
+import { getStoreStatus } from './status.js';
 
 export const DoctorCheckSchema = z.object({
   id: z.string().describe('Stable check id, e.g. git.identity.'),
