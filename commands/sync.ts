@@ -3,34 +3,40 @@ import { indexProgressReporter } from '../src/cli/progress.js';
 import { ExitCode } from '../src/errors.js';
 import { publishPending } from '../src/forge/publish-pending.js';
 import { updateIndex } from '../src/index/build.js';
-import { readRegistry } from '../src/store/registry.js';
-import { openStore, type Store } from '../src/store/store.js';
+import { selectStores } from '../src/store/select.js';
+import type { Store } from '../src/store/store.js';
 import { pullStore } from '../src/store/sync.js';
 
 export default class Sync extends CtCommand {
   static override summary = 'Pull every registered store (or one) and update its index.';
   static override description =
-    "Fetches each store's upstream and fast-forwards; a branch with local commits is left as it is, with the command to resolve it. The index is then brought up to date, embedding only what changed. Exits non-zero when any store failed to pull.";
+    "Fetches each store's upstream and fast-forwards; a branch with local commits is left as it is, with the " +
+    'command to resolve it. The index is then brought up to date, embedding only what changed. A store that ' +
+    'fails (missing directory, no network) never stops the others; the command exits non-zero when any failed.';
   static override examples = ['<%= config.bin %> sync', '<%= config.bin %> sync --store team --json'];
   static override enableJsonFlag = true;
   static override flags = { ...CtCommand.storeFlag };
 
   async run() {
     const { flags } = await this.parse(Sync);
-    const registry = await readRegistry();
-    const stores: Store[] =
-      flags.store || registry.stores.length === 0
-        ? [await this.openStore(flags.store)]
-        : await Promise.all(registry.stores.map((s) => openStore(s.path, 'default', s.name)));
+    const { stores, skipped } = await selectStores({ store: flags.store, log: (m) => this.progress(m) });
     const results = [];
-    for (const store of stores) {
-      const pull = await pullStore(store);
-      if (pull.outcome === 'failed') this.progress(`${store.name}: ${pull.message}\n  hint: ${pull.hint}`);
-      else if (pull.outcome === 'no-upstream') this.progress(`${store.name}: ${pull.message} (nothing to pull)`);
-      else
-        this.progress(
-          `${store.name}: ${pull.outcome === 'pulled' ? `pulled ${pull.changed.length} changed file(s)` : 'up to date'}`,
-        );
+    for (const store of stores) results.push(await this.syncOne(store));
+    const failed = skipped.length > 0 || results.some((r) => r.pull.outcome === 'failed' || r.error);
+    if (failed) process.exitCode = ExitCode.network;
+    return { stores: results, skipped };
+  }
+
+  /** Pull, publish what is pending, update the index: one store, its failure reported, not thrown. */
+  private async syncOne(store: Store) {
+    const pull = await pullStore(store);
+    if (pull.outcome === 'failed') this.progress(`${store.name}: ${pull.message}\n  hint: ${pull.hint}`);
+    else if (pull.outcome === 'no-upstream') this.progress(`${store.name}: ${pull.message} (nothing to pull)`);
+    else
+      this.progress(
+        `${store.name}: ${pull.outcome === 'pulled' ? `pulled ${pull.changed.length} changed file(s)` : 'up to date'}`,
+      );
+    try {
       const published = await publishPending(store);
       for (const p of published) this.progress(`${store.name}: ${p.message}`);
       const progress = indexProgressReporter();
@@ -40,9 +46,11 @@ export default class Sync extends CtCommand {
       this.progress(
         `${store.name}: index ${index.traces} trace(s), ${index.embedded} embedded, ${index.removed} removed`,
       );
-      results.push({ store: store.name, pull, index, published });
+      return { store: store.name, pull, index, published };
+    } catch (e) {
+      const error = (e as Error).message;
+      this.progress(`${store.name}: ${error}`);
+      return { store: store.name, pull, index: null, published: [], error };
     }
-    if (results.some((r) => r.pull.outcome === 'failed')) process.exitCode = ExitCode.network;
-    return { stores: results };
   }
 }

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { color, formatTable } from '../src/cli/format/common.js';
+import { formatTrustExplanation } from '../src/cli/format/trust.js';
 import { formatTrustFormulas, TRUST_FORMULAS } from '../src/cli/format/trust-formulas.js';
-import { explainTrust, type TrustExplanation } from '../src/trust/explain.js';
+import { explainTrust } from '../src/trust/explain.js';
 
 export default class Trust extends CtCommand {
   static override summary = 'How trust is computed: the formulas, or the computation for one trace.';
@@ -27,59 +27,7 @@ export default class Trust extends CtCommand {
     }
     const store = await this.openStore(flags.store);
     const explanation = await explainTrust(store, args.id);
-    this.log(formatExplanation(explanation));
+    this.log(formatTrustExplanation(explanation));
     return { store: store.name, ...explanation };
   }
 }
-
-function formatExplanation(t: TrustExplanation): string {
-  const yes = (b: boolean) => (b ? color.green('yes') : 'no');
-  const lines = [
-    `${color.bold(t.title)}`,
-    `${color.dim('id')}         ${t.id}`,
-    `${color.dim('file')}       ${t.path}`,
-    `${color.dim('tags')}       ${t.tags.join(', ')}`,
-    `${color.dim('author')}     ${t.author ?? 'unknown (not committed on this branch)'}${t.seed ? ' (seed)' : ''}`,
-    '',
-  ];
-  if (t.votes.length === 0) lines.push('No votes.');
-  else {
-    const rows = [['voter', 'vote', 'reputation', 'weight', 'counted'].map((h) => color.dim(h))];
-    for (const v of t.votes) {
-      const rep = `${v.reputation}${v.reputation_tag ? ` (${v.reputation_tag})` : ''}`;
-      rows.push([
-        v.voter,
-        v.vote ?? '?',
-        rep,
-        v.counted ? v.weight.toFixed(3) : '-',
-        v.counted ? color.green('yes') : `no: ${v.reason}`,
-      ]);
-    }
-    lines.push(`Votes (weight = 1 + log2(1 + reputation)):`, indent(formatTable(rows)));
-  }
-  if (t.flag_files.length > 0) {
-    const rows = [['flagger', 'reason', 'counted', 'written by flagger'].map((h) => color.dim(h))];
-    for (const f of t.flag_files)
-      rows.push([
-        f.voter,
-        f.reason ?? '?',
-        yes(f.counted),
-        f.written_by_voter === null ? 'not committed' : yes(f.written_by_voter),
-      ]);
-    lines.push('', 'Flags:', indent(formatTable(rows)));
-  }
-  lines.push(
-    '',
-    `W+ = ${t.weighted_up.toFixed(3)} (${t.up} up), W- = ${t.weighted_down.toFixed(3)} (${t.down} down)${t.author_votes_ignored ? `; ${t.author_votes_ignored} author vote(s) ignored` : ''}${t.unverified_votes_ignored ? `; ${t.unverified_votes_ignored} unverified vote(s) ignored` : ''}`,
-    `trust      ${t.trust.toFixed(3)}  (Wilson lower bound, 95%, of ${t.weighted_up.toFixed(3)} out of ${(t.weighted_up + t.weighted_down).toFixed(3)})`,
-    `validated  ${yes(t.validated)}  (${t.validated_because})`,
-    `disputed   ${t.disputed ? color.yellow('yes') : 'no'}${t.disputed ? `  (${t.flags} flag(s): ${[...new Set(t.flagReasons)].join(', ')})` : ''}`,
-  );
-  return lines.join('\n');
-}
-
-const indent = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n');

@@ -1,6 +1,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CtError, ExitCode } from '../errors.js';
-import { resolveStore, type Store } from '../store/store.js';
+import { selectStore } from '../store/select.js';
+import type { Store } from '../store/store.js';
 
 /**
  * The base of every `ct` command: a shared --store flag, and one place where errors become exit
@@ -19,7 +20,7 @@ export abstract class CtCommand extends Command {
 
   /** The store for this command: --store, else the store containing the cwd, else the default. */
   protected async openStore(flag: string | undefined): Promise<Store> {
-    return resolveStore({ store: flag, log: (m) => this.progress(m) });
+    return selectStore({ store: flag, log: (m) => this.progress(m) });
   }
 
   /** Progress and notes: stderr, so stdout stays data. */

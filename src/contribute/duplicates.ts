@@ -3,7 +3,7 @@ import { loadEmbedder } from '../embed/embedder.js';
 import { runGit } from '../git/run.js';
 import { embeddingText } from '../index/document.js';
 import { modelFor } from '../index/model.js';
-import { searchStore } from '../search/search.js';
+import { searchStores } from '../search/search.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 
@@ -45,7 +45,7 @@ export async function findNearDuplicates(
   base = 'HEAD',
 ): Promise<DuplicateCandidate[]> {
   const query = `${draft.title} ${draft.context.slice(0, 300)}`.slice(0, 1000);
-  const response = await searchStore(store, { query, limit: 5, budget: 100_000 }, { ...(log ? { log } : {}) });
+  const response = await searchStores([store], { query, limit: 5, detail: 'full' }, { ...(log ? { log } : {}) });
   const candidates: Candidate[] = [
     ...response.results.map((r) => ({
       id: r.id,

@@ -8,7 +8,7 @@ import { getGitIdentity, getGitVersion, isBareOrWorkingRepo } from '../git/repo.
 import { getDataDir, getPackageRoot } from '../paths.js';
 import { readStoreConfig } from '../store/config.js';
 import { readRegistry, registryFile } from '../store/registry.js';
-import { resolveStore } from '../store/store.js';
+import { selectStore } from '../store/select.js';
 import { getStoreStatus } from './status.js';
 
 export const DoctorCheckSchema = z.object({
@@ -132,7 +132,7 @@ export async function runDoctor(options: { store?: string } = {}): Promise<Docto
   }
 
   try {
-    const store = await resolveStore({ store: options.store });
+    const store = await selectStore({ store: options.store });
     add('store.current', 'ok', `commands here use store "${store.name}" (${store.source}) at ${store.root}`);
     const status = await getStoreStatus(store);
     const indexFix = `run \`ct index${store.source === 'flag' ? ` --store ${options.store}` : ''}\``;

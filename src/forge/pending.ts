@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
+import { localPath } from '../store/local.js';
 import { writeFileAtomic } from '../util/fs.js';
 
 const PendingSchema = z.array(
@@ -17,7 +18,7 @@ const PendingSchema = z.array(
 );
 export type Pending = z.infer<typeof PendingSchema>[number];
 
-const file = (root: string) => path.join(root, '.ct', 'pending.json');
+const file = (root: string) => localPath(root, 'pending.json');
 
 /**
  * Publications that have not reached the remote yet (no remote, no network, no credentials):

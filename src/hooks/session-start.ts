@@ -1,13 +1,13 @@
 import { readIndexState } from '../index/state.js';
-import { injectionWarnings } from '../mcp/render.js';
 import { detectProject, type ProjectProfile } from '../project/detect.js';
+import { type ContextTrace, renderSessionContext } from '../render/session-context.js';
+import { injectionWarnings } from '../render/untrusted.js';
 import type { SearchResult } from '../search/schema.js';
-import { searchStore } from '../search/search.js';
+import { searchStores } from '../search/search.js';
+import { selectStores } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { isHookEnabled } from './config.js';
-import { type ContextTrace, renderSessionContext } from './context.js';
 import type { SessionStartInput, SessionStartOutput } from './schema.js';
-import { findHookStores } from './stores.js';
 
 export interface SessionStartOptions {
   /** Stop starting new searches after this many ms (what was found so far is used). */
@@ -98,7 +98,7 @@ export async function buildSessionStartContext(
 ): Promise<SessionStartContext | undefined> {
   const started = Date.now();
   const softDeadline = started + (options.softDeadlineMs ?? 1000);
-  const [profile, stores] = await Promise.all([detectProject(cwd), findHookStores(cwd, options.env)]);
+  const [profile, stores] = await Promise.all([detectProject(cwd), hookStores(cwd, options.env ?? process.env)]);
   const skip = (reason: string) => (options.onSkip?.(reason), undefined);
   const topics = topicsFor(profile);
   if (topics.length === 0) return skip(`nothing detected in ${cwd}`);
@@ -116,19 +116,15 @@ export async function buildSessionStartContext(
   const found = new Map<string, ContextTrace[]>();
   for (const topic of topics) {
     if (Date.now() > softDeadline) break;
-    const hits: ContextTrace[] = [];
     // A store whose index cannot be read is left out; the others still count.
-    for (const { store } of indexed)
-      hits.push(
-        ...(await searchTopic(store, topic, cwd).catch(() => [])).map((result) => ({
-          store: store.name,
-          topic: topic.name,
-          result,
-        })),
-      );
+    const hits = await searchTopic(
+      indexed.map((s) => s.store),
+      topic,
+      cwd,
+    ).catch(() => []);
     found.set(
       topic.name,
-      hits.sort((a, b) => b.result.score - a.result.score),
+      hits.map((result) => ({ topic: topic.name, result })),
     );
   }
   if (found.size === 0) return skip('out of time before the first search');
@@ -156,11 +152,13 @@ export function topicsFor(profile: ProjectProfile): Topic[] {
 }
 
 /** Traces tagged with the topic, else traces that mention it; only ones fit to show unasked. */
-async function searchTopic(store: Store, topic: Topic, cwd: string): Promise<SearchResult[]> {
+async function searchTopic(stores: Store[], topic: Topic, cwd: string): Promise<SearchResult[]> {
   const search = (tags: string[], limit: number) =>
-    searchStore(store, { query: topic.query, tags, limit, budget: 100_000 }, { cwd, autoUpdate: false }).then((r) =>
-      r.results.filter(isFitToShow),
-    );
+    searchStores(
+      stores,
+      { query: topic.query, tags, limit: limit * stores.length, detail: 'full' },
+      { cwd, autoUpdate: false },
+    ).then((r) => r.results.filter(isFitToShow));
   const tagged = await search([topic.name], PER_TOPIC);
   return tagged.length > 0 ? tagged : search([], 2);
 }
@@ -173,7 +171,8 @@ function isFitToShow(result: SearchResult): boolean {
   if (result.status === 'deprecated' || result.trust.disputed) return false;
   if (result.stale.some((s) => s.startsWith('applies to'))) return false;
   return (
-    injectionWarnings(`${result.title}\n${result.context ?? ''}\n${result.solution ?? result.snippet}`).length === 0
+    injectionWarnings([result.title, result.tags.join(' '), result.context ?? '', result.solution ?? result.snippet])
+      .length === 0
   );
 }
 
@@ -183,12 +182,26 @@ function interleave(topics: Topic[], found: Map<string, ContextTrace[]>, max: nu
   const ids = new Set<string>();
   for (let round = 0; round < PER_TOPIC && chosen.length < max; round++) {
     for (const topic of topics) {
-      const hits = (found.get(topic.name) ?? []).filter((h) => !ids.has(`${h.store}/${h.result.id}`));
+      const hits = (found.get(topic.name) ?? []).filter((h) => !ids.has(`${h.result.store}/${h.result.id}`));
       const next = hits[0];
       if (!next || chosen.length >= max) continue;
       chosen.push(next);
-      ids.add(`${next.store}/${next.result.id}`);
+      ids.add(`${next.result.store}/${next.result.id}`);
     }
   }
   return chosen;
+}
+
+/** A session start reads at most this many stores: each one opens its own index. */
+const MAX_STORES = 3;
+
+/**
+ * The stores a hook may read (selectStores: CT_STORE, else the project's store and the registered
+ * ones), without creating the seeds store: a session start has no time for it.
+ */
+async function hookStores(cwd: string, env: NodeJS.ProcessEnv): Promise<Store[]> {
+  const selected = await selectStores({ store: env.CT_STORE?.trim() || undefined, cwd, createSeeds: false }).catch(
+    () => ({ stores: [] }),
+  );
+  return selected.stores.slice(0, MAX_STORES);
 }

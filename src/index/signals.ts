@@ -24,6 +24,7 @@ export async function writeSignals(store: Store, seededIds: ReadonlySet<string>)
 export async function loadSignals(root: string): Promise<Map<string, TraceSignals>> {
   const text = await fs.readFile(file(root), 'utf8').catch(() => '{}');
   try {
+    // Our own cache, written just above: read on every search, so not validated field by field.
     return new Map(Object.entries(JSON.parse(text) as Record<string, TraceSignals>));
   } catch {
     return new Map();

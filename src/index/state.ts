@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { localPath } from '../store/local.js';
 import { writeFileAtomic } from '../util/fs.js';
 
 /** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
 export const INDEX_SCHEMA_VERSION = 3;
-export const INDEX_DIR = path.join('.ct', 'index');
 
 export const IndexStateSchema = z.object({
   schema_version: z.number().int(),
@@ -20,7 +20,7 @@ export const IndexStateSchema = z.object({
 });
 export type IndexState = z.infer<typeof IndexStateSchema>;
 
-export const indexDir = (root: string): string => path.join(root, INDEX_DIR);
+export const indexDir = (root: string): string => localPath(root, 'index');
 const stateFile = (root: string) => path.join(indexDir(root), 'state.json');
 
 /** The state file, or undefined when there is none or it cannot be read (the index then rebuilds). */

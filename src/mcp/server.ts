@@ -8,13 +8,10 @@ import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
 import { readIndexState } from '../index/state.js';
 import { getPackageRoot } from '../paths.js';
+import { UNTRUSTED_NOTICE } from '../render/untrusted.js';
 import type { Store } from '../store/store.js';
-import { UNTRUSTED_NOTICE } from './render.js';
-import { StoreSet } from './stores.js';
-import { registerGetTrace } from './tools/get-trace.js';
-import { registerListTags } from './tools/list-tags.js';
-import { registerSearchTraces } from './tools/search-traces.js';
-import { registerWriteTools } from './tools/write-tools.js';
+import { ServedStores } from './served-stores.js';
+import { registerTools } from './tools/index.js';
 
 const { version } = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
   version: string;
@@ -56,17 +53,14 @@ export async function buildInstructions(stores: Store[]): Promise<{ text: string
  */
 export async function runMcpServer(options: McpOptions = {}): Promise<McpServer> {
   const log = options.log ?? ((m: string) => process.stderr.write(`[ct mcp] ${m}\n`));
-  const stores = new StoreSet(options.store, log);
+  const stores = new ServedStores(options.store, log);
   const served = await stores.all();
   const { text, stale } = await buildInstructions(served);
   const server = new McpServer(
     { name: 'commontrace', title: 'CommonTrace', version },
     { instructions: text, capabilities: { logging: {} } },
   );
-  registerSearchTraces(server, stores, log);
-  registerGetTrace(server, stores, log);
-  registerListTags(server, stores, log);
-  registerWriteTools(server, stores, log);
+  registerTools(server, stores, log);
   await server.connect(new StdioServerTransport());
   log(`serving ${served.map((s) => s.name).join(', ')} (CommonTrace ${version})`);
   void warmUp(served, stale, log);

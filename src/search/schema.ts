@@ -1,27 +1,34 @@
 import { z } from 'zod';
+import { TrustSummarySchema } from '../trust/signals.js';
 
-export const SearchOptionsSchema = z.object({
+/** What a search takes, at every edge: `ct search`, the MCP `search_traces` tool, the hook, the duplicate check. */
+export const SearchInputSchema = z.object({
   query: z
     .string()
     .trim()
     .min(1, 'the query is empty')
     .max(1000, 'a query has at most 1,000 characters')
-    .describe('What you are looking for: an error message, a task, API names.'),
+    .describe('What you are stuck on: the exact error message, or the task and the API/library names.'),
   tags: z
     .array(z.string().min(1).max(40))
     .max(10)
     .default([])
-    .describe('Only traces that have every one of these tags.'),
-  limit: z.number().int().min(1).max(100).default(10).describe('The most results to return.'),
+    .describe('Only traces having every one of these tags, e.g. ["docker-compose", "postgresql"].'),
+  limit: z.number().int().min(1).max(100).default(5).describe('The most results to return (default 5).'),
   budget: z
     .number()
     .int()
     .min(50)
     .max(100_000)
     .optional()
-    .describe('A token budget for the results: whole traces where they fit, best first, then snippets.'),
+    .describe('A token budget for the answer: whole traces while they fit, best first, then snippets.'),
+  detail: z
+    .enum(['snippet', 'full'])
+    .optional()
+    .describe('snippet: results carry the best-matching passage; full: also the whole context and solution.'),
 });
-export type SearchOptions = z.input<typeof SearchOptionsSchema>;
+export type SearchInput = z.input<typeof SearchInputSchema>;
+export type SearchOptions = z.output<typeof SearchInputSchema>;
 
 export const WhySchema = z.object({
   matched_terms: z.array(z.string()).describe('Query terms found in the trace (after code-aware tokenisation).'),
@@ -40,6 +47,7 @@ export const WhySchema = z.object({
 });
 
 export const SearchResultSchema = z.object({
+  store: z.string().describe('The store the trace is in.'),
   id: z.string(),
   title: z.string(),
   tags: z.array(z.string()),
@@ -48,31 +56,33 @@ export const SearchResultSchema = z.object({
   status: z.string(),
   applies_to: z.record(z.string(), z.string()),
   score: z.number().describe('Final score: relevance plus adjustments.'),
-  trust: z.object({
-    up: z.number().int(),
-    down: z.number().int(),
-    flags: z.number().int(),
-    trust: z.number(),
-    validated: z.boolean(),
-    disputed: z.boolean(),
-  }),
+  trust: TrustSummarySchema,
   stale: z
     .array(z.string())
     .describe('Why the trace may not fit this project (applies_to mismatches, review date passed).'),
   snippet: z.string().describe('The passage that best matches the query.'),
   detail: z
     .enum(['full', 'snippet'])
-    .describe('full: context and solution are included; snippet: only the snippet fits the budget.'),
+    .describe('full: context and solution are included; snippet: only the snippet (it did not fit the budget).'),
   context: z.string().optional(),
   solution: z.string().optional(),
   why: WhySchema,
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 
+export const SearchedStoreSchema = z.object({
+  name: z.string(),
+  traces: z.number().int().describe('Traces in its index.'),
+  model: z.string().describe('The embedding model of its index.'),
+  updated: z.boolean().describe('True when this search first brought its index up to date.'),
+  error: z.string().optional().describe('Why this store could not be searched (the others still were).'),
+});
+
+/** The answer of a search: `ct search --json` and the MCP `search_traces` tool return exactly this. */
 export const SearchResponseSchema = z.object({
-  store: z.string(),
   query: z.string(),
   tags: z.array(z.string()),
+  stores: z.array(SearchedStoreSchema).describe('The stores searched.'),
   results: z.array(SearchResultSchema),
   total_candidates: z.number().int().describe('Traces that matched before the limit and budget.'),
   budget: z
@@ -82,10 +92,6 @@ export const SearchResponseSchema = z.object({
       omitted: z.number().int().describe('Results left out because they did not fit.'),
     })
     .nullable(),
-  index: z.object({
-    traces: z.number().int(),
-    model: z.string(),
-    updated: z.boolean().describe('True when this search first brought the index up to date.'),
-  }),
+  notes: z.array(z.string()).describe('Index updates, skipped stores and other remarks.'),
 });
 export type SearchResponse = z.infer<typeof SearchResponseSchema>;

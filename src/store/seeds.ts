@@ -6,12 +6,11 @@ import { runGit } from '../git/run.js';
 import { getDataDir, seedsDir } from '../paths.js';
 import { pathExists, walkFiles, writeFileAtomic } from '../util/fs.js';
 import { initStore } from './init.js';
+import { localPath } from './local.js';
 import { SEEDS_STORE_NAME } from './registry.js';
 
 /** The identity that commits the built-in store, so it never depends on the user's git config. */
 export const SEEDS_IDENTITY = { name: 'CommonTrace seeds', email: 'seeds@commontrace.invalid' };
-
-const STAMP = '.ct/seeds.json';
 
 export const seedsStoreRoot = (): string => path.join(getDataDir(), 'stores', SEEDS_STORE_NAME);
 
@@ -24,7 +23,7 @@ export async function ensureSeedsStore(log?: (message: string) => void): Promise
   const source = path.join(seedsDir(), 'traces');
   const files = (await walkFiles(source)).filter((f) => f.endsWith('.md'));
   const digest = await digestFiles(source, files);
-  const stampFile = path.join(root, STAMP);
+  const stampFile = localPath(root, 'seeds.json');
   if (await pathExists(path.join(root, 'ct.yml'))) {
     const stamp = await fs.readFile(stampFile, 'utf8').then(
       (t) => JSON.parse(t) as { digest?: string },

@@ -5,7 +5,7 @@ import type { Table } from '@lancedb/lancedb';
 import { DEFAULT_MODEL, type Embedder, loadEmbedder } from '../../src/embed/embedder.js';
 import { FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
 import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT } from '../../src/search/rank.js';
-import { searchStore } from '../../src/search/search.js';
+import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { expandForFts } from '../../src/text/tokenize.js';
 import { type EvalQuery, loadCosqaCorpus, loadCosqaQueries, missingData } from './eval-data.js';
@@ -22,7 +22,7 @@ interface Ranked {
 
 /**
  * Retrieval quality of what ships, on cosqa-dev: BM25 alone, vectors alone, the hybrid fusion
- * (the product's fuseScores, constants and candidate counts), and searchStore itself (which adds
+ * (the product's fuseScores, constants and candidate counts), and searchStores itself (which adds
  * its relevance filter and rounding). Each function becomes a trace-like row (title, tags,
  * body = text; the text is the Context, so the embedder sees all of it, as in the search lab)
  * in a LanceDB table with the product's schema, text and FTS options, built directly rather
@@ -58,7 +58,7 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
     };
     const store = await openStore(root, 'flag');
     const shipped = async (q: string) =>
-      (await searchStore(store, { query: q, limit: 10 }, { autoUpdate: false, cwd: root })).results.map((r) => ({
+      (await searchStores([store], { query: q, limit: 10 }, { autoUpdate: false, cwd: root })).results.map((r) => ({
         id: r.id,
         score: r.score,
       }));
@@ -121,7 +121,7 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
         'bm25 - diag_bm25_title_once': pairedBootstrap(r10('bm25'), r10('diag_bm25_title_once')),
       },
       latency_ms: latency,
-      latency_note: `per query after ${WARMUP_QUERIES} warm-up queries; bm25/vector: one side (vector includes embedding the query); hybrid: embed + both sides in parallel + fuseScores; hybrid_search_store: the whole searchStore call (also snippets, signals, project versions)`,
+      latency_note: `per query after ${WARMUP_QUERIES} warm-up queries; bm25/vector: one side (vector includes embedding the query); hybrid: embed + both sides in parallel + fuseScores; hybrid_search_store: the whole searchStores call (also snippets, signals, project versions)`,
       reference_searchlab: {
         bm25_code_fts: { recall_at_10: 0.588, mrr_at_10: 0.351 },
         minmax_alpha_0_9: { recall_at_10: 0.604, mrr_at_10: 0.357 },
@@ -177,7 +177,7 @@ async function vectorSide(table: Table, embedder: Embedder, query: string): Prom
   return rows.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) }));
 }
 
-/** fuseScores over both candidate lists, best first, ties by id as searchStore breaks them. */
+/** fuseScores over both candidate lists, best first, ties by id as searchStores breaks them. */
 function rankFused(lexical: Ranked[], vector: Ranked[]): Ranked[] {
   return [...fuseScores(lexical, vector)]
     .map(([id, score]) => ({ id, score }))

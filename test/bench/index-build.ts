@@ -92,7 +92,7 @@ async function measureStore(store: Store, editFile: string): Promise<Record<stri
     no_change_update: { ...summary(noChange.value), wall_ms: Math.round(noChange.ms) },
     freshness_check_ms: Math.round(fresh.ms),
     freshness_check_note:
-      'isIndexFresh: git rev-parse HEAD + git status over traces/, votes/, flags/; searchStore runs it before every query',
+      'isIndexFresh: git rev-parse HEAD + git status over traces/, votes/, flags/; searchStores runs it before every query',
     one_trace_edited: { ...summary(incremental), wall_ms: Math.round(incrementalMs) },
     floor: {
       git_grep: {

@@ -36,7 +36,7 @@ const FLAT_BUDGET_MS = 25;
 
 /**
  * Search speed and memory as a store grows: whole-process `ct search` at 1k and 10k traces (real
- * git stores), warm searchStore latency at 10k (git store) and 100k (a LanceDB table written
+ * git stores), warm searchStores latency at 10k (git store) and 100k (a LanceDB table written
  * directly from tldr pages repeated as variants, since a 100k-file git store takes minutes to
  * create), and where brute-force vector search needs an ANN index (IVF_PQ, HNSW_SQ), with
  * `git grep` over the same traces as the floor.
@@ -82,7 +82,7 @@ export async function benchSearchScale(): Promise<Record<string, unknown>> {
       };
       floor[String(size)] = gitGrep(made.root, false);
       if (size === 10_000) {
-        log('search-scale: warm searchStore at 10k (git store)');
+        log('search-scale: warm searchStores at 10k (git store)');
         warm['10000'] = {
           as_shipped_with_freshness_check: runWorker(made.root, queriesFile, 'auto', env),
           index_only: runWorker(made.root, queriesFile, 'index-only', env),
@@ -105,7 +105,7 @@ export async function benchSearchScale(): Promise<Record<string, unknown>> {
       const entry: Record<string, unknown> = { build: buildDirectTable(root, size, plain, env) };
       const table = (await openTable(await connectIndex(root), BENCH_TABLE)) as Table;
       if (size === 100_000) {
-        log('search-scale: warm searchStore at 100k (no ANN index, as shipped)');
+        log('search-scale: warm searchStores at 100k (no ANN index, as shipped)');
         warm['100000'] = {
           index_only: runWorker(root, queriesFile, 'index-only', env),
           note: 'direct LanceDB table, no git: the freshness check does not apply',
@@ -116,7 +116,7 @@ export async function benchSearchScale(): Promise<Record<string, unknown>> {
       log(`search-scale: vector-only latency at ${size}: flat, IVF_PQ, HNSW_SQ`);
       Object.assign(entry, await annStudy(table, queryVectors));
       if (size === 100_000) {
-        log('search-scale: warm searchStore at 100k with the HNSW_SQ index');
+        log('search-scale: warm searchStores at 100k with the HNSW_SQ index');
         (warm['100000'] as Record<string, unknown>).index_only_with_hnsw_sq = runWorker(
           root,
           queriesFile,
@@ -134,7 +134,7 @@ export async function benchSearchScale(): Promise<Record<string, unknown>> {
     };
     out.warm_search_store = {
       ...warm,
-      note: `searchStore(limit 10) in a fresh process (search-worker.ts), ${queries.all.length} queries after ${10} warm-up queries; RSS sampled during the timed queries`,
+      note: `searchStores(limit 10) in a fresh process (search-worker.ts), ${queries.all.length} queries after ${10} warm-up queries; RSS sampled during the timed queries`,
     };
     out.vector_search = { ...vectorStudy, threshold: recommendThreshold(vectorStudy) };
     out.lance_fts_deadlock =
@@ -304,9 +304,9 @@ function meanOverlap(got: readonly string[][], truth: readonly string[][], k: nu
 
 /**
  * Brute force grows linearly with the table: fit a line through the two sizes. The vector side
- * runs beside FTS, so once it is the slower of the two it sets searchStore's pace; the
+ * runs beside FTS, so once it is the slower of the two it sets searchStores's pace; the
  * recommendation is the size where its median passes FLAT_BUDGET_MS (about 4x the FTS side and
- * the rest of searchStore together at 10k here), rounded down to 5k.
+ * the rest of searchStores together at 10k here), rounded down to 5k.
  */
 function recommendThreshold(study: Record<string, unknown>): Record<string, unknown> {
   type Entry = { flat: { latency: LatencySummary }; fts_latency: LatencySummary };

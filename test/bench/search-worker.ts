@@ -1,12 +1,12 @@
 /**
- * A fresh process that runs searchStore over one store's built index, query after query, and
+ * A fresh process that runs searchStores over one store's built index, query after query, and
  * prints its latency and memory as JSON. search-scale.ts spawns it so each measurement has its
  * own heap and its own peak RSS, not the one left by building the index.
  *
  *   node dist/test/bench/search-worker.js <store root> <queries.json> <auto|index-only>
  */
 import fs from 'node:fs';
-import { searchStore } from '../../src/search/search.js';
+import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { summarizeLatencies, timeAsync, withRssSampling } from './timing.js';
 
@@ -21,14 +21,14 @@ const queries = JSON.parse(fs.readFileSync(queriesFile, 'utf8')) as string[];
 // auto: as `ct search` and the MCP tool call it, checking the index is fresh before each query.
 const context = { autoUpdate: mode === 'auto', cwd: root };
 const store = await openStore(root, 'flag');
-const first = await timeAsync(() => searchStore(store, { query: queries[0] as string, limit: 10 }, context));
-for (const q of queries.slice(0, WARMUP)) await searchStore(store, { query: q, limit: 10 }, context);
+const first = await timeAsync(() => searchStores([store], { query: queries[0] as string, limit: 10 }, context));
+for (const q of queries.slice(0, WARMUP)) await searchStores([store], { query: q, limit: 10 }, context);
 const sampled = await withRssSampling(async () => {
   const ms: number[] = [];
   let withResults = 0;
   for (const query of queries) {
     const started = performance.now();
-    const response = await searchStore(store, { query, limit: 10 }, context);
+    const response = await searchStores([store], { query, limit: 10 }, context);
     ms.push(performance.now() - started);
     if (response.results.length > 0) withResults++;
   }
@@ -37,7 +37,7 @@ const sampled = await withRssSampling(async () => {
 process.stdout.write(
   `${JSON.stringify({
     mode,
-    traces: first.value.index.traces,
+    traces: first.value.stores[0]?.traces,
     first_query_ms: Math.round(first.ms),
     latency: summarizeLatencies(sampled.value.ms),
     queries_with_results: sampled.value.withResults,

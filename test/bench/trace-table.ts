@@ -30,7 +30,7 @@ export async function traceRows(
 /**
  * A LanceDB table in `<root>/.ct/index` with the product's schema and FTS index, filled batch by
  * batch (so 100k rows never sit in memory at once), plus the state file and a ct.yml, so that
- * `openStore(root)` and `searchStore(store, q, { autoUpdate: false })` search it as they would a
+ * `openStore(root)` and `searchStores(store, q, { autoUpdate: false })` search it as they would a
  * real store's index. No ANN index: the product builds none.
  */
 export async function createTraceTable(

@@ -2,15 +2,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { SearchResponse } from '../../src/search/schema.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';
 
-interface Response {
-  results: { id: string; title: string; path: string; detail: string; why: { lexical: unknown } }[];
-  budget: { tokens: number; used: number; omitted: number } | null;
-  index: { traces: number; updated: boolean };
-}
+type Response = SearchResponse;
 
 const home = () => ({ CT_HOME: path.join(tempDir('ct-home-'), 'ct') });
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
@@ -24,7 +21,7 @@ describe('ct search on the built-in seeds store', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Creating the built-in seeds store/);
     const response = parseJson<Response>(result);
-    expect(response.index.traces).toBeGreaterThanOrEqual(200);
+    expect(response.stores[0]?.traces).toBeGreaterThanOrEqual(200);
     expect(response.results[0]?.title).toMatch(/useEffect runs twice/i);
     const human = await runCli(['search', 'react', 'useEffect', 'runs', 'twice', '--limit', '2'], { env, cwd });
     expect(human.stdout).toMatch(/^1\. React useEffect runs twice/m);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { updateIndex } from '../../src/index/build.js';
 import { readIndexState } from '../../src/index/state.js';
-import { searchStore } from '../../src/search/search.js';
+import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
 import { commitAs, person, voteFile } from '../helpers/people.js';
@@ -50,16 +50,16 @@ describe('updateIndex', () => {
 
     addTrace(root, 4, 'Uncommitted trace about gizmo overheating', body('gizmo overheats', 'cool the gizmo'));
     expect(await updateIndex(store)).toMatchObject({ traces: 4, embedded: 1 });
-    expect((await searchStore(store, { query: 'gizmo overheating' })).results[0]?.id).toBe(ID(4));
+    expect((await searchStores([store], { query: 'gizmo overheating' })).results[0]?.id).toBe(ID(4));
 
     fs.rmSync(path.join(root, 'traces/testing/t1.md'));
     expect(await updateIndex(store)).toMatchObject({ traces: 3, embedded: 0, removed: 1 });
-    expect((await searchStore(store, { query: 'widget1 E1' })).results.map((r) => r.id)).not.toContain(ID(1));
+    expect((await searchStores([store], { query: 'widget1 E1' })).results.map((r) => r.id)).not.toContain(ID(1));
 
     git(root, 'mv', 'traces/testing/t3.md', 'traces/testing/renamed.md');
     const renamed = await updateIndex(store);
     expect(renamed).toMatchObject({ traces: 3, embedded: 0, reused: 1, removed: 0 });
-    expect((await searchStore(store, { query: 'widget3 E3' })).results[0]).toMatchObject({
+    expect((await searchStores([store], { query: 'widget3 E3' })).results[0]).toMatchObject({
       id: ID(3),
       path: 'traces/testing/renamed.md',
     });
@@ -92,7 +92,7 @@ describe('updateIndex', () => {
     expect(report).toMatchObject({ full: true, model: 'use-lite', embedded: 3, reused: 0 });
     expect(logs.join('\n')).toMatch(/embedding model changed \(use-lite-static-v1 -> use-lite\)/);
     expect((await readIndexState(root))?.dim).toBe(512);
-    expect((await searchStore(reopened, { query: 'widget2 error code E2' })).results[0]?.id).toBe(ID(2));
+    expect((await searchStores([reopened], { query: 'widget2 error code E2' })).results[0]?.id).toBe(ID(2));
   });
 
   it('rebuilds a missing table or an unreadable state file', async () => {
@@ -107,7 +107,7 @@ describe('updateIndex', () => {
     });
     fs.writeFileSync(path.join(root, '.ct/index/state.json'), '{ not json');
     expect(await updateIndex(store)).toMatchObject({ full: true, reason: 'no index yet', traces: 2 });
-    expect((await searchStore(store, { query: 'widget1' })).results[0]?.id).toBe(ID(1));
+    expect((await searchStores([store], { query: 'widget1' })).results[0]?.id).toBe(ID(1));
   });
 
   it('search rebuilds an index whose data files are damaged', async () => {
@@ -117,9 +117,9 @@ describe('updateIndex', () => {
     const dataDir = path.join(root, '.ct/index', `${state?.table}.lance`, 'data');
     for (const file of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, file));
     const logs: string[] = [];
-    const response = await searchStore(store, { query: 'widget2 E2' }, { log: (m) => logs.push(m) });
+    const response = await searchStores([store], { query: 'widget2 E2' }, { log: (m) => logs.push(m) });
     expect(response.results[0]?.id).toBe(ID(2));
-    expect(response.index.updated).toBe(true);
+    expect(response.stores[0]?.updated).toBe(true);
     expect(logs.join('\n')).toMatch(/cannot be queried .*rebuilding it/);
   });
 
@@ -132,7 +132,7 @@ describe('updateIndex', () => {
       await updateIndex(store, { log: (m) => logs.push(m) });
       expect(logs.join('\n')).toMatch(/approximate vector index/);
       expect((await readIndexState(store.root))?.ann).toBe(true);
-      expect((await searchStore(store, { query: 'widget217 fails with error code E217' })).results[0]?.id).toBe(
+      expect((await searchStores([store], { query: 'widget217 fails with error code E217' })).results[0]?.id).toBe(
         ID(217),
       );
       addTrace(
@@ -143,7 +143,7 @@ describe('updateIndex', () => {
       );
       commitAll(store.root, 'one more');
       expect(await updateIndex(store)).toMatchObject({ traces: 321, embedded: 1 });
-      expect((await searchStore(store, { query: 'sprocket jams' })).results[0]?.id).toBe(ID(321));
+      expect((await searchStores([store], { query: 'sprocket jams' })).results[0]?.id).toBe(ID(321));
     } finally {
       if (previous === undefined) delete process.env.CT_ANN_THRESHOLD;
       else process.env.CT_ANN_THRESHOLD = previous;
@@ -171,8 +171,8 @@ describe('updateIndex', () => {
 describe('searchStore', () => {
   it('answers an empty store with no results', async () => {
     const root = await makeStore('empty');
-    const response = await searchStore(await openStore(root, 'flag'), { query: 'anything at all' });
-    expect(response).toMatchObject({ results: [], index: { traces: 0 } });
+    const response = await searchStores([await openStore(root, 'flag')], { query: 'anything at all' });
+    expect(response).toMatchObject({ results: [], stores: [{ traces: 0 }] });
   });
 
   it('filters by tags (all must match), explains every factor, and ranks disputed traces down without hiding them', async () => {
@@ -193,14 +193,14 @@ describe('searchStore', () => {
     );
     commitAll(root);
     const store = await openStore(root, 'flag');
-    const all = await searchStore(store, { query: 'redis connection refused' });
+    const all = await searchStores([store], { query: 'redis connection refused' });
     expect(all.results.map((r) => r.id).sort()).toEqual([ID(1), ID(2)]);
     const top = all.results[0];
     expect(top?.why.lexical?.rank).toBe(1);
     expect(top?.why.matched_terms).toEqual(expect.arrayContaining(['connection', 'redis', 'refused']));
     expect(top?.why.relevance).toBeGreaterThan(0);
 
-    const filtered = await searchStore(store, { query: 'redis connection refused', tags: ['redis', 'compose'] });
+    const filtered = await searchStores([store], { query: 'redis connection refused', tags: ['redis', 'compose'] });
     expect(filtered.tags).toEqual(['redis', 'docker-compose']);
     expect(filtered.results.map((r) => r.id)).toEqual([ID(1)]);
 
@@ -211,8 +211,8 @@ describe('searchStore', () => {
     // A vote counts when it is committed by the voter its file is named after.
     for (const voter of [person('Voter1'), person('Voter2')])
       commitAs(voter, root, { [voteFile(firstId === ID(1) ? ID(2) : ID(1), voter)]: 'vote: up\nat: 2026-11-21\n' });
-    const after = await searchStore(store, { query: 'redis connection refused' });
-    expect(after.index.updated).toBe(true);
+    const after = await searchStores([store], { query: 'redis connection refused' });
+    expect(after.stores[0]?.updated).toBe(true);
     const flagged = after.results.find((r) => r.id === firstId);
     expect(flagged?.trust).toMatchObject({ disputed: true, flags: 1 });
     expect(flagged?.why.adjustments).toEqual(
@@ -235,7 +235,7 @@ describe('searchStore', () => {
       );
     commitAll(root);
     const store = await openStore(root, 'flag');
-    const response = await searchStore(store, { query: 'widget failures', limit: 6, budget: 1500 });
+    const response = await searchStores([store], { query: 'widget failures', limit: 6, budget: 1500 });
     expect(response.budget?.used).toBeLessThanOrEqual(1500);
     expect(response.results.length + (response.budget?.omitted ?? 0)).toBe(6);
     expect(response.results[0]?.detail).toBe('full');
@@ -245,7 +245,7 @@ describe('searchStore', () => {
 
   it('rejects an empty or oversized query with a usage error', async () => {
     const { store } = await storeWith(1);
-    await expect(searchStore(store, { query: '   ' })).rejects.toThrow(/query is empty/);
-    await expect(searchStore(store, { query: 'x'.repeat(2000) })).rejects.toThrow(/at most 1,000/);
+    await expect(searchStores([store], { query: '   ' })).rejects.toThrow(/query is empty/);
+    await expect(searchStores([store], { query: 'x'.repeat(2000) })).rejects.toThrow(/at most 1,000/);
   });
 });

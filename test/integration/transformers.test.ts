@@ -8,7 +8,7 @@ import { type Embedder, loadEmbedder } from '../../src/embed/embedder.js';
 import { isCtError } from '../../src/errors.js';
 import { updateIndex } from '../../src/index/build.js';
 import { readIndexState } from '../../src/index/state.js';
-import { searchStore } from '../../src/search/search.js';
+import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';
@@ -122,8 +122,8 @@ describe.skipIf(!python)(
       const store = await openStore(root, 'flag');
       expect(await updateIndex(store)).toMatchObject({ model: `transformers:${folder}`, traces: 2, embedded: 2 });
       expect(await readIndexState(root)).toMatchObject({ model: `transformers:${folder}`, dim: 32 });
-      expect((await searchStore(store, { query: 'redis refused in docker compose' })).results[0]?.id).toBe(ID(1));
-      expect((await searchStore(store, { query: 'pip permission denied' })).results[0]?.id).toBe(ID(2));
+      expect((await searchStores([store], { query: 'redis refused in docker compose' })).results[0]?.id).toBe(ID(1));
+      expect((await searchStores([store], { query: 'pip permission denied' })).results[0]?.id).toBe(ID(2));
     });
   },
 );

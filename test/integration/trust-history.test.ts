@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { voterKey } from '../../src/ballot/schema.js';
 import { readWriters } from '../../src/ballot/writers.js';
 import { loadSignals } from '../../src/index/signals.js';
-import { searchStore } from '../../src/search/search.js';
+import { searchStores } from '../../src/search/search.js';
 import { SEEDS_IDENTITY } from '../../src/store/seeds.js';
 import { openStore } from '../../src/store/store.js';
 import { explainTrust } from '../../src/trust/explain.js';
@@ -145,7 +145,7 @@ describe('trust from git history', () => {
     expect((await signalsOf(root)).get(ID(5))).toMatchObject({ seed: true, validated: true, up: 0 });
 
     const store = await openStore(root, 'flag');
-    const response = await searchStore(store, { query: 'nginx' });
+    const response = await searchStores([store], { query: 'nginx' });
     const voted = response.results.find((r) => r.id === ID(6));
     expect(voted?.trust).toMatchObject({ up: 2, validated: true, disputed: false });
     expect(voted?.why.adjustments.map((a) => a.factor)).toEqual(['validated', 'trust']);

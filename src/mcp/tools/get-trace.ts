@@ -2,10 +2,12 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { isCtError } from '../../errors.js';
 import { loadSignals } from '../../index/signals.js';
+import { trustLabel } from '../../render/search-results.js';
+import { renderTrace } from '../../render/trace.js';
 import { findTrace } from '../../store/find-trace.js';
 import { type Trace, TraceSchema } from '../../trace/schema.js';
-import { renderTrace } from '../render.js';
-import type { StoreSet } from '../stores.js';
+import { summarizeTrust, TrustSummarySchema } from '../../trust/signals.js';
+import type { ServedStores } from '../served-stores.js';
 import { toolResult } from '../tool-result.js';
 
 const InputSchema = z.object({
@@ -17,17 +19,9 @@ const InputSchema = z.object({
   store: z.string().optional().describe('The store to look in (default: all).'),
 });
 
-const SignalsSchema = z.object({
-  up: z.number().int(),
-  down: z.number().int(),
-  flags: z.number().int(),
-  trust: z.number(),
-  validated: z.boolean(),
-  disputed: z.boolean(),
-});
-const OutputSchema = z.object({ store: z.string(), trace: TraceSchema, signals: SignalsSchema });
+const OutputSchema = z.object({ store: z.string(), trace: TraceSchema, signals: TrustSummarySchema });
 
-export function registerGetTrace(server: McpServer, stores: StoreSet, log: (m: string) => void): void {
+export function registerGetTrace(server: McpServer, stores: ServedStores, log: (m: string) => void): void {
   server.registerTool(
     'get_trace',
     {
@@ -51,17 +45,9 @@ export function registerGetTrace(server: McpServer, stores: StoreSet, log: (m: s
             if (isCtError(e) && e.code === 'trace-not-found' && targets.length > 1) continue;
             throw e;
           }
-          const s = (await loadSignals(store.root)).get(trace.id);
-          const signals = {
-            up: s?.up ?? 0,
-            down: s?.down ?? 0,
-            flags: s?.flags ?? 0,
-            trust: s?.trust ?? 0,
-            validated: s?.validated ?? false,
-            disputed: s?.disputed ?? false,
-          };
-          const trust = `${signals.validated ? 'validated' : 'unvalidated'}, +${signals.up}/-${signals.down}${signals.disputed ? `, DISPUTED (${signals.flags} flag(s))` : ''}`;
-          return { data: { store: store.name, trace, signals }, text: renderTrace(trace, store.name, { trust }) };
+          const signals = summarizeTrust((await loadSignals(store.root)).get(trace.id));
+          const trust = trustLabel({ trust: signals, status: trace.status });
+          return { data: { store: store.name, trace, signals }, text: renderTrace(trace, store.name, trust) };
         }
         throw lastError;
       }),

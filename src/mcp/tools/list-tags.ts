@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { countTags } from '../../store/tags.js';
-import type { StoreSet } from '../stores.js';
+import type { ServedStores } from '../served-stores.js';
 import { toolResult } from '../tool-result.js';
 
 const InputSchema = z.object({
@@ -24,7 +24,7 @@ const OutputSchema = z.object({
   ),
 });
 
-export function registerListTags(server: McpServer, stores: StoreSet, log: (m: string) => void): void {
+export function registerListTags(server: McpServer, stores: ServedStores, log: (m: string) => void): void {
   server.registerTool(
     'list_tags',
     {

@@ -1,11 +1,10 @@
-import { UNTRUSTED_NOTICE } from '../mcp/render.js';
 import type { ProjectProfile } from '../project/detect.js';
+import { estimateTokens } from '../search/budget.js';
 import type { SearchResult } from '../search/schema.js';
-import { estimateTokens } from '../search/search.js';
+import { quoteTrace, UNTRUSTED_NOTICE } from './untrusted.js';
 
 /** A trace chosen for the session context, with the topic it was found for. */
 export interface ContextTrace {
-  store: string;
   topic: string;
   result: SearchResult;
 }
@@ -62,21 +61,18 @@ export function renderSessionContext(
   return [head, ...blocks, tail].join('\n\n');
 }
 
-function renderTrace({ store, topic, result }: ContextTrace): string {
+function renderTrace({ topic, result }: ContextTrace): string {
   const trust = [
     result.trust.validated ? 'validated' : 'unvalidated',
     result.trust.up + result.trust.down > 0 ? `+${result.trust.up}/-${result.trust.down}` : '',
   ]
     .filter(Boolean)
     .join(', ');
-  const notes = result.stale.length ? ` note="${attr(result.stale.join('; '))}"` : '';
   const excerpt = solutionExcerpt(result.solution ?? '') || result.snippet;
-  return [
-    `<trace id="${result.id}" store="${attr(store)}" topic="${attr(topic)}" tags="${attr(result.tags.join(', '))}" trust="${trust}"${notes}>`,
-    neutralise(`Title: ${result.title}`),
-    neutralise(`Solution (excerpt): ${excerpt}`),
-    '</trace>',
-  ].join('\n');
+  return quoteTrace(
+    { id: result.id, store: result.store, topic, tags: result.tags.join(', '), trust, note: result.stale.join('; ') },
+    [`Title: ${result.title.replace(/\s+/g, ' ').trim()}`, `Solution (excerpt): ${excerpt}`],
+  );
 }
 
 /**
@@ -111,7 +107,3 @@ export function solutionExcerpt(solution: string): string {
   const cut = text.slice(0, EXCERPT_CHARS);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), EXCERPT_CHARS / 2)).replace(/[\s,;:]+$/, '')}…`;
 }
-
-// As in src/mcp/render.ts: text inside a <trace> element can neither close it nor open another.
-const neutralise = (text: string) => text.replace(/<\/?trace\b/gi, (m) => m.replace('<', '&lt;'));
-const attr = (text: string) => text.replace(/["<>]/g, "'");

@@ -1,0 +1,81 @@
+import type { Table } from '@lancedb/lancedb';
+import type { Store } from '../store/store.js';
+import { type IndexProgress, updateIndex } from './build.js';
+import { isIndexFresh } from './fresh.js';
+import { modelFor } from './model.js';
+import { type IndexState, readIndexState } from './state.js';
+import { connectIndex, openTable } from './table.js';
+
+export interface ReadyOptions {
+  /** Bring a missing, stale or unreadable index up to date first (default true). */
+  autoUpdate?: boolean;
+  /**
+   * Trust a freshness check this recent (ms) instead of running git again. The check costs
+   * ~100 ms of a 10k-trace search (git rev-parse + git status); a long-running server that answers
+   * many queries passes a few seconds here. Default 0: always check.
+   */
+  freshnessTtlMs?: number;
+  log?: (message: string) => void;
+  onProgress?: (progress: IndexProgress) => void;
+}
+
+/** An index opened for reading: the table its state names (none when nothing is indexed yet). */
+export interface ReadyIndex {
+  state: IndexState | undefined;
+  table: Table | undefined;
+  model: string;
+  /** True when this call first brought the index up to date. */
+  updated: boolean;
+}
+
+const freshAt = new Map<string, number>();
+
+/**
+ * Runs `read` against the store's index, made ready first: updated when stale (unless
+ * `autoUpdate` is false), opened at the table its state file names. An index that cannot be
+ * queried (damaged files, a foreign format) is rebuilt once and `read` runs again, so a broken
+ * index never breaks search; with `autoUpdate: false` the error is the caller's.
+ */
+export async function readIndex<T>(
+  store: Store,
+  options: ReadyOptions,
+  read: (index: ReadyIndex) => Promise<T>,
+): Promise<{ result: T; index: ReadyIndex }> {
+  const model = modelFor(store);
+  const update = {
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  let updated = false;
+  if (options.autoUpdate !== false && !(await isRecentlyFresh(store.root, model, options.freshnessTtlMs ?? 0))) {
+    await updateIndex(store, update);
+    updated = true;
+    freshAt.set(`${store.root}\0${model}`, Date.now());
+  }
+  try {
+    const index = await openIndex(store.root, model, updated);
+    return { result: await read(index), index };
+  } catch (e) {
+    if (options.autoUpdate === false) throw e;
+    const reason = (e as Error).message.split('\n')[0]?.slice(0, 120);
+    options.log?.(`The index of "${store.name}" cannot be queried (${reason}): rebuilding it`);
+    await updateIndex(store, { ...update, full: true });
+    const index = await openIndex(store.root, model, true);
+    return { result: await read(index), index };
+  }
+}
+
+/** True when the index is fresh, or was found fresh less than `ttlMs` ago. */
+async function isRecentlyFresh(root: string, model: string, ttlMs: number): Promise<boolean> {
+  const key = `${root}\0${model}`;
+  if (ttlMs > 0 && Date.now() - (freshAt.get(key) ?? 0) < ttlMs) return true;
+  if (!(await isIndexFresh(root, model))) return false;
+  freshAt.set(key, Date.now());
+  return true;
+}
+
+async function openIndex(root: string, model: string, updated: boolean): Promise<ReadyIndex> {
+  const state = await readIndexState(root);
+  const table = state && state.traces > 0 ? await openTable(await connectIndex(root), state.table) : undefined;
+  return { state, table, model, updated };
+}

@@ -1,0 +1,20 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ServedStores } from '../served-stores.js';
+import { registerAmendTrace } from './amend-trace.js';
+import { registerContributeTrace } from './contribute-trace.js';
+import { registerFlagTrace } from './flag-trace.js';
+import { registerGetTrace } from './get-trace.js';
+import { registerListTags } from './list-tags.js';
+import { registerSearchTraces } from './search-traces.js';
+import { registerVoteTrace } from './vote-trace.js';
+
+/** Every tool of `ct mcp`: one file each, registered here. */
+export function registerTools(server: McpServer, stores: ServedStores, log: (m: string) => void): void {
+  registerSearchTraces(server, stores, log);
+  registerGetTrace(server, stores, log);
+  registerListTags(server, stores, log);
+  registerContributeTrace(server, stores, log);
+  registerVoteTrace(server, stores, log);
+  registerAmendTrace(server, stores, log);
+  registerFlagTrace(server, stores, log);
+}
