@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 /**
  * One error base class for everything `ct` reports on purpose. Each error has a stable `code`
  * (what scripts and MCP clients match on), a `hint` (the next step for a person or an agent) and
@@ -86,4 +87,16 @@ export class GitError extends CtError {
 
 export function isCtError(error: unknown): error is CtError {
   return error instanceof CtError;
+}
+
+/** A zod schema's verdict on input, or an InvalidInputError naming each field and what was wrong with it. */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  error: { code: string; hint: string; make?: (message: string) => CtError },
+): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+  throw error.make ? error.make(message) : new InvalidInputError(error.code, message, error.hint);
 }

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { checkTraceFile } from '../check/run.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError, parseInput } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
 import { requireGitIdentity } from '../git/repo.js';
@@ -59,14 +59,10 @@ export async function amendTrace(
   input: AmendInput,
   options: { noPublish?: boolean } = {},
 ): Promise<AmendResult> {
-  const parsed = AmendInputSchema.safeParse(input);
-  if (!parsed.success)
-    throw new InvalidInputError(
-      'amendment-invalid',
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
-      'ct amend <id> --reason "..." [--solution ... --context ... --title ... --tags ...]',
-    );
-  const change = parsed.data;
+  const change = parseInput(AmendInputSchema, input, {
+    code: 'amendment-invalid',
+    hint: 'ct amend <id> --reason "..." [--solution ... --context ... --title ... --tags ...]',
+  });
   const base = await resolveBase(store);
   const current = await findTraceAnywhere(store.root, change.id, base.ref);
   const identity = await requireGitIdentity(store.root);

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../ballot/schema.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, parseInput } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
 import { requireGitIdentity } from '../git/repo.js';
@@ -45,7 +45,10 @@ export async function castVote(
   input: VoteInput,
   options: { noPublish?: boolean } = {},
 ): Promise<BallotResult> {
-  const vote = parseInput(VoteInputSchema, input, 'ct vote <id> up|down [--reason "..."]');
+  const vote = parseInput(VoteInputSchema, input, {
+    code: 'invalid-input',
+    hint: 'ct vote <id> up|down [--reason "..."]',
+  });
   if (vote.vote === 'down' && !vote.reason)
     throw new InvalidInputError(
       'reason-required',
@@ -79,11 +82,10 @@ export async function raiseFlag(
   input: FlagInput,
   options: { noPublish?: boolean } = {},
 ): Promise<BallotResult> {
-  const flag = parseInput(
-    FlagInputSchema,
-    input,
-    'ct flag <id> --reason wrong|outdated|unsafe|duplicate|spam [--note "..."]',
-  );
+  const flag = parseInput(FlagInputSchema, input, {
+    code: 'invalid-input',
+    hint: 'ct flag <id> --reason wrong|outdated|unsafe|duplicate|spam [--note "..."]',
+  });
   if (flag.reason === 'duplicate' && !flag.duplicate_of)
     throw new InvalidInputError(
       'duplicate-of-required',
@@ -188,17 +190,6 @@ export async function traceAuthorEmail(root: string, file: string, ref = 'HEAD')
     () => undefined,
   );
   return out || undefined;
-}
-
-function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown, usage: string): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success)
-    throw new InvalidInputError(
-      'invalid-input',
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '),
-      usage,
-    );
-  return parsed.data;
 }
 
 function parseYaml(text: string): unknown {

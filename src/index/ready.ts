@@ -1,12 +1,12 @@
 import type { Table } from '@lancedb/lancedb';
 import type { Store } from '../store/store.js';
-import { type IndexProgress, updateIndex } from './build.js';
+import { type UpdateIndexOptions, updateIndex } from './build.js';
 import { isIndexFresh } from './fresh.js';
 import { modelFor } from './model.js';
 import { type IndexState, readIndexState } from './state.js';
 import { connectIndex, openTable } from './table.js';
 
-export interface ReadyOptions {
+export interface ReadyOptions extends Pick<UpdateIndexOptions, 'log' | 'onProgress'> {
   /** Bring a missing, stale or unreadable index up to date first (default true). */
   autoUpdate?: boolean;
   /**
@@ -15,8 +15,6 @@ export interface ReadyOptions {
    * many queries passes a few seconds here. Default 0: always check.
    */
   freshnessTtlMs?: number;
-  log?: (message: string) => void;
-  onProgress?: (progress: IndexProgress) => void;
 }
 
 /** An index opened for reading: the table its state names (none when nothing is indexed yet). */

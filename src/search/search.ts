@@ -1,6 +1,6 @@
 import type { Table } from '@lancedb/lancedb';
 import { loadEmbedder } from '../embed/embedder.js';
-import { UsageError } from '../errors.js';
+import { parseInput, UsageError } from '../errors.js';
 import { type ReadyOptions, readIndex } from '../index/ready.js';
 import { loadSignals } from '../index/signals.js';
 import { ROW_COLUMNS, type TraceRow } from '../index/table.js';
@@ -99,15 +99,12 @@ export async function searchStores(
 
 /** The search input validated, with a usage error naming the field. */
 export function parseSearchInput(input: SearchInput): SearchOptions {
-  const parsed = SearchInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const reasons = parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ');
-    throw new UsageError(
-      `invalid search: ${reasons}`,
-      'ct search "<error message or task>" [--tag t] [--limit n] [--budget tokens]',
-    );
-  }
-  return parsed.data;
+  const hint = 'ct search "<error message or task>" [--tag t] [--limit n] [--budget tokens]';
+  return parseInput(SearchInputSchema, input, {
+    code: 'usage',
+    hint,
+    make: (message) => new UsageError(`invalid search: ${message}`, hint),
+  });
 }
 
 async function searchOneStore(

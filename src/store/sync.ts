@@ -31,29 +31,25 @@ export async function pullStore(store: Store): Promise<PullResult> {
       message: 'the current branch has no upstream',
       hint: `git -C ${store.root} branch --set-upstream-to=origin/main`,
     };
+  const failed = (message: string, hint: string): PullResult => ({
+    outcome: 'failed',
+    before,
+    after: before,
+    changed: [],
+    message,
+    hint,
+  });
   try {
     await runGit(store.root, ['fetch', '--prune', '--quiet']);
   } catch (e) {
-    return {
-      outcome: 'failed',
-      before,
-      after: before,
-      changed: [],
-      message: `fetch failed: ${firstLine(e)}`,
-      hint: 'check the network and your git credentials; the local store is unchanged and still searchable',
-    };
+    const hint = 'check the network and your git credentials; the local store is unchanged and still searchable';
+    return failed(`fetch failed: ${firstLine(e)}`, hint);
   }
   try {
     await runGit(store.root, ['merge', '--ff-only', '--quiet', '@{u}']);
   } catch (e) {
-    return {
-      outcome: 'failed',
-      before,
-      after: before,
-      changed: [],
-      message: `cannot fast-forward to ${upstream}: ${firstLine(e)}`,
-      hint: `the branch has local commits or changes in the way; resolve with \`git -C ${store.root} pull --rebase\``,
-    };
+    const hint = `the branch has local commits or changes in the way; resolve with \`git -C ${store.root} pull --rebase\``;
+    return failed(`cannot fast-forward to ${upstream}: ${firstLine(e)}`, hint);
   }
   const after = await headCommit(store.root);
   if (after === before) return { outcome: 'up-to-date', before, after, changed: [] };

@@ -34,23 +34,17 @@ export async function assessStore(root: string, options: AssessOptions): Promise
   const present = new Set(traces.map((t) => t.id));
   for (const id of options.seededIds ?? [])
     if (!present.has(id)) traces.push({ id, tags: [], author: null, seed: true });
-  const writerOf = (file: string) => history.written.get(file)?.key ?? null;
+  const withWriter = <V>(b: { file: string; traceId: string; voter: string }, value: V) => ({
+    file: b.file,
+    traceId: b.traceId,
+    voter: b.voter,
+    value,
+    writer: history.written.get(b.file)?.key ?? null,
+  });
   return scoreTraces({
     traces,
-    votes: ballots.votes.map((b) => ({
-      file: b.file,
-      traceId: b.traceId,
-      voter: b.voter,
-      value: b.data?.vote,
-      writer: writerOf(b.file),
-    })),
-    flags: ballots.flags.map((b) => ({
-      file: b.file,
-      traceId: b.traceId,
-      voter: b.voter,
-      value: b.data?.reason,
-      writer: writerOf(b.file),
-    })),
+    votes: ballots.votes.map((b) => withWriter(b, b.data?.vote)),
+    flags: ballots.flags.map((b) => withWriter(b, b.data?.reason)),
     validatedAfter: options.validatedAfter,
     ...(options.include ? { include: options.include } : {}),
   });

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { AmendInputSchema, AmendResultSchema, amendTrace } from '../../contribute/amend.js';
 import type { ServedStores } from '../served-stores.js';
 import { toolResult } from '../tool-result.js';
-import { describePublish, storeArgument } from './write-result.js';
+import { describePublish, storeArgument, writeAnnotations } from './write-result.js';
 
 export function registerAmendTrace(server: McpServer, stores: ServedStores, log: (m: string) => void): void {
   server.registerTool(
@@ -14,13 +14,7 @@ export function registerAmendTrace(server: McpServer, stores: ServedStores, log:
         'tags) with the reason; reviewers see the diff. Prefer this over contributing a near-duplicate.',
       inputSchema: AmendInputSchema.extend(storeArgument),
       outputSchema: AmendResultSchema,
-      annotations: {
-        title: 'Amend a trace',
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: false,
-        openWorldHint: true,
-      },
+      annotations: writeAnnotations('Amend a trace', false),
     },
     async ({ store, ...input }) =>
       toolResult(log, async () => {

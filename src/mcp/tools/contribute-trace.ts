@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ContributeResultSchema, ContributionSchema, contribute } from '../../contribute/contribute.js';
 import type { ServedStores } from '../served-stores.js';
 import { toolResult } from '../tool-result.js';
-import { describePublish, storeArgument } from './write-result.js';
+import { describePublish, storeArgument, writeAnnotations } from './write-result.js';
 
 /**
  * The write tools take exactly the CLI's code path (src/contribute): the same validation, secret
@@ -26,13 +26,7 @@ export function registerContributeTrace(server: McpServer, stores: ServedStores,
         force: z.boolean().optional().describe('Contribute even if near-duplicates exist.'),
       }),
       outputSchema: ContributeResultSchema,
-      annotations: {
-        title: 'Contribute a trace',
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: false,
-        openWorldHint: true,
-      },
+      annotations: writeAnnotations('Contribute a trace', false),
     },
     async ({ store, force, ...input }) =>
       toolResult(log, async () => {

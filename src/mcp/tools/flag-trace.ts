@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { BallotResultSchema, FlagInputSchema, raiseFlag } from '../../contribute/cast-ballot.js';
 import type { ServedStores } from '../served-stores.js';
 import { toolResult } from '../tool-result.js';
-import { describePublish, storeArgument } from './write-result.js';
+import { describePublish, storeArgument, writeAnnotations } from './write-result.js';
 
 export function registerFlagTrace(server: McpServer, stores: ServedStores, log: (m: string) => void): void {
   server.registerTool(
@@ -15,13 +15,7 @@ export function registerFlagTrace(server: McpServer, stores: ServedStores, log: 
         'down until a reviewer acts; nothing is deleted.',
       inputSchema: FlagInputSchema.extend(storeArgument),
       outputSchema: BallotResultSchema,
-      annotations: {
-        title: 'Flag a trace',
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: true,
-      },
+      annotations: writeAnnotations('Flag a trace', true),
     },
     async ({ store, ...input }) =>
       toolResult(log, async () => {

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { BallotResultSchema, castVote, VoteInputSchema } from '../../contribute/cast-ballot.js';
 import type { ServedStores } from '../served-stores.js';
 import { toolResult } from '../tool-result.js';
-import { describePublish, storeArgument } from './write-result.js';
+import { describePublish, storeArgument, writeAnnotations } from './write-result.js';
 
 export function registerVoteTrace(server: McpServer, stores: ServedStores, log: (m: string) => void): void {
   server.registerTool(
@@ -15,13 +15,7 @@ export function registerVoteTrace(server: McpServer, stores: ServedStores, log: 
         'not count.',
       inputSchema: VoteInputSchema.extend(storeArgument),
       outputSchema: BallotResultSchema,
-      annotations: {
-        title: 'Vote on a trace',
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: true,
-        openWorldHint: true,
-      },
+      annotations: writeAnnotations('Vote on a trace', true),
     },
     async ({ store, ...input }) =>
       toolResult(log, async () => {

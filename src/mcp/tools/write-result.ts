@@ -6,6 +6,11 @@ export const storeArgument = {
   store: z.string().optional().describe('The store to write to (default: the default store).'),
 };
 
+/** Annotations of a write tool: it changes a store (never destroys) and reaches the network. */
+export function writeAnnotations(title: string, idempotent: boolean) {
+  return { title, readOnlyHint: false, destructiveHint: false, idempotentHint: idempotent, openWorldHint: true };
+}
+
 /** What happened to a write, for an agent: published, or kept locally and how it will be published. */
 export function describePublish(publish: PublishResult | null, branch: string): string {
   if (!publish) return `Committed on local branch ${branch}; not published.`;
