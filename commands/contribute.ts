@@ -12,9 +12,11 @@ export default class Contribute extends CtCommand {
   static override description =
     `Input: flags, a trace file, or JSON on stdin ({"title", "context", "solution", "tags", "verification"?, "notes"?, "applies_to"?, "agent"?}). Your working tree, index and current branch are not touched: the commit is made on its own branch with git plumbing. With no remote, network or credentials, the commit stays on its branch and \`ct publish\` pushes it later.`;
   static override examples = [
-    '<%= config.bin %> contribute --title "pnpm: ERR_PNPM_OUTDATED_LOCKFILE in CI" --tags pnpm,ci --context "..." --solution "..."',
+    '<%= config.bin %> contribute --title "pnpm: ERR_PNPM_OUTDATED_LOCKFILE in CI" --tags pnpm,ci ' +
+      '--context "..." --solution "..."',
     '<%= config.bin %> contribute my-trace.md',
-    'echo \'{"title": "...", "context": "...", "solution": "...", "tags": ["docker"]}\' | <%= config.bin %> contribute --json',
+    'echo \'{"title": "...", "context": "...", "solution": "...", "tags": ["docker"]}\' | <%= ' +
+      'config.bin %> contribute --json',
   ];
   static override enableJsonFlag = true;
   // ignoreStdin: oclif would otherwise read piped JSON into this argument and take it for a path.

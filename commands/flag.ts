@@ -8,7 +8,8 @@ import { raiseFlag } from '../src/contribute/cast-ballot.js';
 export default class Flag extends CtCommand {
   static override summary = 'Flag a trace for reviewers: wrong, outdated, unsafe, duplicate or spam.';
   static override description =
-    'Writes flags/<id>/<your key>.yml on its own branch and opens a pull request. A flag never deletes anything: it marks the trace disputed (ranked down, never hidden) until a reviewer acts.';
+    'Writes flags/<id>/<your key>.yml on its own branch and opens a pull request. A flag never ' +
+    'deletes anything: it marks the trace disputed (ranked down, never hidden) until a reviewer acts.';
   static override examples = [
     '<%= config.bin %> flag 01JDQ5Z8 --reason outdated --note "Compose v1 syntax"',
     '<%= config.bin %> flag 01JDQ5Z8 --reason duplicate --duplicate-of 01JDQ6AA...',

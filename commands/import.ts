@@ -6,7 +6,10 @@ import { importCandidates, readImportSource } from '../src/contribute/import.js'
 export default class Import extends CtCommand {
   static override summary = 'Import traces from a CommonTrace JSON export, a trace file or a folder of trace files.';
   static override description =
-    'Every item is validated with the rules of ct check (schema, secrets, prompt injection); items already in the store (same id or same title) or failing a rule are skipped with the reason. The rest are added in one commit on the current branch. Importing the same source again adds nothing.';
+    'Every item is validated with the rules of ct check (schema, secrets, prompt injection); items ' +
+    'already in the store (same id or same title) or failing a rule are skipped with the reason. The ' +
+    'rest are added in one commit on the current branch. Importing the same source again adds ' +
+    'nothing.';
   static override examples = [
     '<%= config.bin %> import export.json',
     '<%= config.bin %> import ./old-store/traces --store team --dry-run',

@@ -7,7 +7,9 @@ import { registerStore } from '../src/store/registry.js';
 export default class Init extends CtCommand {
   static override summary = 'Create a new trace store (a git repository) from the store template.';
   static override description =
-    'Writes ct.yml, traces/, votes/, flags/, README, CONTRIBUTING.md, AGENTS.md and the .github/ files (CI gate, PR template, CODEOWNERS, issue form), runs git init and makes one commit. The new store is registered under its name unless --no-register.';
+    'Writes ct.yml, traces/, votes/, flags/, README, CONTRIBUTING.md, AGENTS.md and the .github/ ' +
+    'files (CI gate, PR template, CODEOWNERS, issue form), runs git init and makes one commit. The ' +
+    'new store is registered under its name unless --no-register.';
   static override examples = [
     '<%= config.bin %> init team-traces',
     '<%= config.bin %> init ./stores/frontend --name frontend --no-register',

@@ -4,7 +4,9 @@ import { runMcpServer } from '../src/mcp/server.js';
 export default class Mcp extends CtCommand {
   static override summary = 'Run the stdio MCP server for Claude Code and other MCP clients.';
   static override description =
-    'Tools: search_traces, get_trace, list_tags (read-only), contribute_trace, vote_trace, amend_trace, flag_trace. Serves every registered store, or the one named with --store. stdout carries only JSON-RPC; logs go to stderr. Register it with: claude mcp add ct -- ct mcp';
+    'Tools: search_traces, get_trace, list_tags (read-only), contribute_trace, vote_trace, ' +
+    'amend_trace, flag_trace. Serves every registered store, or the one named with --store. stdout ' +
+    'carries only JSON-RPC; logs go to stderr. Register it with: claude mcp add ct -- ct mcp';
   static override examples = ['claude mcp add ct -- ct mcp', '<%= config.bin %> mcp --store team'];
   static override flags = { ...CtCommand.storeFlag };
 

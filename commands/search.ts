@@ -7,7 +7,9 @@ import { searchStores } from '../src/search/search.js';
 export default class Search extends CtCommand {
   static override summary = 'Search a store, offline.';
   static override description =
-    'Hybrid search: full-text BM25 over code-aware tokens fused with embedding similarity, then adjusted for trust, validation, disputes and whether the trace fits your project. With nothing configured it searches the built-in seeds store. `--json` explains every factor under `why`.';
+    'Hybrid search: full-text BM25 over code-aware tokens fused with embedding similarity, then ' +
+    'adjusted for trust, validation, disputes and whether the trace fits your project. With nothing ' +
+    'configured it searches the built-in seeds store. `--json` explains every factor under `why`.';
   static override examples = [
     '<%= config.bin %> search "react useEffect runs twice"',
     '<%= config.bin %> search "connection refused" --tag docker-compose --limit 3',

@@ -9,7 +9,9 @@ import { SEEDS_IDENTITY } from '../src/store/seeds.js';
 export default class Seed extends CtCommand {
   static override summary = 'Import the curated seed traces into a store (idempotent).';
   static override description =
-    'Adds every seed trace the store does not have yet (same id or same title counts as present) in one commit authored by "CommonTrace seeds", on the current branch. Running it again adds nothing.';
+    'Adds every seed trace the store does not have yet (same id or same title counts as present) in ' +
+    'one commit authored by "CommonTrace seeds", on the current branch. Running it again adds ' +
+    'nothing.';
   static override examples = ['<%= config.bin %> seed --store team', '<%= config.bin %> seed --dry-run --json'];
   static override enableJsonFlag = true;
   static override flags = {

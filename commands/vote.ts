@@ -7,7 +7,9 @@ import { castVote } from '../src/contribute/cast-ballot.js';
 export default class Vote extends CtCommand {
   static override summary = 'Vote a trace up (it helped) or down (it was wrong, with a reason).';
   static override description =
-    'Writes votes/<id>/<your key>.yml (one file per voter per trace; voting again changes it), commits it on its own branch, pushes and opens a pull request, or pushes to the main branch directly where ct.yml allows it (policy.direct_push_votes).';
+    'Writes votes/<id>/<your key>.yml (one file per voter per trace; voting again changes it), ' +
+    'commits it on its own branch, pushes and opens a pull request, or pushes to the main branch ' +
+    'directly where ct.yml allows it (policy.direct_push_votes).';
   static override examples = [
     '<%= config.bin %> vote 01JDQ5Z8X4N2K7M3P9R6T1V0WB up',
     '<%= config.bin %> vote 01JDQ5Z8 down --reason "fails on Compose v2.24: depends_on syntax changed"',

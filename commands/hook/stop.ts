@@ -9,7 +9,9 @@ export default class HookStop extends CtCommand {
   static override description =
     `Reads the hook JSON from stdin (session_id, transcript_path, stop_hook_active, last_assistant_message). When the transcript shows a fixed problem (a failing command, then edits and a passing run, or "fixed"/"works now" after a failure), writes {"decision": "block", "reason": "<one-line nudge>"} so Claude offers to record a trace. At most once per session; nothing when stop_hook_active is true, when hooks are turned off (CT_HOOKS=off), or on any error.`;
   static override examples = [
-    'echo \'{"session_id":"abc","transcript_path":"/tmp/t.jsonl","hook_event_name":"Stop","stop_hook_active":false}\' | <%= config.bin %> hook stop',
+    'echo ' +
+      '\'{"session_id":"abc","transcript_path":"/tmp/t.jsonl","hook_event_name":"Stop","stop_hook_active":false}\' ' +
+      '| <%= config.bin %> hook stop',
   ];
 
   async run(): Promise<void> {

@@ -6,7 +6,9 @@ import { updateIndex } from '../../src/index/build.js';
 export default class Index extends CtCommand {
   static override summary = 'Build or update the search index of a store.';
   static override description =
-    'Embeds only traces whose git blob changed since the last run (committed or not), deletes removed ones, recomputes votes, trust and flags, and compacts. The index lives in .ct/index/ of the checkout. A change of embedding model or index format rebuilds it.';
+    'Embeds only traces whose git blob changed since the last run (committed or not), deletes ' +
+    'removed ones, recomputes votes, trust and flags, and compacts. The index lives in .ct/index/ of ' +
+    'the checkout. A change of embedding model or index format rebuilds it.';
   static override examples = ['<%= config.bin %> index', '<%= config.bin %> index --full --store team'];
   static override enableJsonFlag = true;
   static override flags = {

@@ -7,7 +7,10 @@ import { acceptContribution } from '../../src/review/accept.js';
 export default class ReviewAccept extends CtCommand {
   static override summary = 'Merge a contribution branch into the base branch, push it and delete the branch.';
   static override description =
-    'Refuses when `ct check` finds errors in the merged tree (--force to merge anyway) and, with exit 6, when the branch conflicts with the base branch: either way nothing is changed. Your working tree is only touched when it has the base branch checked out (it is fast-forwarded to the merge commit); otherwise the branch is moved by plumbing.';
+    'Refuses when `ct check` finds errors in the merged tree (--force to merge anyway) and, with ' +
+    'exit 6, when the branch conflicts with the base branch: either way nothing is changed. Your ' +
+    'working tree is only touched when it has the base branch checked out (it is fast-forwarded to ' +
+    'the merge commit); otherwise the branch is moved by plumbing.';
   static override examples = [
     '<%= config.bin %> review accept ct/trace/docker-compose-healthcheck',
     '<%= config.bin %> review accept ct/vote/0v0wb-1a2b3c4d --no-push',

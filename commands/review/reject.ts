@@ -6,7 +6,8 @@ import { rejectContribution } from '../../src/review/reject.js';
 export default class ReviewReject extends CtCommand {
   static override summary = 'Reject a contribution: delete its branch on the remote and locally.';
   static override description =
-    'Git has no place for the reason: it is printed (and returned with --json) for you to pass on to the contributor. The output says how to restore the branch.';
+    'Git has no place for the reason: it is printed (and returned with --json) for you to pass on to ' +
+    'the contributor. The output says how to restore the branch.';
   static override examples = [
     '<%= config.bin %> review reject ct/trace/some-branch --reason "duplicate of 01JDQ5Z8..."',
   ];

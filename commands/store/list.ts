@@ -11,7 +11,8 @@ export default class StoreList extends CtCommand {
     const registry = await readRegistry();
     if (registry.stores.length === 0)
       this.progress(
-        'no stores registered: commands use the built-in seeds store. Add one with `ct store add <name> <url-or-path>` or `ct init <dir>`.',
+        'no stores registered: commands use the built-in seeds store. Add one with `ct store add ' +
+          '<name> <url-or-path>` or `ct init <dir>`.',
       );
     else
       this.log(

@@ -104,7 +104,9 @@ export function scanInjection(text: string, options: InjectionOptions = {}): Inj
         rule: 'injection/pipe-to-shell',
         line: lineNo,
         message: `a script from ${host ?? 'a URL'} is piped into an interpreter`,
-        hint: 'prefer a package manager or a download you can inspect; reviewers can trust the host in ct.yml policy.trusted_domains',
+        hint:
+          'prefer a package manager or a download you can inspect; reviewers can trust the host in ' +
+          'ct.yml policy.trusted_domains',
       });
       break;
     }

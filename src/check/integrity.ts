@@ -43,7 +43,8 @@ export async function checkIntegrity(root: string, options: IntegrityOptions): P
   await runGit(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]).catch(() => {
     throw new UsageError(
       `--base ${base} is not a commit in ${root}`,
-      'pass the branch the pull request targets, fetched with its history (CI: actions/checkout with fetch-depth: 0, then --base origin/main)',
+      'pass the branch the pull request targets, fetched with its history (CI: actions/checkout with ' +
+        'fetch-depth: 0, then --base origin/main)',
       { base },
     );
   });
@@ -111,7 +112,9 @@ async function checkSignatures(
         rule: 'votes/unsigned',
         severity: defaultSeverity('votes/unsigned'),
         message: `commit ${short(commit.commit)} writes this ballot but does not pass git verify-commit (${failure}); ct.yml policy.require_signed_votes is on`,
-        hint: 'sign the commit (git commit --amend -S, or git config commit.gpgsign true before `ct vote`) with a key the store knows (gpg.ssh.allowedSignersFile, or the GPG keyring in CI)',
+        hint:
+          'sign the commit (git commit --amend -S, or git config commit.gpgsign true before `ct vote`) ' +
+          'with a key the store knows (gpg.ssh.allowedSignersFile, or the GPG keyring in CI)',
       };
       return problem;
     }),

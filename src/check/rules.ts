@@ -59,7 +59,8 @@ export const RULES = {
   'votes/unsigned': {
     severity: 'error',
     summary:
-      '(with --base) a commit that writes a vote or flag does not pass git verify-commit, where ct.yml sets policy.require_signed_votes',
+      '(with --base) a commit that writes a vote or flag does not pass git verify-commit, where ' +
+      'ct.yml sets policy.require_signed_votes',
   },
   'store/too-many-traces': {
     severity: 'error',

@@ -287,7 +287,9 @@ function checkStoreWide(traces: readonly TraceFile[], inScope: (file: string) =>
         rule: 'store/similar-title',
         severity: 'warning',
         message: `${how} ${other.file}`,
-        hint: 'if both solve the same problem, amend one and flag the other as a duplicate; otherwise make the titles say how they differ',
+        hint:
+          'if both solve the same problem, amend one and flag the other as a duplicate; otherwise make ' +
+          'the titles say how they differ',
       });
     }
   }

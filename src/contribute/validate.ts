@@ -21,7 +21,9 @@ export function blockingProblems(store: Store, problems: readonly Problem[], tex
       'secret-found',
       `secrets found, nothing was committed: ${secrets.map((p) => `${where(p.line)}: ${p.message}`).join('; ')}`,
       {
-        hint: 'replace each with a placeholder or an environment variable (e.g. $API_KEY); if it was ever real, revoke and rotate it',
+        hint:
+          'replace each with a placeholder or an environment variable (e.g. $API_KEY); if it was ever ' +
+          'real, revoke and rotate it',
         exit: ExitCode.secretFound,
         data: { problems: secrets },
       },

@@ -9,7 +9,8 @@ export const PublishResultSchema = z.object({
   status: z
     .enum(['opened', 'pushed', 'local'])
     .describe(
-      'opened: a pull/merge request exists; pushed: the branch is on the remote, open the request by hand; local: only committed locally.',
+      'opened: a pull/merge request exists; pushed: the branch is on the remote, open the request by ' +
+        'hand; local: only committed locally.',
     ),
   forge: z.enum(['github', 'gitlab', 'gitea', 'git']).nullable(),
   branch: z.string(),

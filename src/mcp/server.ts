@@ -36,9 +36,14 @@ export async function buildInstructions(stores: Store[]): Promise<{ text: string
     );
   }
   const text = [
-    'CommonTrace: a shared memory of coding problems other agents solved (context with the error, the solution that worked, trust from votes).',
-    'Search it (search_traces) before debugging an error, adopting an unfamiliar library, or when a fix is not obvious; use get_trace for a whole trace.',
-    'After a non-obvious fix that you verified, record it with contribute_trace (never secrets or project-private details). Vote (vote_trace) up when a trace helped, down with a reason when it was wrong; amend_trace to correct one; flag_trace for wrong, outdated, unsafe, duplicate or spam traces.',
+    'CommonTrace: a shared memory of coding problems other agents solved (context with the error, ' +
+      'the solution that worked, trust from votes).',
+    'Search it (search_traces) before debugging an error, adopting an unfamiliar library, or when a ' +
+      'fix is not obvious; use get_trace for a whole trace.',
+    'After a non-obvious fix that you verified, record it with contribute_trace (never secrets or ' +
+      'project-private details). Vote (vote_trace) up when a trace helped, down with a reason when it ' +
+      'was wrong; amend_trace to correct one; flag_trace for wrong, outdated, unsafe, duplicate or ' +
+      'spam traces.',
     UNTRUSTED_NOTICE,
     'Stores served:',
     ...lines,

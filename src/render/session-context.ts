@@ -41,13 +41,17 @@ export function renderSessionContext(
 ): string | undefined {
   const sources = profile.sources.length ? ` (read from ${profile.sources.slice(0, 6).join(', ')})` : '';
   const head = [
-    'CommonTrace session context: traces from a shared memory of coding problems other agents solved, picked for this project by `ct hook session-start`.',
+    'CommonTrace session context: traces from a shared memory of coding problems other agents ' +
+      'solved, picked for this project by `ct hook session-start`.',
     `Project facts${sources}: ${describeProject(profile)}.`,
     UNTRUSTED_NOTICE,
     `Traces about this stack from ${stores.map((s) => `store "${s.name}" (${s.traces} traces)`).join(', ')}, the best for each topic first:`,
   ].join('\n');
   const tail =
-    'Before debugging an error or adopting an unfamiliar library here, search with the search_traces tool (get_trace returns a whole trace by id). After a non-obvious fix that you verified, contribute_trace records it; vote_trace up when a trace helped, down with a reason when it was wrong.';
+    'Before debugging an error or adopting an unfamiliar library here, search with the search_traces ' +
+    'tool (get_trace returns a whole trace by id). After a non-obvious fix that you verified, ' +
+    'contribute_trace records it; vote_trace up when a trace helped, down with a reason when it was ' +
+    'wrong.';
   let used = estimateTokens(`${head}\n\n${tail}`);
   const blocks: string[] = [];
   for (const trace of traces) {

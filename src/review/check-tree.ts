@@ -128,7 +128,9 @@ function reviewProblems(files: readonly ChangedFile[]): Problem[] {
         rule: 'review/outside-data',
         severity: 'warning',
         message: `the branch ${file.status === 'added' ? 'adds' : 'changes'} a file outside traces/, votes/ and flags/`,
-        hint: 'contributions change traces, votes and flags; review this file by hand (CI workflows and ct.yml change what the store trusts)',
+        hint:
+          'contributions change traces, votes and flags; review this file by hand (CI workflows and ' +
+          'ct.yml change what the store trusts)',
       });
     }
   }

@@ -72,7 +72,8 @@ export const TraceLogSchema = z.object({
   commit: z.string().describe('The commit the ref pointed at.'),
   deleted: z.boolean().describe('True when the trace is no longer in the store at that commit.'),
   author: AuthorSchema.nullable().describe(
-    'Who created the trace (the author of the commit that added it); null when that commit is not in the history (shallow clone).',
+    'Who created the trace (the author of the commit that added it); null when that commit is not in ' +
+      'the history (shallow clone).',
   ),
   events: z.array(TraceEventSchema).describe('Oldest first.'),
   current: z

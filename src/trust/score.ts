@@ -51,7 +51,8 @@ export const FlagDetailSchema = z.object({
     .boolean()
     .nullable()
     .describe(
-      'Whether the last commit that wrote the file is by the voter it is named after; null when uncommitted. Informational: one flag suffices, so a flag under another name gains nothing.',
+      'Whether the last commit that wrote the file is by the voter it is named after; null when ' +
+        'uncommitted. Informational: one flag suffices, so a flag under another name gains nothing.',
     ),
 });
 export type FlagDetail = z.infer<typeof FlagDetailSchema>;

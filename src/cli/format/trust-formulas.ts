@@ -14,7 +14,8 @@ export const TRUST_FORMULAS = [
   {
     name: 'author(T)',
     definition:
-      'voterKey of the author email of the commit that added the trace file, following renames; none while the trace is not committed on the current branch',
+      'voterKey of the author email of the commit that added the trace file, following renames; none ' +
+      'while the trace is not committed on the current branch',
     where: 'src/trust/history.ts',
   },
   { name: 'voter(v)', definition: 'the <voter> in votes/<trace-id>/<voter>.yml', where: 'src/trust/ballots.ts' },
@@ -27,13 +28,15 @@ export const TRUST_FORMULAS = [
   {
     name: 'rep(p, tag)',
     definition:
-      'the traces p authored that carry the tag and are merged on the current branch, plus the counted up-votes those traces received',
+      'the traces p authored that carry the tag and are merged on the current branch, plus the ' +
+      'counted up-votes those traces received',
     where: 'src/trust/reputation.ts',
   },
   {
     name: 'weight(v)',
     definition:
-      '1 + log2(1 + max over the tags t of T of rep(voter(v), t)): 1 for a newcomer, 2 at rep 1, 3 at rep 3, 4 at rep 7',
+      '1 + log2(1 + max over the tags t of T of rep(voter(v), t)): 1 for a newcomer, 2 at rep 1, 3 ' +
+      'at rep 3, 4 at rep 7',
     where: 'src/trust/reputation.ts',
   },
   {
@@ -44,7 +47,8 @@ export const TRUST_FORMULAS = [
   {
     name: 'trust(T)',
     definition:
-      'the Wilson score lower bound at 95% (z = 1.96) of W+ successes in n = W+ + W- trials: (p + z²/2n - z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n) with p = W+/n; 0 when n = 0',
+      'the Wilson score lower bound at 95% (z = 1.96) of W+ successes in n = W+ + W- trials: (p + ' +
+      'z²/2n - z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n) with p = W+/n; 0 when n = 0',
     where: 'src/trust/wilson.ts',
   },
   {
@@ -55,7 +59,8 @@ export const TRUST_FORMULAS = [
   {
     name: 'disputed(T)',
     definition:
-      'at least one valid flag file in flags/<trace-id>/: ranked down, never hidden, until a reviewer amends, deprecates or removes the trace',
+      'at least one valid flag file in flags/<trace-id>/: ranked down, never hidden, until a ' +
+      'reviewer amends, deprecates or removes the trace',
     where: 'src/trust/score.ts',
   },
   {

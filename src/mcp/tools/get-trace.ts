@@ -27,7 +27,8 @@ export function registerGetTrace(server: McpServer, stores: ServedStores, log: (
     {
       title: 'Get a trace',
       description:
-        'The whole of one trace by id: frontmatter, context, solution, verification and notes, with its votes, flags and trust. Use it when a search result looks right and you need all of it.',
+        'The whole of one trace by id: frontmatter, context, solution, verification and notes, with ' +
+        'its votes, flags and trust. Use it when a search result looks right and you need all of it.',
       inputSchema: InputSchema,
       outputSchema: OutputSchema,
       annotations: { title: 'Get a trace', readOnlyHint: true, idempotentHint: true, openWorldHint: false },

@@ -30,7 +30,8 @@ export function registerListTags(server: McpServer, stores: ServedStores, log: (
     {
       title: 'List tags',
       description:
-        'The tags of the stores with their trace counts, most used first: what the shared memory covers, and the spellings to use with search_traces tags or contribute_trace.',
+        'The tags of the stores with their trace counts, most used first: what the shared memory ' +
+        'covers, and the spellings to use with search_traces tags or contribute_trace.',
       inputSchema: InputSchema,
       outputSchema: OutputSchema,
       annotations: { title: 'List tags', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
