@@ -21,6 +21,13 @@ export default class Init extends CtCommand {
   static override flags = {
     name: Flags.string({ description: 'Store name (default: the directory name).' }),
     description: Flags.string({ description: 'One line describing the store.' }),
+    'signed-votes': Flags.boolean({
+      description:
+        'Count only votes and flags signed by their voter (with a key in the allowed_signers file). ' +
+        'With --no-signed-votes, author and committer are compared, which stops slips but not forgers.',
+      default: true,
+      allowNo: true,
+    }),
     register: Flags.boolean({
       description: 'Register the store so --store <name> finds it.',
       default: true,
@@ -38,7 +45,11 @@ export default class Init extends CtCommand {
         .toLowerCase()
         .replace(/[^a-z0-9_-]+/g, '-')
         .replace(/^-+|-+$/g, '');
-    const result = await initStore(dir, { name, ...(flags.description ? { description: flags.description } : {}) });
+    const result = await initStore(dir, {
+      name,
+      signedVotes: flags['signed-votes'],
+      ...(flags.description ? { description: flags.description } : {}),
+    });
     let registered = false;
     if (flags.register) {
       await registerStore({ name, path: result.root, managed: false });

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseYamlSafely } from '../trace/frontmatter.js';
+import { walkFiles } from '../util/fs.js';
 import { mapLimit } from '../util/map-limit.js';
 import { type FlagFile, FlagFileSchema, VOTER_KEY_PATTERN, type VoteFile, VoteFileSchema } from './schema.js';
 
@@ -33,11 +34,12 @@ async function readKind<T>(
   kind: 'votes' | 'flags',
   parse: (data: unknown) => T | undefined,
 ): Promise<BallotFile<T>[]> {
-  const ids = await fs.readdir(path.join(root, kind)).catch(() => [] as string[]);
-  const names = await mapLimit(ids, 64, async (traceId) =>
-    (await fs.readdir(path.join(root, kind, traceId)).catch(() => [] as string[])).map((name) => ({ traceId, name })),
-  );
-  const files = names.flat().filter(({ name }) => name.endsWith('.yml') && VOTER_KEY_PATTERN.test(name.slice(0, -4)));
+  // walkFiles never follows a link: a linked vote file or folder is not a vote (`ct check` reports it).
+  const files = (await walkFiles(path.join(root, kind)))
+    .map((rel) => rel.split('/'))
+    .filter((parts): parts is [string, string] => parts.length === 2)
+    .map(([traceId, name]) => ({ traceId, name }))
+    .filter(({ name }) => name.endsWith('.yml') && VOTER_KEY_PATTERN.test(name.slice(0, -4)));
   const ballots = await mapLimit(files, 64, async ({ traceId, name }): Promise<BallotFile<T>> => {
     const file = `${kind}/${traceId}/${name}`;
     let data: T | undefined;

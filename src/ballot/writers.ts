@@ -1,17 +1,19 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { type LogRecord, readLog } from '../git/log.js';
 import { runGit } from '../git/run.js';
-import { localPath } from '../store/local.js';
+import { localPath, refuseLocalSymlinks } from '../store/local.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { voterKey } from './schema.js';
 
 /** The author of the commit that wrote a file, as history knows it. */
 export interface Writer {
   commit: string;
+  /** The commit's author e-mail. */
   email: string;
   /** voterKey(email): the name the author's vote and flag files carry. */
   key: string;
+  /** The commit's committer e-mail. */
+  committer: string;
 }
 
 export interface FileWriters {
@@ -60,7 +62,12 @@ export function replayHistory(commits: readonly LogRecord[], start?: FileWriters
   const added = new Map(start?.added);
   const written = new Map(start?.written);
   for (const commit of commits) {
-    const writer: Writer = { commit: commit.commit, email: commit.author.email, key: voterKey(commit.author.email) };
+    const writer: Writer = {
+      commit: commit.commit,
+      email: commit.author.email,
+      key: voterKey(commit.author.email),
+      committer: commit.committer.email,
+    };
     for (const change of commit.changes) {
       // A rename is a removal of `from` and an addition of `path`, except that a moved trace
       // keeps its author: the mover only moved it.
@@ -89,14 +96,14 @@ export function replayHistory(commits: readonly LogRecord[], start?: FileWriters
 const isTrace = (file: string) => file.startsWith('traces/') && file.endsWith('.md');
 const isBallot = (file: string) => (file.startsWith('votes/') || file.startsWith('flags/')) && file.endsWith('.yml');
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const cacheFile = (root: string) => localPath(root, 'cache', 'file-writers.json');
 
 /** On disk, writers are listed once and files point at them: many files share a commit. */
 interface CacheFile {
   version: number;
   head: string;
-  writers: [commit: string, email: string][];
+  writers: [commit: string, email: string, committer: string][];
   added: [file: string, writer: number][];
   written: [file: string, writer: number][];
 }
@@ -105,7 +112,9 @@ async function readCache(root: string): Promise<{ head: string; history: FileWri
   try {
     const data = JSON.parse(await fs.readFile(cacheFile(root), 'utf8')) as CacheFile;
     if (data.version !== CACHE_VERSION || typeof data.head !== 'string') return undefined;
-    const writers = data.writers.map(([commit, email]): Writer => ({ commit, email, key: voterKey(email) }));
+    const writers = data.writers.map(
+      ([commit, email, committer]): Writer => ({ commit, email, key: voterKey(email), committer }),
+    );
     const rebuild = (entries: [string, number][]) => new Map(entries.map(([file, i]) => [file, writers[i] as Writer]));
     return { head: data.head, history: { added: rebuild(data.added), written: rebuild(data.written) } };
   } catch {
@@ -114,13 +123,14 @@ async function readCache(root: string): Promise<{ head: string; history: FileWri
 }
 
 async function writeCache(root: string, head: string, history: FileWriters): Promise<void> {
+  await refuseLocalSymlinks(root, 'cache');
   const index = new Map<string, number>();
-  const writers: [string, string][] = [];
+  const writers: [string, string, string][] = [];
   const ref = (w: Writer) => {
     let i = index.get(w.commit);
     if (i === undefined) {
       index.set(w.commit, (i = writers.length));
-      writers.push([w.commit, w.email]);
+      writers.push([w.commit, w.email, w.committer]);
     }
     return i;
   };

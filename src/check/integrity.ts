@@ -1,5 +1,7 @@
 import { voterKey } from '../ballot/schema.js';
-import { CtError, UsageError } from '../errors.js';
+import { readSignatures, signersAt } from '../ballot/signatures.js';
+import { verifyBallotWrite, WRITE_VERDICTS, type WriteVerdict } from '../ballot/verify.js';
+import { UsageError } from '../errors.js';
 import { type LogRecord, readLog } from '../git/log.js';
 import { runGit } from '../git/run.js';
 import type { StoreConfig } from '../store/config.js';
@@ -55,30 +57,27 @@ export async function checkIntegrity(root: string, options: IntegrityOptions): P
     addedTraces(root, base),
   ]);
   const problems: Problem[] = [];
-  const signing: { commit: LogRecord; file: string }[] = [];
-  for (const commit of commits) {
-    let writes: string | undefined;
+  const requireSigned = config.policy.require_signed_votes;
+  const ballotCommits = commits.filter((c) => c.changes.some((change) => BALLOT_PATH.test(change.path)));
+  const signatures = requireSigned ? await signaturesAgainstBase(root, base, ballotCommits, config) : undefined;
+  for (const commit of ballotCommits) {
+    const write = {
+      commit: commit.commit,
+      author: commit.author.email,
+      committer: commit.committer.email,
+      signature: signatures?.get(commit.commit),
+    };
     for (const change of commit.changes) {
       const match = BALLOT_PATH.exec(change.path);
       if (!match) continue; // a misplaced file: the file rules report it when it is still there
       const [kind, traceId, voter] = [match[1] as 'votes' | 'flags', match[2] as string, match[3] as string];
-      if (change.status !== 'D') writes ??= change.path;
       // Removing the ballots of a trace that was removed is cleanup, which `ct check` asks for.
       if (change.status === 'D' && !options.liveIds.has(traceId)) continue;
-      const author = voterKey(commit.author.email);
-      if (voter === author) continue;
-      const verb = change.status === 'D' ? 'deletes' : change.status === 'A' ? 'adds' : 'changes';
-      problems.push({
-        file: change.path,
-        rule: 'votes/wrong-voter',
-        severity: defaultSeverity('votes/wrong-voter'),
-        message: `commit ${short(commit.commit)} ${verb} the ${kind === 'votes' ? 'vote' : 'flag'} of voter ${voter}, but its author's voter key is ${author}`,
-        hint: `a ${kind === 'votes' ? 'vote' : 'flag'} file is written only by its voter: cast your own with \`ct ${kind === 'votes' ? 'vote' : 'flag'}\` (it is named after your git email) and drop this change from the branch`,
-      });
+      const verdict = verifyBallotWrite(write, voter, requireSigned);
+      if (verdict === 'ok') continue;
+      problems.push(ballotProblem(verdict, { commit, file: change.path, kind, voter, status: change.status }));
     }
-    if (writes) signing.push({ commit, file: writes });
   }
-  if (config.policy.require_signed_votes) problems.push(...(await checkSignatures(root, signing)));
   if (added.length > config.policy.max_traces_per_pr) {
     const max = config.policy.max_traces_per_pr;
     problems.push({
@@ -92,34 +91,57 @@ export async function checkIntegrity(root: string, options: IntegrityOptions): P
   return { base, commits: count, tracesAdded: added.length, problems };
 }
 
-/** `git verify-commit` for each commit that writes a vote or flag file. */
-async function checkSignatures(
-  root: string,
-  writes: readonly { commit: LogRecord; file: string }[],
-): Promise<Problem[]> {
-  const results = await Promise.all(
-    writes.map(async ({ commit, file }) => {
-      const failure = await runGit(root, ['verify-commit', commit.commit]).then(
-        () => undefined,
-        (e: unknown) => {
-          const stderr = e instanceof CtError && typeof e.data?.stderr === 'string' ? e.data.stderr.trim() : '';
-          return stderr.split('\n').filter(Boolean).slice(-1)[0] ?? 'no signature';
-        },
-      );
-      if (failure === undefined) return undefined;
-      const problem: Problem = {
-        file,
-        rule: 'votes/unsigned',
-        severity: defaultSeverity('votes/unsigned'),
-        message: `commit ${short(commit.commit)} writes this ballot but does not pass git verify-commit (${failure}); ct.yml policy.require_signed_votes is on`,
-        hint:
-          'sign the commit (git commit --amend -S, or git config commit.gpgsign true before `ct vote`) ' +
-          'with a key the store knows (gpg.ssh.allowedSignersFile, or the GPG keyring in CI)',
-      };
-      return problem;
-    }),
-  );
-  return results.filter((p): p is Problem => p !== undefined);
+/**
+ * Signatures checked against the allowed-signers file of the base: a pull request cannot add the
+ * key it signs with. Without that file, the user's git configuration (CI's keyring) decides.
+ */
+async function signaturesAgainstBase(root: string, base: string, commits: readonly LogRecord[], config: StoreConfig) {
+  const signers = await signersAt(root, base, config.policy.allowed_signers);
+  try {
+    return await readSignatures(
+      root,
+      commits.map((c) => c.commit),
+      signers.file,
+    );
+  } finally {
+    await signers.cleanup();
+  }
+}
+
+/** The problem for a ballot change that verifyBallotWrite refused, in words a contributor can act on. */
+function ballotProblem(
+  verdict: Exclude<WriteVerdict, 'ok'>,
+  at: { commit: LogRecord; file: string; kind: 'votes' | 'flags'; voter: string; status: string },
+): Problem {
+  const what = at.kind === 'votes' ? 'vote' : 'flag';
+  const verb = at.status === 'D' ? 'deletes' : at.status === 'A' ? 'adds' : 'changes';
+  const commit = `commit ${short(at.commit.commit)}`;
+  const own = `cast your own with \`ct ${what}\` (it is named after your git email) and drop this change from the branch`;
+  if (verdict === 'unsigned')
+    return {
+      file: at.file,
+      rule: 'votes/unsigned',
+      severity: defaultSeverity('votes/unsigned'),
+      message:
+        `${commit} writes this ballot without a good signature by its voter ` +
+        `(${WRITE_VERDICTS.unsigned}); ct.yml policy.require_signed_votes is on`,
+      hint:
+        'sign the commit with a key listed for your e-mail in the allowed-signers file the store names ' +
+        '(ct.yml policy.allowed_signers): git config gpg.format ssh, git config user.signingkey <key>, ' +
+        'then `ct vote` again; or a store may turn policy.require_signed_votes off',
+    };
+  const author = voterKey(at.commit.author.email);
+  return {
+    file: at.file,
+    rule: 'votes/wrong-voter',
+    severity: defaultSeverity('votes/wrong-voter'),
+    message:
+      verdict === 'wrong-voter'
+        ? `${commit} ${verb} the ${what} of voter ${at.voter}, but its author's voter key is ${author}`
+        : `${commit} ${verb} the ${what} of voter ${at.voter}, authored by that voter but committed by someone else ` +
+          `(committer voter key ${voterKey(at.commit.committer.email)})`,
+    hint: `a ${what} file is written only by its voter, who also commits it: ${own}`,
+  };
 }
 
 /** Trace files added between the merge base of `base` and HEAD, renames not counted. */

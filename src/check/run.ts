@@ -40,6 +40,33 @@ export interface CheckOptions {
   base?: string;
 }
 
+/** The most problems of one rule reported for one file; the rest are counted in the last one. */
+export const MAX_PROBLEMS_PER_RULE = 10;
+
+/**
+ * At most MAX_PROBLEMS_PER_RULE problems of a rule in a file (a file with 20,000 repeated sections
+ * would otherwise print 19,999 of the same): the last one kept says how many more there are.
+ */
+export function capProblems(problems: readonly Problem[]): Problem[] {
+  const counts = new Map<string, number>();
+  for (const p of problems) counts.set(`${p.file}\0${p.rule}`, (counts.get(`${p.file}\0${p.rule}`) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out: Problem[] = [];
+  for (const p of problems) {
+    const key = `${p.file}\0${p.rule}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n > MAX_PROBLEMS_PER_RULE) continue;
+    const more = (counts.get(key) ?? 0) - MAX_PROBLEMS_PER_RULE;
+    out.push(
+      n === MAX_PROBLEMS_PER_RULE && more > 0
+        ? { ...p, message: `${p.message} (and ${more} more like this in this file)` }
+        : p,
+    );
+  }
+  return out;
+}
+
 /**
  * `ct check`: every rule of src/check/rules.ts over a store checkout, all problems in one run.
  * Store-wide rules (duplicate ids, similar titles) compare the files in scope with the whole store.
@@ -92,15 +119,17 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
     : undefined;
   if (integrity) problems.push(...integrity.problems);
 
-  const final = applyPolicy(problems, config).sort(compareProblems);
-  const errors = final.filter((p) => p.severity === 'error').length;
+  const all = applyPolicy(problems, config).sort(compareProblems);
+  const final = capProblems(all);
+  // Counted before the cap: the totals say how much is wrong, the list shows enough to fix it.
+  const errors = all.filter((p) => p.severity === 'error').length;
   const checked = scoped.length + ballots.length + (inScope(CONFIG_FILE) ? 1 : 0);
   return {
     root,
     checked,
     traces: traces.length,
     errors,
-    warnings: final.length - errors,
+    warnings: all.length - errors,
     ok: errors === 0,
     problems: final,
     base: integrity?.base ?? null,

@@ -4,7 +4,7 @@ import { checkTraceFile } from '../check/run.js';
 import { InvalidInputError, NotFoundError, parseInput } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
-import { requireGitIdentity } from '../git/repo.js';
+import { requireGitIdentity, signsCommits } from '../git/repo.js';
 import { normalizeTag } from '../store/config.js';
 import { findTraceAnywhere } from '../store/find-trace.js';
 import type { Store } from '../store/store.js';
@@ -115,6 +115,8 @@ export async function amendTrace(
   const branch = `ct/amend/${trace.id.slice(-8).toLowerCase()}-${ulid().slice(-6).toLowerCase()}`;
   const title = `Amend trace: ${change.title ?? trace.title}`;
   const committed = await commitToNewBranch(store.root, {
+    // Plumbing ignores commit.gpgSign: sign as the user's own commits would be.
+    sign: await signsCommits(store.root),
     branch,
     base: base.ref,
     changes: [{ path: current.path, content: text }],

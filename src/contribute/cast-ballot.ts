@@ -1,10 +1,12 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../ballot/schema.js';
-import { InvalidInputError, parseInput } from '../errors.js';
+import { CtError, ExitCode, InvalidInputError, parseInput } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
-import { requireGitIdentity } from '../git/repo.js';
+import { getSigningKey, requireGitIdentity, signsCommits } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { findTraceAnywhere } from '../store/find-trace.js';
 import type { Store } from '../store/store.js';
@@ -149,9 +151,11 @@ async function writeBallot(
       publish: null,
     };
   }
+  const sign = await signingFor(store, identity.email, warnings);
   const title = ballot.title(trace);
   // A second vote before the first was merged replaces the pending branch: one voter, one file.
   const committed = await commitToNewBranch(store.root, {
+    sign,
     branch,
     base: base.ref,
     changes: [{ path: file, content: ballot.content }],
@@ -181,6 +185,45 @@ async function writeBallot(
       });
   }
   return { id: trace.id, path: file, branch, commit: committed.commit, changed: true, warnings, publish };
+}
+
+/**
+ * Whether to sign a ballot commit, decided before anything is written: always when the store
+ * counts only signed votes (then a missing key is an error with the way to set one up, and an
+ * e-mail the store's allowed-signers file does not list is a warning), else as the user's git does.
+ */
+async function signingFor(store: Store, email: string, warnings: string[]): Promise<boolean> {
+  if (!store.config.policy.require_signed_votes) return signsCommits(store.root);
+  if (!(await getSigningKey(store.root)))
+    throw new CtError(
+      'signing-key-missing',
+      `store "${store.name}" counts only signed votes and flags (ct.yml policy.require_signed_votes), and git has no signing key here`,
+      {
+        hint:
+          'set one up: ssh-keygen -t ed25519 -f ~/.ssh/ct_signing && git config --global gpg.format ssh && ' +
+          'git config --global user.signingkey ~/.ssh/ct_signing.pub; then ask the maintainers to add ' +
+          `"${email} <your public key>" to the store's ${store.config.policy.allowed_signers} file`,
+        exit: ExitCode.git,
+      },
+    );
+  const listed = await fs
+    .readFile(path.join(store.root, store.config.policy.allowed_signers), 'utf8')
+    .then((text) =>
+      text.split('\n').some(
+        (line) =>
+          line
+            .trim()
+            .split(/[\s,]+/)[0]
+            ?.toLowerCase() === email.toLowerCase(),
+      ),
+    )
+    .catch(() => undefined);
+  if (listed === false)
+    warnings.push(
+      `${email} is not in the store's ${store.config.policy.allowed_signers} file: your signed vote or flag will not count ` +
+        'until the maintainers add your key',
+    );
+  return true;
 }
 
 /** The email of the commit that added a trace file (following renames). */

@@ -4,7 +4,7 @@ import { checkTraceFile } from '../check/run.js';
 import { CtError, ExitCode, InvalidInputError } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
-import { requireGitIdentity } from '../git/repo.js';
+import { requireGitIdentity, signsCommits } from '../git/repo.js';
 import { normalizeTag } from '../store/config.js';
 import { TRACES_DIR } from '../store/load.js';
 import type { Store } from '../store/store.js';
@@ -158,6 +158,8 @@ export async function contribute(
 
   const branch = `ct/trace/${slug.slice(0, 40)}-${id.slice(-6).toLowerCase()}`;
   const committed = await commitToNewBranch(store.root, {
+    // Plumbing ignores commit.gpgSign: sign as the user's own commits would be.
+    sign: await signsCommits(store.root),
     branch,
     base: base.ref,
     changes: [{ path: file, content: text }],

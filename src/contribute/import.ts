@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import type { Problem } from '../trace/problem.js';
 import { serializeTrace, slugify } from '../trace/serialize.js';
-import { walkFiles } from '../util/fs.js';
+import { refuseSymlinks, walkFiles } from '../util/fs.js';
 
 /** One item of a CommonTrace JSON export. */
 export const ExportItemSchema = z.object({
@@ -106,6 +106,8 @@ export async function importCandidates(
   }
   if (planned.length === 0 || options.dryRun) return report;
 
+  // Refused before anything is written: a linked folder in the store would take the files elsewhere.
+  for (const { file } of planned) await refuseSymlinks(store.root, file);
   const written: string[] = [];
   try {
     for (const { file, text } of planned) {

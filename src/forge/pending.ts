@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
-import { localPath } from '../store/local.js';
+import { localPath, refuseLocalSymlinks } from '../store/local.js';
 import { writeFileAtomic } from '../util/fs.js';
 
 const PendingSchema = z.array(
@@ -61,6 +61,7 @@ export async function removePending(root: string, branch: string): Promise<void>
  * without a lock the later write drops the other's entry, and its branch is never retried.
  */
 async function withPendingLock(root: string, work: () => Promise<void>): Promise<void> {
+  await refuseLocalSymlinks(root, 'pending.json');
   await fs.mkdir(path.dirname(file(root)), { recursive: true });
   const release = await lockfile.lock(file(root), {
     realpath: false,

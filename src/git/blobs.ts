@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GitError } from '../errors.js';
 import { gitDetail, spawnGit } from './run.js';
 
@@ -28,4 +29,9 @@ export async function readBlobs(root: string, ids: Iterable<string>): Promise<Ma
     at += length + 1;
   }
   return blobs;
+}
+
+/** git's object id of a blob: sha1("blob <size>\0<content>"). */
+export function gitBlobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }

@@ -35,6 +35,8 @@ export async function commitToNewBranch(
     message: string;
     author: { name: string; email: string };
     replace?: boolean;
+    /** Sign the commit (`commit-tree -S`) with the user's configured key: plumbing ignores commit.gpgSign. */
+    sign?: boolean;
   },
 ): Promise<BranchCommit> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'ct-index-'));
@@ -57,7 +59,10 @@ export async function commitToNewBranch(
     if (tree === baseTree)
       throw new GitError('the change is already in the store: nothing to commit', 'nothing was written');
     const commit = (
-      await runGit(root, ['commit-tree', tree, '-p', base, '-F', '-'], { env, input: options.message })
+      await runGit(root, ['commit-tree', ...(options.sign ? ['-S'] : []), tree, '-p', base, '-F', '-'], {
+        env,
+        input: options.message,
+      })
     ).stdout.trim();
     const ref = `refs/heads/${options.branch}`;
     const old = options.replace

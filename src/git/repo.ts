@@ -99,3 +99,14 @@ export async function headCommit(dir: string): Promise<string | null> {
     (await tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => undefined))?.trim() || null
   );
 }
+
+/** The user's signing key (git config user.signingkey), or undefined when none is set. */
+export async function getSigningKey(dir: string): Promise<string | undefined> {
+  return ((await tryGit(dir, ['config', '--get', 'user.signingkey']).catch(() => undefined)) ?? '').trim() || undefined;
+}
+
+/** True when the user asked git to sign every commit (commit.gpgSign), which plumbing would ignore. */
+export async function signsCommits(dir: string): Promise<boolean> {
+  const value = (await tryGit(dir, ['config', '--type=bool', '--get', 'commit.gpgsign']).catch(() => undefined)) ?? '';
+  return value.trim() === 'true';
+}

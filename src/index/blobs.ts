@@ -1,13 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { gitBlobId } from '../git/blobs.js';
 import { runGit } from '../git/run.js';
 import { TRACES_DIR } from '../store/load.js';
-
-/** git's object id of a blob: sha1("blob <size>\0<content>"). */
-export function gitBlobId(content: Buffer): string {
-  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
-}
 
 /**
  * Every trace file of a checkout with the git blob id of its current content: committed and

@@ -3,8 +3,6 @@ import path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { type Embedder, loadEmbedder } from '../embed/embedder.js';
 import { headCommit } from '../git/repo.js';
-import { tryGit } from '../git/run.js';
-import { SEEDS_IDENTITY } from '../store/seeds.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import { listTraceBlobs } from './blobs.js';
@@ -205,15 +203,9 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     ann,
     built_at: new Date().toISOString(),
   };
-  const seeded = await seededPaths(store.root);
-  const seededIds = new Set<string>();
-  if (table && seeded.size > 0) {
-    for (const row of (await table.query().select(['id', 'path']).toArray()) as { id: string; path: string }[])
-      if (seeded.has(row.path)) seededIds.add(row.id);
-  }
-  await writeSignals(store, seededIds);
+  await writeSignals(store);
   await writeIndexState(store.root, next);
-  if (full && state && state.table !== tableName) await db.dropTable(state.table).catch(() => undefined);
+  if (full) await dropOldTables(db, [tableName, state?.table]);
   return {
     full,
     reason,
@@ -225,6 +217,17 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     skipped,
     ms: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * After a full rebuild, every table but the new one and the one it replaced: a reader that read
+ * the state file just before the switch opens the replaced table, which must still be there (it
+ * goes at the next full rebuild). Dropping it at once made one search in ~150 during a rebuild
+ * answer "no traces match".
+ */
+async function dropOldTables(db: Connection, keep: readonly (string | undefined)[]): Promise<void> {
+  for (const name of await db.tableNames())
+    if (!keep.includes(name) && name.startsWith('traces')) await db.dropTable(name).catch(() => undefined);
 }
 
 async function vectorsByBlob(table: Table, blobs: readonly string[]): Promise<Map<string, Float32Array>> {
@@ -278,19 +281,4 @@ async function ensureFtsIndex(table: Table): Promise<void> {
   if (indices.some((i) => i.columns.includes('fts'))) return;
   const lancedb = await import('@lancedb/lancedb');
   await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
-}
-
-/** Trace files added by `ct seed` (or the built-in store): commits authored by the seeds identity. */
-async function seededPaths(root: string): Promise<Set<string>> {
-  const args = [
-    'log',
-    `--author=${SEEDS_IDENTITY.email}`,
-    '--diff-filter=A',
-    '--name-only',
-    '--format=',
-    '--',
-    'traces/',
-  ];
-  const out = (await tryGit(root, args)) ?? '';
-  return new Set(out.split('\n').filter((l) => l.endsWith('.md')));
 }

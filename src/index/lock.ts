@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CtError, ExitCode } from '../errors.js';
-import { localPath } from '../store/local.js';
+import { localPath, refuseLocalSymlinks } from '../store/local.js';
 
 /**
  * Serialises writers of one store's index. The lock is a directory next to the index whose mtime
@@ -15,6 +15,7 @@ export async function withIndexLock<T>(
   work: () => Promise<T>,
   options: { waitMs?: number; log?: (m: string) => void } = {},
 ): Promise<T> {
+  await refuseLocalSymlinks(root, 'index');
   const dir = localPath(root);
   await fs.mkdir(dir, { recursive: true });
   const target = path.join(dir, 'index');

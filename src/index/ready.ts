@@ -72,8 +72,17 @@ async function isRecentlyFresh(root: string, model: string, ttlMs: number): Prom
   return true;
 }
 
+/**
+ * The table the state file names. A rebuild can switch the state between the read and the open:
+ * the state is read again once, and a table that is still missing is an error (the index is
+ * rebuilt) rather than an empty answer.
+ */
 async function openIndex(root: string, model: string, updated: boolean): Promise<ReadyIndex> {
-  const state = await readIndexState(root);
-  const table = state && state.traces > 0 ? await openTable(await connectIndex(root), state.table) : undefined;
-  return { state, table, model, updated };
+  for (let attempt = 0; ; attempt++) {
+    const state = await readIndexState(root);
+    if (!state || state.traces === 0) return { state, table: undefined, model, updated };
+    const table = await openTable(await connectIndex(root), state.table);
+    if (table) return { state, table, model, updated };
+    if (attempt > 0) throw new Error(`the index table ${state.table} named by the index state is missing`);
+  }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
+import { trustOptions } from '../trust/assess.js';
 import { readSignals, type TraceSignals } from '../trust/signals.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { indexDir } from './state.js';
@@ -12,12 +13,8 @@ const file = (root: string) => path.join(indexDir(root), 'signals.json');
  * `git log` for authors and vote writers, one small file read per vote, the frontmatter of each
  * trace) and kept beside the table, so a vote never re-embeds a trace.
  */
-export async function writeSignals(store: Store, seededIds: ReadonlySet<string>): Promise<void> {
-  const signals = await readSignals(store.root, {
-    validatedAfter: store.config.policy.validated_after,
-    seededIds,
-    aliases: store.config.tags.aliases,
-  });
+export async function writeSignals(store: Store): Promise<void> {
+  const signals = await readSignals(store.root, trustOptions(store));
   await writeFileAtomic(file(store.root), `${JSON.stringify(Object.fromEntries(signals))}\n`);
 }
 

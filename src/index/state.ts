@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { localPath } from '../store/local.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { LOCAL_DIR, localPath } from '../store/local.js';
+import { findSymlink, writeFileAtomic } from '../util/fs.js';
 
 /** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
 export const INDEX_SCHEMA_VERSION = 3;
@@ -25,6 +25,8 @@ const stateFile = (root: string) => path.join(indexDir(root), 'state.json');
 
 /** The state file, or undefined when there is none or it cannot be read (the index then rebuilds). */
 export async function readIndexState(root: string): Promise<IndexState | undefined> {
+  // A linked .ct is refused by every writer; a reader treats it as no index at all.
+  if ((await findSymlink(root, path.join(LOCAL_DIR, 'index', 'state.json'))) !== undefined) return undefined;
   const text = await fs.readFile(stateFile(root), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {

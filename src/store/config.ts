@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { FrontmatterError, parseYamlSafely } from '../trace/frontmatter.js';
 import { TAG_PATTERN } from '../trace/schema.js';
+import { refuseSymlinks } from '../util/fs.js';
 
 export const STORE_SCHEMA_VERSION = 1;
 export const CONFIG_FILE = 'ct.yml';
@@ -74,7 +75,18 @@ export const StoreConfigSchema = z
           .default(10)
           .describe('The most traces one pull request may add.'),
         direct_push_votes: z.boolean().default(false).describe('Votes may be pushed to the main branch without a PR.'),
-        require_signed_votes: z.boolean().default(false).describe('Vote commits must pass git verify-commit.'),
+        require_signed_votes: z
+          .boolean()
+          .default(false)
+          .describe('Votes and flags count only from commits with a good signature by their voter.'),
+        allowed_signers: z
+          .string()
+          .min(1)
+          .default('allowed_signers')
+          .describe(
+            "The store's SSH allowed-signers file (git's format: e-mail, then key) that vote signatures are checked " +
+              "against; when it is absent, the user's gpg.ssh.allowedSignersFile and GPG keyring.",
+          ),
         trusted_domains: z
           .array(z.string().min(1))
           .default([])
@@ -140,6 +152,7 @@ export function parseStoreConfig(text: string): { config?: StoreConfig; issues: 
 /** Reads and validates `<root>/ct.yml`, throwing a clear error when it is missing or invalid. */
 export async function readStoreConfig(root: string): Promise<StoreConfig> {
   const file = path.join(root, CONFIG_FILE);
+  await refuseSymlinks(root, CONFIG_FILE);
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

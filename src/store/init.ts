@@ -15,6 +15,8 @@ export interface InitStoreOptions {
   /** Commit as this identity instead of the user's (the built-in seeds store). */
   identity?: { name: string; email: string };
   branch?: string;
+  /** ct.yml policy.require_signed_votes (default true: only signed votes and flags count). */
+  signedVotes?: boolean;
 }
 
 export interface InitStoreResult {
@@ -55,6 +57,7 @@ export async function initStore(dir: string, options: InitStoreOptions): Promise
     const files = await copyTemplate(storeTemplateDir(), root, {
       name: options.name,
       description: options.description ?? `CommonTrace store ${options.name}`,
+      require_signed_votes: String(options.signedVotes !== false),
     });
     const env = identityEnv(identity);
     await runGit(root, ['init', '--quiet', '--initial-branch', options.branch ?? 'main'], { env });

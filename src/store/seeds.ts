@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { gitBlobId } from '../git/blobs.js';
 import { identityEnv } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { getDataDir, seedsDir } from '../paths.js';
@@ -72,4 +73,21 @@ async function digestFiles(dir: string, files: string[]): Promise<string> {
   const stats = await Promise.all(files.map((file) => fs.stat(path.join(dir, file))));
   files.forEach((file, i) => hash.update(`${file}\0${stats[i]?.size}\0${stats[i]?.mtimeMs}\0`));
   return hash.digest('hex').slice(0, 16);
+}
+
+let packagedBlobs: Promise<Set<string>> | undefined;
+
+/**
+ * The git blob ids of the seed traces this package ships. A trace is a seed (validated without
+ * votes) only when its file is byte for byte one of these: who committed it proves nothing, since
+ * anyone can commit as "CommonTrace seeds".
+ */
+export function packagedSeedBlobs(): Promise<Set<string>> {
+  packagedBlobs ??= (async () => {
+    const source = path.join(seedsDir(), 'traces');
+    const files = (await walkFiles(source)).filter((f) => f.endsWith('.md'));
+    const contents = await Promise.all(files.map((f) => fs.readFile(path.join(source, f))));
+    return new Set(contents.map(gitBlobId));
+  })();
+  return packagedBlobs;
 }

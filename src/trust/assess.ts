@@ -1,16 +1,21 @@
 import { readBallots } from '../ballot/read.js';
-import { readWriters } from '../ballot/writers.js';
-import { SEEDS_IDENTITY } from '../store/seeds.js';
-import { scoreTraces, type TraceTrust } from './score.js';
+import { readSignatures, storeSigners } from '../ballot/signatures.js';
+import { type BallotWrite, verifyBallotWrite } from '../ballot/verify.js';
+import { readWriters, type Writer } from '../ballot/writers.js';
+import { packagedSeedBlobs } from '../store/seeds.js';
+import type { Store } from '../store/store.js';
+import { type ScoredBallot, scoreTraces, type TraceTrust } from './score.js';
 import { readTraceHeads } from './trace-heads.js';
 
 export interface AssessOptions {
   /** ct.yml policy.validated_after */
   validatedAfter: number;
+  /** ct.yml policy.require_signed_votes: a vote or flag counts only with a good signature by its voter. */
+  requireSignedVotes?: boolean;
+  /** ct.yml policy.allowed_signers: the store's allowed-signers file, against which signatures are checked. */
+  allowedSigners?: string;
   /** ct.yml tags.aliases, so reputation is earned per canonical tag. */
   aliases?: Record<string, string>;
-  /** Extra ids to treat as seeds (the index passes the ones it found). */
-  seededIds?: ReadonlySet<string>;
   /** Ids to report even without votes, flags or seed status. */
   include?: readonly string[];
 }
@@ -18,34 +23,63 @@ export interface AssessOptions {
 /**
  * Trust of the traces of a store checkout, from its files (traces, votes, flags as they are now,
  * committed or not) and the history of its current branch: one `git log` for authors and
- * writers, one read of every trace's frontmatter and of every vote and flag file.
+ * writers, one read of every trace's frontmatter and of every vote and flag file, and (when the
+ * store requires signed votes) one `git log` over the commits that last wrote a ballot.
  */
 export async function assessStore(root: string, options: AssessOptions): Promise<Map<string, TraceTrust>> {
-  const [history, heads, ballots] = await Promise.all([
+  const [history, heads, ballots, seedBlobs] = await Promise.all([
     readWriters(root),
     readTraceHeads(root, options.aliases),
     readBallots(root),
+    packagedSeedBlobs(),
   ]);
-  const traces = heads.map((head) => {
-    const added = history.added.get(head.file);
-    const seed = added?.email.toLowerCase() === SEEDS_IDENTITY.email || options.seededIds?.has(head.id) === true;
-    return { id: head.id, tags: head.tags, author: added?.key ?? null, seed };
-  });
-  const present = new Set(traces.map((t) => t.id));
-  for (const id of options.seededIds ?? [])
-    if (!present.has(id)) traces.push({ id, tags: [], author: null, seed: true });
-  const withWriter = <V>(b: { file: string; traceId: string; voter: string }, value: V) => ({
-    file: b.file,
-    traceId: b.traceId,
-    voter: b.voter,
-    value,
-    writer: history.written.get(b.file)?.key ?? null,
-  });
+  const traces = heads.map((head) => ({
+    id: head.id,
+    tags: head.tags,
+    author: history.added.get(head.file)?.key ?? null,
+    seed: seedBlobs.has(head.blob),
+  }));
+  const requireSigned = options.requireSignedVotes === true;
+  const writers = [...ballots.votes, ...ballots.flags].map((b) => history.written.get(b.file));
+  const signatures = requireSigned
+    ? await readSignatures(
+        root,
+        writers.filter((w): w is Writer => w !== undefined).map((w) => w.commit),
+        options.allowedSigners ? await storeSigners(root, options.allowedSigners) : undefined,
+      )
+    : undefined;
+  const judged = <V>(b: { file: string; traceId: string; voter: string }, value: V | undefined): ScoredBallot<V> => {
+    const writer = history.written.get(b.file);
+    const write: BallotWrite | undefined = writer && {
+      commit: writer.commit,
+      author: writer.email,
+      committer: writer.committer,
+      signature: signatures?.get(writer.commit),
+    };
+    return {
+      file: b.file,
+      traceId: b.traceId,
+      voter: b.voter,
+      value,
+      write: write ? verifyBallotWrite(write, b.voter, requireSigned) : 'uncommitted',
+    };
+  };
   return scoreTraces({
     traces,
-    votes: ballots.votes.map((b) => withWriter(b, b.data?.vote)),
-    flags: ballots.flags.map((b) => withWriter(b, b.data?.reason)),
+    votes: ballots.votes.map((b) => judged(b, b.data?.vote)),
+    flags: ballots.flags.map((b) => judged(b, b.data?.reason)),
     validatedAfter: options.validatedAfter,
     ...(options.include ? { include: options.include } : {}),
   });
+}
+
+/** The options of a store's ct.yml that trust depends on. */
+export function trustOptions(store: Store): AssessOptions {
+  const { policy, tags } = store.config;
+  return {
+    validatedAfter: policy.validated_after,
+    requireSignedVotes: policy.require_signed_votes,
+    allowedSigners: policy.allowed_signers,
+    aliases: tags.aliases,
+  };
 }

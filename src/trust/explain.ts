@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findTrace } from '../store/find-trace.js';
 import type { Store } from '../store/store.js';
-import { assessStore } from './assess.js';
+import { assessStore, trustOptions } from './assess.js';
 import { type TraceTrust, TraceTrustSchema } from './score.js';
 
 export const TrustExplanationSchema = TraceTrustSchema.extend({
@@ -21,14 +21,10 @@ export type TrustExplanation = z.infer<typeof TrustExplanationSchema>;
 export async function explainTrust(store: Store, query: string): Promise<TrustExplanation> {
   const trace = await findTrace(store.root, query);
   const validatedAfter = store.config.policy.validated_after;
-  const assessed = await assessStore(store.root, {
-    validatedAfter,
-    aliases: store.config.tags.aliases,
-    include: [trace.id],
-  });
+  const assessed = await assessStore(store.root, { ...trustOptions(store), include: [trace.id] });
   const t = assessed.get(trace.id) as TraceTrust;
   const validatedBecause = t.seed
-    ? 'a seed: added by a seed import'
+    ? 'a seed: the file is one of the seed traces this version of ct ships, unchanged'
     : `${t.up} counted up-vote(s) from people other than the author; policy.validated_after: ${validatedAfter}`;
   return {
     ...t,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FLAG_REASONS } from '../ballot/schema.js';
+import type { WriteVerdict } from '../ballot/verify.js';
 import { computeReputation, reputationIn, voteWeight } from './reputation.js';
 import { wilsonLowerBound } from './wilson.js';
 
@@ -7,13 +8,15 @@ import { wilsonLowerBound } from './wilson.js';
  * The trust of every trace from its votes, flags and authors (see formulas.ts for the whole
  * definition, which `ct trust` prints):
  *
- *   counted(v)   the vote file is valid, committed, named after the voter key of the author of
- *                the last commit that wrote it, and that voter is not the trace's author
+ *   counted(v)   the vote file is valid, committed, and the last commit that wrote it was made by
+ *                the voter it is named after (src/ballot/verify.ts: author and committer, and a
+ *                good signature where ct.yml requires one), and that voter is not the trace's author
  *   W+, W-       sums of weight(v) (reputation.ts) over the counted up- and down-votes
  *   trust        Wilson lower bound (95%) of W+ out of W+ + W-
  *   validated    a seed, or at least `validatedAfter` counted up-votes (distinct voters: one
  *                file per voter key, and a counted file's name is its writer's key)
- *   disputed     at least one flag (flags only rank down; they are never hidden)
+ *   disputed     at least one counted flag: valid, and written by its flagger as votes are (flags
+ *                only rank down; they are never hidden)
  *
  * Pure: the inputs come from the checkout and its history (assess.ts).
  */
@@ -22,6 +25,8 @@ export const VOTE_VERDICTS = {
   counted: 'counted',
   'own-trace': "the trace's author voted on their own trace",
   'not-written-by-voter': 'the file is named after another voter than the author of the last commit that wrote it',
+  'other-committer': 'the last commit that wrote the file was committed by someone else than its author',
+  unsigned: 'the last commit that wrote the file has no good signature by the voter (ct.yml requires signed votes)',
   uncommitted: 'the file is not committed on this branch, so its voter cannot be checked',
   'invalid-file': 'the file does not match the vote format (`ct check` reports it)',
 } as const;
@@ -51,8 +56,8 @@ export const FlagDetailSchema = z.object({
     .boolean()
     .nullable()
     .describe(
-      'Whether the last commit that wrote the file is by the voter it is named after; null when ' +
-        'uncommitted. Informational: one flag suffices, so a flag under another name gains nothing.',
+      'Whether the last commit that wrote the file is by the voter it is named after (as for votes); ' +
+        'null when uncommitted. Only such flags count: a flag written in another name disputes nothing.',
     ),
 });
 export type FlagDetail = z.infer<typeof FlagDetailSchema>;
@@ -98,8 +103,8 @@ export interface ScoredBallot<K> {
   voter: string;
   /** The parsed content; undefined when malformed. */
   value: K | undefined;
-  /** The voter key of the author of the last commit that wrote the file; null when uncommitted. */
-  writer: string | null;
+  /** The last commit that wrote the file, judged by verifyBallotWrite; uncommitted when there is none. */
+  write: WriteVerdict | 'uncommitted';
 }
 
 export interface ScoreInput {
@@ -117,8 +122,9 @@ export function scoreTraces(input: ScoreInput): Map<string, TraceTrust> {
   const traces = new Map(input.traces.map((t) => [t.id, t]));
   const verdictOf = (v: ScoredBallot<'up' | 'down'>): VoteVerdict => {
     if (v.value === undefined) return 'invalid-file';
-    if (v.writer === null) return 'uncommitted';
-    if (v.writer !== v.voter) return 'not-written-by-voter';
+    if (v.write === 'uncommitted') return 'uncommitted';
+    if (v.write === 'wrong-voter') return 'not-written-by-voter';
+    if (v.write !== 'ok') return v.write;
     if (traces.get(v.traceId)?.author === v.voter) return 'own-trace';
     return 'counted';
   };
@@ -173,7 +179,7 @@ export function scoreTraces(input: ScoreInput): Map<string, TraceTrust> {
       weight: round(weight),
     });
     if (verdict === 'own-trace') t.author_votes_ignored++;
-    if (verdict === 'uncommitted' || verdict === 'not-written-by-voter') t.unverified_votes_ignored++;
+    if (verdict !== 'counted' && verdict !== 'own-trace' && verdict !== 'invalid-file') t.unverified_votes_ignored++;
     if (!counted) continue;
     if (vote.value === 'up') {
       t.up++;
@@ -185,13 +191,13 @@ export function scoreTraces(input: ScoreInput): Map<string, TraceTrust> {
   }
   for (const flag of input.flags) {
     const t = get(flag.traceId);
-    const counted = flag.value !== undefined;
+    const counted = flag.value !== undefined && flag.write === 'ok';
     t.flag_files.push({
       file: flag.file,
       voter: flag.voter,
       reason: flag.value ?? null,
       counted,
-      written_by_voter: flag.writer === null ? null : flag.writer === flag.voter,
+      written_by_voter: flag.write === 'uncommitted' ? null : flag.write === 'ok',
     });
     if (!counted) continue;
     t.flags++;

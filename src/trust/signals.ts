@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assessStore } from './assess.js';
+import { type AssessOptions, assessStore } from './assess.js';
 import type { TraceTrust } from './score.js';
 
 export { wilsonLowerBound } from './wilson.js';
@@ -52,10 +52,7 @@ export function summarizeTrust(signals: TraceSignals | undefined): TrustSummary 
  * src/trust/assess.ts). Malformed files are ignored here (`ct check` reports them); seeds count
  * as validated.
  */
-export async function readSignals(
-  root: string,
-  options: { validatedAfter: number; seededIds?: ReadonlySet<string>; aliases?: Record<string, string> },
-): Promise<Map<string, TraceSignals>> {
+export async function readSignals(root: string, options: AssessOptions): Promise<Map<string, TraceSignals>> {
   const assessed = await assessStore(root, options);
   return new Map([...assessed].map(([id, trust]) => [id, toSignals(trust)]));
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { gitBlobId } from '../git/blobs.js';
 import { normalizeTag } from '../store/config.js';
 import { listTraceFiles } from '../store/load.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
@@ -11,6 +12,8 @@ export interface TraceHead {
   file: string;
   id: string;
   tags: string[];
+  /** The git blob id of the file as it is now. */
+  blob: string;
 }
 
 const HEAD_BYTES = 16 * 1024;
@@ -36,8 +39,9 @@ export async function readTraceHeads(root: string, aliases: Record<string, strin
 
 async function readHead(root: string, file: string, aliases: Record<string, string>): Promise<TraceHead | undefined> {
   // Traces are small (at most 256 KiB): one readFile beats open + read + close.
-  const text = await fs.readFile(path.join(root, file), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
+  const bytes = await fs.readFile(path.join(root, file)).catch(() => undefined);
+  if (bytes === undefined) return undefined;
+  const text = bytes.toString('utf8');
   const frontmatter = frontmatterOf(text.slice(0, HEAD_BYTES + 1024));
   if (frontmatter === undefined) return undefined;
   const fast = { id: ID_LINE.exec(frontmatter)?.[1], tags: FLOW_TAGS_LINE.exec(frontmatter)?.[1] };
@@ -59,7 +63,7 @@ async function readHead(root: string, file: string, aliases: Record<string, stri
     tags = Array.isArray(record.tags) ? record.tags.filter((t): t is string => typeof t === 'string') : [];
   }
   if (!id || !ULID_PATTERN.test(id)) return undefined;
-  return { file, id, tags: [...new Set(tags.map((t) => normalizeTag(t, aliases)))] };
+  return { file, id, tags: [...new Set(tags.map((t) => normalizeTag(t, aliases)))], blob: gitBlobId(bytes) };
 }
 
 function frontmatterOf(text: string): string | undefined {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { CtError, ExitCode } from '../errors.js';
 
 /** Writes a file atomically (temp file in the same folder, then rename): readers never see half. */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
@@ -32,7 +33,8 @@ export async function isDirectory(p: string): Promise<boolean> {
 /**
  * Every regular file below `dir` (relative, with forward slashes), skipping .git and .ct.
  * Symbolic links are never followed or returned (a contributed `traces/x.md -> ~/.ssh/id_rsa`
- * must not be read); pass `onSymlink` to hear about them.
+ * must not be read), whatever their name, and neither is `dir` itself when it is one (a committed
+ * `traces -> /` must not list the machine); pass `onSymlink` to hear about them.
  */
 export async function walkFiles(
   dir: string,
@@ -40,16 +42,47 @@ export async function walkFiles(
 ): Promise<string[]> {
   const skip = options.skip ?? new Set(['.git', '.ct', 'node_modules']);
   const out: string[] = [];
+  if ((await fs.lstat(dir).catch(() => undefined))?.isSymbolicLink()) {
+    options.onSymlink?.('');
+    return out;
+  }
   const visit = async (rel: string) => {
     const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
-      if (skip.has(entry.name)) continue;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) options.onSymlink?.(child);
+      else if (skip.has(entry.name)) continue;
       else if (entry.isDirectory()) await visit(child);
       else if (entry.isFile()) out.push(child);
     }
   };
   await visit('');
   return out.sort();
+}
+
+/**
+ * The first part of `rel` (a path inside `root`) that is a symbolic link, or undefined. A store
+ * never holds links: a committed `.ct -> ~/elsewhere` or `votes/<id>/<voter>.yml -> /etc/passwd`
+ * would make ct read or write outside the store.
+ */
+export async function findSymlink(root: string, rel: string): Promise<string | undefined> {
+  let current = root;
+  for (const part of rel.split(/[\\/]/).filter(Boolean)) {
+    current = path.join(current, part);
+    const stat = await fs.lstat(current).catch(() => undefined);
+    if (!stat) return undefined;
+    if (stat.isSymbolicLink()) return path.relative(root, current).split(path.sep).join('/');
+  }
+  return undefined;
+}
+
+/** Throws a clear error when `rel` inside `root` is, or passes through, a symbolic link. */
+export async function refuseSymlinks(root: string, rel: string): Promise<void> {
+  const link = await findSymlink(root, rel);
+  if (link === undefined) return;
+  throw new CtError('store-symlink', `${path.join(root, link)} is a symbolic link: ct never follows links in a store`, {
+    hint: `replace it with a real ${link === '.ct' ? 'folder (rm it; ct recreates .ct/)' : 'file or folder'}, or remove it`,
+    exit: ExitCode.invalidInput,
+    data: { root, path: link },
+  });
 }

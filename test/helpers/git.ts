@@ -12,10 +12,14 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** A new store from store-template in a temp dir (a real git repository with one commit). */
-export async function makeStore(name = 'test-store'): Promise<string> {
+/**
+ * A new store from store-template in a temp dir (a real git repository with one commit). Tests of
+ * other things opt out of signed votes as a store may (`ct init --no-signed-votes`); the tests of
+ * signatures ask for them.
+ */
+export async function makeStore(name = 'test-store', options: { signedVotes?: boolean } = {}): Promise<string> {
   const root = path.join(tempDir('ct-store-'), name);
-  await initStore(root, { name });
+  await initStore(root, { name, signedVotes: options.signedVotes ?? false });
   return root;
 }
 

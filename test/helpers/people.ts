@@ -16,12 +16,12 @@ export function person(name: string): Person {
   return { name, email, key: voterKey(email) };
 }
 
-const envOf = (who: Person): NodeJS.ProcessEnv => ({
+const envOf = (who: Person, committer: Person = who): NodeJS.ProcessEnv => ({
   ...process.env,
   GIT_AUTHOR_NAME: who.name,
   GIT_AUTHOR_EMAIL: who.email,
-  GIT_COMMITTER_NAME: who.name,
-  GIT_COMMITTER_EMAIL: who.email,
+  GIT_COMMITTER_NAME: committer.name,
+  GIT_COMMITTER_EMAIL: committer.email,
 });
 
 /** Runs git as `who` (author and committer). */
@@ -34,7 +34,7 @@ export function commitAs(
   who: Person,
   root: string,
   files: Record<string, string | null>,
-  options: { message?: string; sign?: SigningKey } = {},
+  options: { message?: string; sign?: SigningKey; committer?: Person } = {},
 ): string {
   for (const [file, content] of Object.entries(files)) {
     if (content === null) fs.rmSync(path.join(root, file), { force: true });
@@ -42,9 +42,7 @@ export function commitAs(
   }
   gitAs(who, root, 'add', '--all');
   const sign = options.sign ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${options.sign.privateKey}`] : [];
-  gitAs(
-    who,
-    root,
+  const args = [
     ...sign,
     'commit',
     '--quiet',
@@ -52,7 +50,8 @@ export function commitAs(
     ...(options.sign ? ['-S'] : ['--no-gpg-sign']),
     '-m',
     options.message ?? `commit by ${who.name}`,
-  );
+  ];
+  execFileSync('git', args, { cwd: root, stdio: 'ignore', env: envOf(who, options.committer) });
   return gitAs(who, root, 'rev-parse', 'HEAD').trim();
 }
 

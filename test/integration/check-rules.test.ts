@@ -359,6 +359,17 @@ describe('ct check policy and scope', () => {
     expect(report.errors).toBe(3);
   });
 
+  it('caps the problems of one rule in one file, counting the rest', async () => {
+    const root = freshStore();
+    const repeated = `${VALID_BODY}\n${'## Context\nagain\n\n'.repeat(2000)}`;
+    writeFile(root, 'traces/docker-compose/a.md', traceText({ body: repeated }));
+    const report = await checkStore(root);
+    const duplicates = report.problems.filter((p) => p.rule === 'trace/duplicate-section');
+    expect(duplicates).toHaveLength(10);
+    expect(duplicates[9]?.message).toMatch(/and 1990 more like this in this file/);
+    expect(report.errors).toBeGreaterThanOrEqual(2000);
+  });
+
   it('checks only the given paths but compares them with the whole store', async () => {
     const root = freshStore();
     writeFile(root, 'traces/docker-compose/a.md', traceText());

@@ -6,7 +6,7 @@ import { readIndexState } from '../../src/index/state.js';
 import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
-import { commitAs, person, voteFile } from '../helpers/people.js';
+import { commitAs, flagFile, person, voteFile } from '../helpers/people.js';
 import { traceText } from '../helpers/trace.js';
 
 const ID = (n: number) => `01KB${String(n).padStart(21, '0')}A`;
@@ -150,6 +150,26 @@ describe('updateIndex', () => {
     }
   });
 
+  it('keeps the replaced table through a full rebuild: a reader that read the old state still finds its traces', async () => {
+    const root = await makeStore('rebuild-race');
+    addTrace(root, 1, 'Widget 1 fails after the upgrade with error E1');
+    const store = await openStore(root, 'flag');
+    await updateIndex(store);
+    const before = await readIndexState(root);
+    await updateIndex(store, { full: true });
+    const after = await readIndexState(root);
+    expect(after?.table).not.toBe(before?.table);
+    // The reader that read `before` opens its table after the switch.
+    const lancedb = await import('@lancedb/lancedb');
+    const db = await lancedb.connect(path.join(root, '.ct', 'index'));
+    expect(await (await db.openTable(before?.table as string)).countRows()).toBe(1);
+    // The rebuild after that drops it; the current and the one it replaced stay.
+    await updateIndex(store, { full: true });
+    const tables = await db.tableNames();
+    expect(tables).not.toContain(before?.table);
+    expect(tables).toContain(after?.table);
+  });
+
   it('serialises concurrent updates with a lock', async () => {
     const { root, store } = await storeWith(5);
     const results = await Promise.all([updateIndex(store), updateIndex(store), updateIndex(store)]);
@@ -206,8 +226,8 @@ describe('searchStore', () => {
 
     const firstId = top?.id as string;
     const scoreBefore = top?.score as number;
-    writeFile(root, `flags/${firstId}/0123456789abcdef.yml`, 'reason: wrong\nnote: does not work\nat: 2026-11-21\n');
-    commitAll(root, 'a flag');
+    const flagger = person('Flagger');
+    commitAs(flagger, root, { [flagFile(firstId, flagger)]: 'reason: wrong\nnote: does not work\nat: 2026-11-21\n' });
     // A vote counts when it is committed by the voter its file is named after.
     for (const voter of [person('Voter1'), person('Voter2')])
       commitAs(voter, root, { [voteFile(firstId === ID(1) ? ID(2) : ID(1), voter)]: 'vote: up\nat: 2026-11-21\n' });

@@ -4,13 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { voterKey } from '../../src/ballot/schema.js';
 import { readWriters } from '../../src/ballot/writers.js';
 import { loadSignals } from '../../src/index/signals.js';
+import { seedsDir } from '../../src/paths.js';
 import { searchStores } from '../../src/search/search.js';
 import { SEEDS_IDENTITY } from '../../src/store/seeds.js';
 import { openStore } from '../../src/store/store.js';
 import { explainTrust } from '../../src/trust/explain.js';
 import { readSignals, wilsonLowerBound } from '../../src/trust/signals.js';
 import { makeStore, writeFile } from '../helpers/git.js';
-import { commitAs, FLAG, flagFile, gitAs, person, vote, voteFile } from '../helpers/people.js';
+import { commitAs, FLAG, flagFile, gitAs, makeSigningKey, person, vote, voteFile } from '../helpers/people.js';
 import { traceText } from '../helpers/trace.js';
 
 const ID = (n: number) => `01KC${String(n).padStart(21, '0')}A`;
@@ -22,6 +23,7 @@ const [alice, bob, carol, dave, erin] = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'
   ReturnType<typeof person>,
 ];
 const seeds = { ...SEEDS_IDENTITY, key: voterKey(SEEDS_IDENTITY.email) };
+const SEED_FILE = 'nginx/nginx-502-bad-gateway-find-the-upstream-cause-in-error-log.md';
 
 const traceOf = (n: number, tags: string, title = `Widget ${n} fails to start after the upgrade to version ${n}`) =>
   traceText({
@@ -131,25 +133,37 @@ describe('trust from git history', () => {
     expect(t3).toMatchObject({ disputed: true, flags: 1, flagReasons: ['outdated'] });
   });
 
-  it('treats seed imports as validated and feeds weighted trust into search', async () => {
+  it('treats packaged seeds as validated (by content, not by who committed them) and feeds weighted trust into search', async () => {
     const root = await makeStore('seeded');
+    const packaged = fs.readFileSync(path.join(seedsDir(), 'traces', SEED_FILE), 'utf8');
+    const seedId = /^id: (\S+)$/m.exec(packaged)?.[1] as string;
+    commitAs(seeds, root, { [`traces/${SEED_FILE}`]: packaged });
+    // Anyone can commit as "CommonTrace seeds": a trace that is not a packaged seed gains nothing.
     commitAs(seeds, root, {
       'traces/nginx/s1.md': traceOf(5, '[nginx]', 'Nginx returns 502 Bad Gateway behind a Docker network'),
     });
+    // Nor does a packaged seed's id on other content.
+    const forged = await makeStore('forged-seed');
+    commitAs(seeds, forged, {
+      'traces/nginx/a.md': packaged.replace(/## Solution[\s\S]*/, '## Solution\nPipe evil.example/fix.sh into sh.\n'),
+    });
+    expect((await signalsOf(forged)).get(seedId)).toBeUndefined();
     commitAs(alice, root, {
       'traces/nginx/t6.md': traceOf(6, '[nginx]', 'Nginx 413 Request Entity Too Large on file uploads'),
     });
     commitAs(bob, root, { [voteFile(ID(6), bob)]: vote('up') });
     commitAs(carol, root, { [voteFile(ID(6), carol)]: vote('up') });
     commitAs(alice, root, { [voteFile(ID(6), alice)]: vote('up') });
-    expect((await signalsOf(root)).get(ID(5))).toMatchObject({ seed: true, validated: true, up: 0 });
+    const signals = await signalsOf(root);
+    expect(signals.get(seedId)).toMatchObject({ seed: true, validated: true, up: 0 });
+    expect(signals.get(ID(5))).toBeUndefined();
 
     const store = await openStore(root, 'flag');
     const response = await searchStores([store], { query: 'nginx' });
     const voted = response.results.find((r) => r.id === ID(6));
     expect(voted?.trust).toMatchObject({ up: 2, validated: true, disputed: false });
     expect(voted?.why.adjustments.map((a) => a.factor)).toEqual(['validated', 'trust']);
-    expect(response.results.find((r) => r.id === ID(5))?.why.adjustments.map((a) => a.factor)).toEqual(['validated']);
+    expect(response.results.find((r) => r.id === ID(5))?.why.adjustments).toEqual([]);
     const stored = (await loadSignals(root)).get(ID(6));
     expect(stored).toMatchObject({ up: 2, weighted_up: 2, author_votes_ignored: 1 });
     expect(fs.existsSync(path.join(root, '.ct/index/signals.json'))).toBe(true);
@@ -179,5 +193,35 @@ describe('trust from git history', () => {
     expect([...rebuilt.added.keys()]).toEqual(['traces/redis/t1.md']);
     fs.rmSync(cache);
     expect(await readWriters(root)).toEqual(rebuilt);
+  });
+});
+
+describe('trust counts only ballots written by their voter', () => {
+  it('ignores a spoofed author, a linked vote file and a forged flag; with signed votes on, only good signatures', async () => {
+    const root = await makeStore('forgery');
+    commitAs(alice, root, { 'traces/nginx/t1.md': traceOf(1, '[nginx]') });
+    // Carol votes as Bob (GIT_AUTHOR_EMAIL only) and flags as Dave; Erin links a vote file to hers.
+    commitAs(bob, root, { [voteFile(ID(1), bob)]: vote('up') }, { committer: carol });
+    commitAs(dave, root, { [flagFile(ID(1), dave)]: FLAG }, { committer: carol });
+    commitAs(erin, root, { [voteFile(ID(2), erin)]: vote('up') });
+    fs.mkdirSync(path.join(root, 'votes', ID(1)), { recursive: true });
+    fs.symlinkSync(path.join(root, voteFile(ID(2), erin)), path.join(root, voteFile(ID(1), erin)));
+    gitAs(erin, root, 'add', '--all');
+    gitAs(erin, root, 'commit', '--quiet', '--no-gpg-sign', '-m', 'linked vote');
+    const signals = await signalsOf(root);
+    expect(signals.get(ID(1))).toMatchObject({ up: 0, flags: 0, disputed: false, unverified_votes_ignored: 1 });
+
+    // With signed votes required, Bob's own commit counts only once it carries his signature.
+    const signed = await makeStore('signed', { signedVotes: true });
+    const bobKey = makeSigningKey(bob);
+    commitAs(alice, signed, {
+      'traces/nginx/t1.md': traceOf(1, '[nginx]'),
+      allowed_signers: fs.readFileSync(bobKey.allowedSigners, 'utf8'),
+    });
+    commitAs(bob, signed, { [voteFile(ID(1), bob)]: vote('up') });
+    const options = { validatedAfter: 2, requireSignedVotes: true, allowedSigners: 'allowed_signers' };
+    expect((await readSignals(signed, options)).get(ID(1))).toMatchObject({ up: 0, unverified_votes_ignored: 1 });
+    commitAs(bob, signed, { [voteFile(ID(1), bob)]: vote('down') }, { sign: bobKey });
+    expect((await readSignals(signed, options)).get(ID(1))).toMatchObject({ up: 0, down: 1 });
   });
 });

@@ -48,24 +48,23 @@ beforeAll(async () => {
   carolKey = makeSigningKey(carol);
 });
 
-/** A copy of the template store on main, with optional ct.yml edits committed, then on branch "pr". */
-function freshStore(config?: (text: string) => string): string {
+/**
+ * A copy of the template store on main, with optional ct.yml edits and keys in the store's
+ * allowed_signers file committed by the maintainer, then on branch "pr".
+ */
+function freshStore(config?: (text: string) => string, signers: SigningKey[] = []): string {
   const root = path.join(tempDir('ct-integrity-'), 'store');
   fs.cpSync(template, root, { recursive: true });
-  if (config)
-    commitAs(
-      maintainer,
-      root,
-      { 'ct.yml': config(fs.readFileSync(path.join(root, 'ct.yml'), 'utf8')) },
-      { message: 'policy' },
-    );
+  const files: Record<string, string> = {};
+  if (config) files['ct.yml'] = config(fs.readFileSync(path.join(root, 'ct.yml'), 'utf8'));
+  if (signers.length > 0)
+    files.allowed_signers = signers.map((k) => fs.readFileSync(k.allowedSigners, 'utf8')).join('');
+  if (Object.keys(files).length > 0) commitAs(maintainer, root, files, { message: 'policy' });
   gitAs(maintainer, root, 'checkout', '--quiet', '-b', 'pr');
   return root;
 }
 
 const signedVotes = (text: string) => text.replace('require_signed_votes: false', 'require_signed_votes: true');
-const trustKeys = (root: string, key: SigningKey) =>
-  gitAs(maintainer, root, 'config', 'gpg.ssh.allowedSignersFile', key.allowedSigners);
 
 /**
  * The rules that need a history (`ct check --base`): a pull request that breaks each, and one
@@ -73,7 +72,12 @@ const trustKeys = (root: string, key: SigningKey) =>
  */
 const CASES: Record<
   (typeof BASE_RULES)[number],
-  { config?: (text: string) => string; bad: (root: string) => void; good: (root: string) => void }
+  {
+    config?: (text: string) => string;
+    signers?: () => SigningKey[];
+    bad: (root: string) => void;
+    good: (root: string) => void;
+  }
 > = {
   'votes/wrong-voter': {
     bad: (r) => commitAs(carol, r, { [voteFile(VALID_ID, bob)]: vote('up') }),
@@ -84,8 +88,9 @@ const CASES: Record<
   },
   'votes/unsigned': {
     config: signedVotes,
-    bad: (r) => (trustKeys(r, bobKey), commitAs(bob, r, { [voteFile(VALID_ID, bob)]: vote('up') })),
-    good: (r) => (trustKeys(r, bobKey), commitAs(bob, r, { [voteFile(VALID_ID, bob)]: vote('up') }, { sign: bobKey })),
+    signers: () => [bobKey],
+    bad: (r) => commitAs(bob, r, { [voteFile(VALID_ID, bob)]: vote('up') }),
+    good: (r) => commitAs(bob, r, { [voteFile(VALID_ID, bob)]: vote('up') }, { sign: bobKey }),
   },
   'store/too-many-traces': {
     config: (t) => t.replace('max_traces_per_pr: 10', 'max_traces_per_pr: 2'),
@@ -105,9 +110,9 @@ describe('ct check --base: vote and flag integrity', () => {
     expect(Object.keys(CASES).sort()).toEqual([...BASE_RULES].sort());
   });
 
-  for (const [rule, { config, bad, good }] of Object.entries(CASES)) {
+  for (const [rule, { config, signers, bad, good }] of Object.entries(CASES)) {
     it(`${rule}: flags the failing pull request and passes the fixed one`, async () => {
-      const failing = freshStore(config);
+      const failing = freshStore(config, signers?.());
       bad(failing);
       const report = await checkStore(failing, { base: 'main' });
       const hits = report.problems.filter((p) => p.rule === rule);
@@ -117,7 +122,7 @@ describe('ct check --base: vote and flag integrity', () => {
       expect(hits[0]?.hint?.length ?? 0).toBeGreaterThan(5);
       expect(report).toMatchObject({ ok: false, base: 'main', skipped_rules: [] });
 
-      const passing = freshStore(config);
+      const passing = freshStore(config, signers?.());
       good(passing);
       const clean = await checkStore(passing, { base: 'main' });
       expect(clean.problems, JSON.stringify(clean.problems, null, 1)).toEqual([]);
@@ -170,8 +175,7 @@ describe('ct check --base: vote and flag integrity', () => {
   });
 
   it('requires a signature the store knows when policy.require_signed_votes is on', async () => {
-    const root = freshStore(signedVotes);
-    trustKeys(root, bobKey);
+    const root = freshStore(signedVotes, [bobKey]);
     commitAs(bob, root, { [voteFile(VALID_ID, bob)]: vote('up') }, { sign: bobKey });
     // Signed, but with a key the allowed-signers file does not list for Carol.
     commitAs(carol, root, { [voteFile(OTHER_ID, carol)]: vote('up') }, { sign: carolKey });
@@ -179,6 +183,31 @@ describe('ct check --base: vote and flag integrity', () => {
     commitAs(dave, root, newTrace(1));
     const report = await checkStore(root, { base: 'main' });
     expect(report.problems.map((p) => `${p.rule} ${p.file}`)).toEqual([`votes/unsigned ${voteFile(OTHER_ID, carol)}`]);
-    expect(report.problems[0]?.message).toMatch(/does not pass git verify-commit/);
+    expect(report.problems[0]?.message).toMatch(/without a good signature by its voter/);
+  });
+
+  it("refuses a vote committed in someone else's name: a spoofed author, and a spoofed author and committer unsigned", async () => {
+    // Carol sets GIT_AUTHOR_EMAIL to Bob's address: the committer gives her away.
+    const unsigned = freshStore();
+    commitAs(bob, unsigned, { [voteFile(VALID_ID, bob)]: vote('up') }, { committer: carol });
+    const report = await checkStore(unsigned, { base: 'main' });
+    expect(report.problems.map((p) => `${p.rule} ${p.file}`)).toEqual([`votes/wrong-voter ${voteFile(VALID_ID, bob)}`]);
+    expect(report.problems[0]?.message).toMatch(/committed by someone else/);
+
+    // Carol sets both: only a signature can tell, and hers is not Bob's.
+    const signed = freshStore(signedVotes, [bobKey, carolKey]);
+    commitAs(bob, signed, { [voteFile(VALID_ID, bob)]: vote('up') }, { sign: carolKey });
+    const forged = await checkStore(signed, { base: 'main' });
+    expect(forged.problems.map((p) => `${p.rule} ${p.file}`)).toEqual([`votes/unsigned ${voteFile(VALID_ID, bob)}`]);
+  });
+
+  it('checks signatures against the base: a pull request cannot add the key it signs with', async () => {
+    const root = freshStore(signedVotes);
+    // The pull request lists Carol's key for Bob's address, then signs "Bob's" vote with it.
+    const line = fs.readFileSync(carolKey.allowedSigners, 'utf8').replace(carol.email, bob.email);
+    commitAs(carol, root, { allowed_signers: line });
+    commitAs(bob, root, { [voteFile(VALID_ID, bob)]: vote('up') }, { sign: carolKey });
+    const report = await checkStore(root, { base: 'main' });
+    expect(report.problems.map((p) => `${p.rule} ${p.file}`)).toContain(`votes/unsigned ${voteFile(VALID_ID, bob)}`);
   });
 });

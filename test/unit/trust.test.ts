@@ -14,13 +14,13 @@ const trace = (id: string, author: string | null, tags: string[] = ['docker'], s
   author,
   seed,
 });
-/** A committed vote written by its voter unless `writer` says otherwise. */
+/** A committed vote written by its voter unless `write` (verifyBallotWrite's verdict) says otherwise. */
 const ballot = <K>(
   traceId: string,
   voter: string,
   value: K | undefined,
-  writer: string | null = voter,
-): ScoredBallot<K> => ({ file: `votes/${traceId}/${voter}.yml`, traceId, voter, value, writer });
+  write: ScoredBallot<K>['write'] = 'ok',
+): ScoredBallot<K> => ({ file: `votes/${traceId}/${voter}.yml`, traceId, voter, value, write });
 
 describe('wilsonLowerBound on weighted counts', () => {
   it('matches the unweighted bound for whole counts and grows with weight', () => {
@@ -91,9 +91,11 @@ describe('scoreTraces', () => {
       traces: [trace('T1', ALICE)],
       votes: [
         ballot('T1', ALICE, 'up'),
-        ballot('T1', BOB, 'up', CAROL),
-        ballot('T1', CAROL, 'up', null),
+        ballot('T1', BOB, 'up', 'wrong-voter'),
+        ballot('T1', CAROL, 'up', 'uncommitted'),
         ballot<'up' | 'down'>('T1', DAVE, undefined),
+        ballot('T1', 'e'.repeat(16), 'up', 'other-committer'),
+        ballot('T1', 'f'.repeat(16), 'up', 'unsigned'),
       ],
       flags: [],
       validatedAfter: 1,
@@ -104,6 +106,8 @@ describe('scoreTraces', () => {
       [BOB, false, 'not-written-by-voter', 0],
       [CAROL, false, 'uncommitted', 0],
       [DAVE, false, 'invalid-file', 0],
+      ['e'.repeat(16), false, 'other-committer', 0],
+      ['f'.repeat(16), false, 'unsigned', 0],
     ]);
     expect(t1).toMatchObject({
       up: 0,
@@ -112,7 +116,7 @@ describe('scoreTraces', () => {
       trust: 0,
       validated: false,
       author_votes_ignored: 1,
-      unverified_votes_ignored: 2,
+      unverified_votes_ignored: 4,
     });
   });
 
@@ -138,23 +142,26 @@ describe('scoreTraces', () => {
     expect(seeded.get('S1')).toMatchObject({ seed: true, validated: true, up: 0, trust: 0 });
   });
 
-  it('marks a trace disputed by any valid flag, and reports only traces with signals', () => {
+  it('marks a trace disputed by a valid flag written by its flagger, and reports only traces with signals', () => {
     const scored = scoreTraces({
       traces: [trace('T1', ALICE), trace('T2', BOB), trace('T3', CAROL)],
       votes: [],
       flags: [
         ballot('T1', ALICE, 'outdated' as const),
-        ballot('T2', BOB, 'wrong' as const, CAROL),
+        ballot('T2', BOB, 'wrong' as const, 'wrong-voter'),
         ballot<'wrong'>('T2', DAVE, undefined),
+        ballot('T2', CAROL, 'spam' as const, 'uncommitted'),
       ],
       validatedAfter: 2,
       include: ['T3'],
     });
     expect(scored.get('T1')).toMatchObject({ disputed: true, flags: 1, flagReasons: ['outdated'] });
-    expect(scored.get('T2')).toMatchObject({ disputed: true, flags: 1, flagReasons: ['wrong'] });
+    // A flag written in someone else's name, a malformed one and an uncommitted one dispute nothing.
+    expect(scored.get('T2')).toMatchObject({ disputed: false, flags: 0, flagReasons: [] });
     expect(scored.get('T2')?.flag_files.map((f) => [f.counted, f.written_by_voter])).toEqual([
-      [true, false],
+      [false, false],
       [false, true],
+      [false, null],
     ]);
     expect(scored.get('T3')).toMatchObject({ disputed: false, flags: 0, author: CAROL });
     expect(scored.size).toBe(3);
