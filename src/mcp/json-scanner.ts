@@ -34,7 +34,21 @@ export class JsonScanner {
   private idRaw: string | undefined;
 
   feed(bytes: Uint8Array): void {
-    for (let i = 0; i < bytes.length; i++) this.step(bytes[i] as number);
+    // Large messages are mostly string content: jump through it with native indexOf instead of
+    // stepping byte by byte (next positions cached: -2 not searched yet, -1 none left).
+    let nextQuote = -2;
+    let nextBackslash = -2;
+    let i = 0;
+    while (i < bytes.length) {
+      if (this.inString && !this.escaped && !this.key && !this.idBytes) {
+        if (nextQuote !== -1 && nextQuote < i) nextQuote = bytes.indexOf(QUOTE, i);
+        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = bytes.indexOf(BACKSLASH, i);
+        if (nextQuote === -1 && nextBackslash === -1) return;
+        i = nextQuote === -1 ? nextBackslash : nextBackslash === -1 ? nextQuote : Math.min(nextQuote, nextBackslash);
+      }
+      this.step(bytes[i] as number);
+      i += 1;
+    }
   }
 
   /** The top-level "id" when it is a string or a number (the last one, as JSON.parse keeps), else null. */
