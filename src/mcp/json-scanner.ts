@@ -71,7 +71,11 @@ export class JsonScanner {
       this.expectKey = true;
     }
     if (this.inString) {
-      if (this.key && this.key.length <= MAX_KEY_BYTES) this.key.push(c);
+      if (this.key) {
+        // A key this long is not "id": stop capturing, so the rest of it is skipped at speed.
+        if (this.key.length < MAX_KEY_BYTES) this.key.push(c);
+        else this.key = undefined;
+      }
       if (this.idBytes) this.pushIdByte(c);
       if (this.escaped) this.escaped = false;
       else if (c === BACKSLASH) this.escaped = true;
@@ -87,7 +91,10 @@ export class JsonScanner {
     switch (c) {
       case QUOTE:
         this.inString = true;
-        if (topLevel && this.expectKey) this.key = [c];
+        if (topLevel && this.expectKey) {
+          this.key = [c];
+          this.keyIsId = false;
+        }
         break;
       case OPEN_BRACE:
       case OPEN_BRACKET:
@@ -118,7 +125,7 @@ export class JsonScanner {
     const raw = Buffer.from(this.key ?? []).toString('utf8');
     this.key = undefined;
     try {
-      this.keyIsId = raw.length <= MAX_KEY_BYTES && JSON.parse(raw) === 'id';
+      this.keyIsId = JSON.parse(raw) === 'id';
     } catch {
       this.keyIsId = false;
     }

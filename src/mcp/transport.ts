@@ -76,6 +76,8 @@ export class HardenedStdioTransport implements Transport {
   private inputEnded = false;
   private closed = false;
   private drainTimer: NodeJS.Timeout | undefined;
+  /** The last write: lines are written in order, so when it settles every earlier one has too. */
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(options: StdioTransportOptions = {}) {
     this.stdin = options.stdin ?? process.stdin;
@@ -124,7 +126,7 @@ export class HardenedStdioTransport implements Transport {
     this.inputEnded = true;
     const last = this.splitter.flush();
     if (last) this.handle(last);
-    if (this.pending.size === 0) void this.close();
+    if (this.pending.size === 0) void this.lastWrite.then(() => this.close());
     else this.drainTimer = setTimeout(() => void this.close(), this.drainTimeoutMs);
   };
 
@@ -206,11 +208,12 @@ export class HardenedStdioTransport implements Transport {
    */
   private write(message: JSONRPCMessage | ErrorReply): Promise<void> {
     if (this.closed || this.stdout.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
+    this.lastWrite = new Promise((resolve) => {
       this.stdout.write(`${JSON.stringify(message)}\n`, (error) => {
         if (error) this.onStreamError(error);
         resolve();
       });
     });
+    return this.lastWrite;
   }
 }

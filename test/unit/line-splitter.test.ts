@@ -51,6 +51,8 @@ describe('JsonScanner', () => {
     expect(idOf('{"i\\u0064":"escaped-key"}')).toBe('escaped-key');
     expect(idOf('{"id":1,"id":2}')).toBe(2);
     expect(idOf('[{"id":1}]')).toBeNull();
+    expect(idOf(`{"${'k'.repeat(100)}":1,"id":"after-a-long-key"}`)).toBe('after-a-long-key');
+    expect(idOf(`{"idx":1,"${'i'.repeat(40)}d":2,"id":5}`)).toBe(5);
   });
 
   it('answers null for ids that cannot be answered with', () => {
