@@ -189,7 +189,9 @@ export class HardenedStdioTransport implements Transport {
   }
 
   private reject(reply: ErrorReply): void {
-    this.log(`answered ${reply.error.code} (id ${JSON.stringify(reply.id)}): ${reply.error.message}`);
+    // Messages quote pieces of the client's input: no control characters reach the log's terminal.
+    const note = `answered ${reply.error.code} (id ${JSON.stringify(reply.id)}): ${reply.error.message}`;
+    this.log(note.replace(/\p{Cc}/gu, '?'));
     void this.write(reply);
   }
 
