@@ -51,6 +51,11 @@ export class JsonScanner {
     }
   }
 
+  /** True once more bytes cannot change {@link id}: the top level is not an object, or it has closed. */
+  get idSettled(): boolean {
+    return this.started && !this.inTopObject;
+  }
+
   /** The top-level "id" when it is a string or a number (the last one, as JSON.parse keeps), else null. */
   id(): string | number | null {
     if (this.idBytes) this.endIdValue();

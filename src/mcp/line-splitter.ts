@@ -44,7 +44,7 @@ export class LineSplitter {
     if (piece.length === 0) return;
     if (this.overflow) {
       this.overflow.size += piece.length;
-      this.overflow.scanner.feed(piece);
+      if (!this.overflow.scanner.idSettled) this.overflow.scanner.feed(piece);
       return;
     }
     if (this.heldBytes + piece.length <= this.maxBytes) {
