@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { loadEmbedder } from '../embed/embedder.js';
 import { updateIndex } from '../index/build.js';
 import { isIndexFresh } from '../index/fresh.js';
@@ -12,6 +11,7 @@ import { UNTRUSTED_NOTICE } from '../render/untrusted.js';
 import type { Store } from '../store/store.js';
 import { ServedStores } from './served-stores.js';
 import { registerTools } from './tools/index.js';
+import { HardenedStdioTransport, readMaxMessageBytes } from './transport.js';
 
 const { version } = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
   version: string;
@@ -58,6 +58,7 @@ export async function buildInstructions(stores: Store[]): Promise<{ text: string
  */
 export async function runMcpServer(options: McpOptions = {}): Promise<McpServer> {
   const log = options.log ?? ((m: string) => process.stderr.write(`[ct mcp] ${m}\n`));
+  const transport = new HardenedStdioTransport({ maxMessageBytes: readMaxMessageBytes(), log });
   const stores = new ServedStores(options.store, log);
   const served = await stores.all();
   const { text, stale } = await buildInstructions(served);
@@ -66,7 +67,7 @@ export async function runMcpServer(options: McpOptions = {}): Promise<McpServer>
     { instructions: text, capabilities: { logging: {} } },
   );
   registerTools(server, stores, log);
-  await server.connect(new StdioServerTransport());
+  await server.connect(transport);
   log(`serving ${served.map((s) => s.name).join(', ')} (CommonTrace ${version})`);
   void warmUp(served, stale, log);
   return server;
