@@ -37,3 +37,43 @@ describe('usage errors through the built CLI', () => {
     expect(result.stderr).toMatch(/USAGE/);
   });
 });
+
+describe('input on stdin', () => {
+  const id = '01JDQ5Z8X4N2K7M3P9R6T1V0WB';
+
+  it('a missing --reason is reported as such, whatever stdin is', async () => {
+    for (const stdin of ['null', 'open'] as const) {
+      const result = await runCli(['amend', id, '--solution', 'x'], { env: home(), cwd: tempDir(), stdin });
+      expect(result.code, `stdin ${stdin}: ${result.stderr}`).toBe(ExitCode.usage);
+      expect(result.stderr).toMatch(/--reason is required/);
+      expect(result.stderr).not.toMatch(/JSON/);
+    }
+  });
+
+  it('a pipe that never sends anything fails after CT_STDIN_TIMEOUT_MS with what to do', async () => {
+    const env = { ...home(), CT_STDIN_TIMEOUT_MS: '1000' };
+    const result = await runCli(['amend', id, '--json'], { env, cwd: tempDir(), stdin: 'open' });
+    expect(result.code, result.stderr).toBe(ExitCode.usage);
+    const { error } = parseJson<{ error: { code: string; message: string; hint: string } }>(result);
+    expect(error.message).toBe('no input arrived on stdin within 1 s');
+    expect(error.hint).toMatch(/--reason/);
+  });
+
+  it('no flags and nothing piped is a usage error, not a JSON error', async () => {
+    const contribute = await runCli(['contribute', '--json'], { env: home(), cwd: tempDir(), stdin: 'null' });
+    expect(contribute.code, contribute.stderr).toBe(ExitCode.usage);
+    expect(parseJson<{ error: { message: string } }>(contribute).error.message).toMatch(/nothing to contribute/);
+    const amend = await runCli(['amend', id], { env: home(), cwd: tempDir(), stdin: 'null' });
+    expect(amend.code).toBe(ExitCode.usage);
+    expect(amend.stderr).toMatch(/nothing to amend/);
+    const empty = await runCli(['contribute'], { env: home(), cwd: tempDir(), input: '' });
+    expect(empty.code).toBe(ExitCode.usage);
+    expect(empty.stderr).toMatch(/stdin is empty/);
+  });
+
+  it('piped JSON that is not an object is invalid input', async () => {
+    const result = await runCli(['amend', id, '--json'], { env: home(), cwd: tempDir(), input: '["reason"]' });
+    expect(result.code).toBe(ExitCode.invalidInput);
+    expect(parseJson<{ error: { code: string } }>(result).error.code).toBe('invalid-json');
+  });
+});
