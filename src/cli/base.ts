@@ -2,6 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CtError, ExitCode, UsageError } from '../errors.js';
 import { resolveStore, type Store } from '../store/store.js';
+import { closestName } from './suggest.js';
 
 /**
  * The base of every `ct` command: a shared --store flag, and one place where errors become exit
@@ -31,6 +32,7 @@ export abstract class CtCommand extends Command {
   protected override async catch(err: Interfaces.CommandError): Promise<unknown> {
     const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
     const isOclifError = !(err instanceof CtError) && (err instanceof Errors.CLIError || oclifExit !== undefined);
+    if (isOclifError) this.suggestFlags(err);
     if (isOclifError && !this.jsonEnabled()) {
       // oclif's own errors (bad flags and arguments): its handler prints them with the usage.
       if (oclifExit === 2 || /flag|argument|Unexpected/i.test(err.name)) process.exitCode = ExitCode.usage;
@@ -70,6 +72,24 @@ export abstract class CtCommand extends Command {
           : 'run again with DEBUG=1 for the stack trace, and report it',
       ],
     });
+  }
+
+  /** `--jsn` -> "Did you mean --json?", added to oclif's "Nonexistent flag" message. */
+  private suggestFlags(err: Error): void {
+    const unknown = (err as { flags?: unknown }).flags;
+    if (!/^Nonexistent flag/.test(err.message) || !Array.isArray(unknown)) return;
+    const known = [
+      ...Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags }),
+      ...(this.ctor.enableJsonFlag ? ['json'] : []),
+      'help',
+    ];
+    const suggestions = unknown
+      .map((flag) => String(flag).replace(/^-+/, '').split('=')[0] ?? '')
+      .map((name) => closestName(name, known))
+      .filter((name): name is string => name !== undefined)
+      .map((name) => `--${name}`);
+    if (suggestions.length)
+      err.message = err.message.replace(/^(Nonexistent flags?: .*)$/m, `$1. Did you mean ${suggestions.join(', ')}?`);
   }
 
   /** An oclif parse error (missing argument, unknown flag, bad value) as a usage error with a next step. */

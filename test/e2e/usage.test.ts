@@ -77,3 +77,40 @@ describe('input on stdin', () => {
     expect(parseJson<{ error: { code: string } }>(result).error.code).toBe('invalid-json');
   });
 });
+
+describe('did you mean', () => {
+  it.each([
+    [['serch', 'react'], 'ct serch', 'ct search'],
+    [['store', 'lst'], 'ct store lst', 'ct store list'],
+    [['contribte', '--title', 'x'], 'ct contribte', 'ct contribute'],
+  ])('ct %j names the closest command and exits 127 without asking', async (args, typed, meant) => {
+    const result = await runCli(args, { env: home(), cwd: tempDir() });
+    expect(result.code, result.stderr).toBe(ExitCode.commandNotFound);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`"${typed}" is not a ct command. Did you mean "${meant}"?`);
+    expect(result.stderr).toMatch(/ct help/);
+  });
+
+  it('an unknown command far from any other gets no guess; with --json the error is JSON', async () => {
+    const far = await runCli(['deploy'], { env: home(), cwd: tempDir() });
+    expect(far.code).toBe(ExitCode.commandNotFound);
+    expect(far.stderr).toContain('"ct deploy" is not a ct command');
+    expect(far.stderr).not.toMatch(/Did you mean/);
+    const json = await runCli(['serch', 'react', '--json'], { env: home(), cwd: tempDir() });
+    expect(json.code).toBe(ExitCode.commandNotFound);
+    expect(json.stdout.length).toBeLessThan(1024);
+    expect(parseJson<{ error: Record<string, string> }>(json).error).toEqual({
+      code: 'command-not-found',
+      message: '"ct serch" is not a ct command. Did you mean "ct search"?',
+      hint: 'run "ct help" for the list of commands',
+    });
+  });
+
+  it('a mistyped flag names the closest flags and exits 2', async () => {
+    const result = await runCli(['search', 'react', '--lmit', '3', '--tga', 'x'], { env: home(), cwd: tempDir() });
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toMatch(/Nonexistent flags: --lmit, --tga\. Did you mean --limit, --tag\?/);
+    const json = await runCli(['search', 'react', '--jsn'], { env: home(), cwd: tempDir() });
+    expect(json.stderr).toMatch(/Did you mean --json\?/);
+  });
+});
