@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
+import { readSeedIds } from '../../src/store/seed-ids.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/git.js';
+import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { traceText } from '../helpers/trace.js';
 
 /** A private data dir per test, so registries never leak between tests. */
 const home = () => ({ CT_HOME: path.join(tempDir('ct-home-'), 'ct') });
@@ -112,5 +114,39 @@ describe('did you mean', () => {
     expect(result.stderr).toMatch(/Nonexistent flags: --lmit, --tga\. Did you mean --limit, --tag\?/);
     const json = await runCli(['search', 'react', '--jsn'], { env: home(), cwd: tempDir() });
     expect(json.stderr).toMatch(/Did you mean --json\?/);
+  });
+});
+
+describe('ct show with an id prefix', () => {
+  it('an ambiguous prefix lists the candidates with their titles', async () => {
+    const root = await makeStore();
+    writeFile(root, 'traces/python/b.md', traceText({ id: '01KB000000000000000000000B', title: 'pip install fails' }));
+    writeFile(root, 'traces/python/c.md', traceText({ id: '01KB000000000000000000000C', title: 'venv not activated' }));
+    commitAll(root);
+    const result = await runCli(['show', '01KB000000', '--json'], { env: home(), cwd: root });
+    expect(result.code).toBe(ExitCode.usage);
+    const { error } = parseJson<{ error: { message: string; data: { matches: number; candidates: unknown[] } } }>(
+      result,
+    );
+    expect(error.message).toBe(
+      '"01KB000000" matches 2 traces:\n' +
+        '  01KB000000000000000000000B  pip install fails\n' +
+        '  01KB000000000000000000000C  venv not activated',
+    );
+    expect(error.data).toEqual({
+      matches: 2,
+      candidates: [
+        { id: '01KB000000000000000000000B', title: 'pip install fails', path: 'traces/python/b.md' },
+        { id: '01KB000000000000000000000C', title: 'venv not activated', path: 'traces/python/c.md' },
+      ],
+    });
+  });
+
+  it('six characters of a seed id find that seed in the built-in store', async () => {
+    const env = home();
+    const [seed] = await readSeedIds(path.resolve('seeds/traces'));
+    const result = await runCli(['show', (seed?.id ?? '').slice(0, 6), '--json'], { env, cwd: tempDir() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJson<{ id: string; store: string }>(result)).toMatchObject({ id: seed?.id, store: 'seeds' });
   });
 });
