@@ -366,6 +366,30 @@ describe('ct hook stop', () => {
     expect(await hook(stopPayload('sess-fixed', transcript, false, project))).toMatchObject({ code: 0, stdout: '' });
   });
 
+  it('with DEBUG, says on stderr why it stays silent', async () => {
+    const debug = { DEBUG: '1' };
+    const why = async (input: string) => {
+      const result = await hook(input, debug);
+      expect(result).toMatchObject({ code: 0, stdout: '' });
+      return result.stderr;
+    };
+    const idle = new TranscriptBuilder('sess-idle').user('What does this function do?').write(transcripts);
+    expect(await why(stopPayload('sess-idle', idle, false, project))).toMatch(
+      /^\[ct hook\] stop: silent: nothing fixed as far as the session shows \(1 transcript events\)/,
+    );
+    expect(await why(stopPayload('sess-idle', idle, true, project))).toMatch(/stop: silent: stop_hook_active is true/);
+    expect(await why('')).toMatch(/stop: silent: no session_id in the hook input/);
+    const missing = path.join(transcripts, 'missing.jsonl');
+    expect(await why(stopPayload('sess-missing', missing, false, project))).toMatch(
+      /the transcript .*missing\.jsonl could not be read/,
+    );
+    const fixed = fixedSession('sess-debug');
+    expect((await hook(stopPayload('sess-debug', fixed, false, project), debug)).stdout).toMatch(/"decision"/);
+    expect(await why(stopPayload('sess-debug', fixed, false, project))).toMatch(
+      /stop: silent: already nudged once in session sess-debug/,
+    );
+  });
+
   it('nudges on "fixed" / "works now" after a reported error', async () => {
     const transcript = new TranscriptBuilder('sess-words')
       .user('uvicorn crashes with ImportError: cannot import name X')
