@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeCtShim, runHookCommand } from '../helpers/claude-code.js';
+import { runHookCommand } from '../helpers/claude-code.js';
 import { makeNodeProject, makePythonProject } from '../helpers/hook-fixtures.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -15,10 +15,15 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
  */
 export async function benchSessionStart(runs = 7): Promise<Record<string, unknown>> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-hook-'));
+  // `ct` on PATH as an installed CLI would be (test/helpers' shim resolves paths from test/, not dist/test/).
+  const shim = path.join(home, 'bin');
+  fs.mkdirSync(shim);
+  const bin = path.join(ROOT, 'bin', 'run.js');
+  fs.writeFileSync(path.join(shim, 'ct'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`, { mode: 0o755 });
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     CT_HOME: path.join(home, 'ct'),
-    PATH: `${makeCtShim()}${path.delimiter}${process.env.PATH ?? ''}`,
+    PATH: `${shim}${path.delimiter}${process.env.PATH ?? ''}`,
     NO_COLOR: '1',
   };
   delete env.CT_HOOKS;
@@ -40,6 +45,7 @@ export async function benchSessionStart(runs = 7): Promise<Record<string, unknow
     const cwd = projects[i % 2] as string;
     const input = JSON.stringify({ session_id: `bench-${i}`, cwd, hook_event_name: 'SessionStart', source: 'startup' });
     const result = await runHookCommand(command, { cwd, env, input });
+    if (result.code !== 0) throw new Error(`the hook failed (exit ${result.code}): ${result.stderr}`);
     if (result.stdout.trim()) answered++;
     times.push(Math.round(result.ms));
   }
