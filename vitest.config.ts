@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Each test file gets its own CT_HOME (see test/helpers/env.ts); files run in parallel.
+    // Each test file gets its own data dir, CT_HOME (see test/helpers/setup.ts); files run in parallel.
     setupFiles: ['test/helpers/setup.ts'],
   },
 });

@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
 import { formatPublish } from '../src/cli/format/publish.js';
-import { parseJsonInput, parsePairs, readStdin, splitList } from '../src/cli/read-input.js';
+import { parsePairs, readPipedJson, splitList } from '../src/cli/read-input.js';
 import { amendTrace } from '../src/contribute/amend.js';
+import { UsageError } from '../src/errors.js';
 
 export default class Amend extends CtCommand {
   static override summary = 'Propose a better version of a trace, with the reason; reviewers see the diff.';
@@ -14,7 +15,7 @@ export default class Amend extends CtCommand {
   static override args = { id: Args.string({ description: 'Trace id or unique prefix.', required: true }) };
   static override flags = {
     ...CtCommand.storeFlag,
-    reason: Flags.string({ description: 'What was wrong or missing (required).' }),
+    reason: Flags.string({ description: 'What was wrong or missing (required unless JSON comes on stdin).' }),
     title: Flags.string({ description: 'A new title.' }),
     tags: Flags.string({ description: 'New tags, comma-separated (repeatable).', multiple: true }),
     context: Flags.string({ description: 'A replacement Context section.' }),
@@ -27,14 +28,8 @@ export default class Amend extends CtCommand {
 
   async run() {
     const { args, flags } = await this.parse(Amend);
-    const fromStdin =
-      !flags.reason && !process.stdin.isTTY
-        ? (parseJsonInput(await readStdin(), 'stdin') as Record<string, unknown>)
-        : {};
     const tags = splitList(flags.tags);
-    const input = {
-      ...fromStdin,
-      id: args.id,
+    const fromFlags = {
       ...(flags.reason ? { reason: flags.reason } : {}),
       ...(flags.title ? { title: flags.title } : {}),
       ...(tags.length ? { tags } : {}),
@@ -44,6 +39,17 @@ export default class Amend extends CtCommand {
       ...(flags.notes ? { notes: flags.notes } : {}),
       ...(flags['applies-to'] ? { applies_to: parsePairs(flags['applies-to']) } : {}),
     };
+    // Flags first: stdin is read only when no flag says what to change, so a forgotten --reason
+    // is reported as such, and a command run with an idle stdin (agents, CI) does not wait on it.
+    const usage = 'pass --reason "..." with the fields to replace (e.g. --solution "...")';
+    let changes: Record<string, unknown> = fromFlags;
+    if (Object.keys(fromFlags).length === 0) {
+      const piped = await readPipedJson(usage);
+      if (!piped) throw new UsageError('nothing to amend: no flags and no JSON on stdin', usage);
+      changes = piped;
+    } else if (!flags.reason)
+      throw new UsageError('--reason is required: say what was wrong or missing (at least 10 characters)', usage);
+    const input = { ...changes, id: args.id };
     const store = await this.openStore(flags.store);
     const result = await amendTrace(store, input as Parameters<typeof amendTrace>[1], {
       noPublish: flags['no-publish'],

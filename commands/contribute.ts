@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
 import { color } from '../src/cli/format/common.js';
 import { formatPublish } from '../src/cli/format/publish.js';
-import { parseJsonInput, parsePairs, readStdin, readTraceDraft, splitList } from '../src/cli/read-input.js';
+import { parsePairs, readPipedJson, readTraceDraft, splitList } from '../src/cli/read-input.js';
 import { contribute } from '../src/contribute/contribute.js';
 import { UsageError } from '../src/errors.js';
 
@@ -45,15 +45,6 @@ export default class Contribute extends CtCommand {
 
   async run() {
     const { args, flags } = await this.parse(Contribute);
-    let input: Record<string, unknown>;
-    if (args.file) input = await readTraceDraft(args.file);
-    else if (flags.title || flags.context || flags.solution) input = {};
-    else if (!process.stdin.isTTY) input = parseJsonInput(await readStdin(), 'stdin') as Record<string, unknown>;
-    else
-      throw new UsageError(
-        'nothing to contribute',
-        'pass --title, --context, --solution and --tags, a trace file, or JSON on stdin',
-      );
     const tags = splitList(flags.tags);
     const fromFlags = {
       ...(flags.title ? { title: flags.title } : {}),
@@ -63,14 +54,32 @@ export default class Contribute extends CtCommand {
       ...(flags.verification ? { verification: flags.verification } : {}),
       ...(flags.notes ? { notes: flags.notes } : {}),
       ...(flags['applies-to'] ? { applies_to: parsePairs(flags['applies-to']) } : {}),
-      ...(flags['agent-model'] ? { agent: { model: flags['agent-model'] } } : {}),
     };
+    // A file, else flags, else piped JSON: stdin is read only when nothing else gave the trace, so
+    // an idle stdin (agents, CI) never makes a command with flags wait or misreport. --agent-model
+    // describes the author, not the trace, so it goes with any of them.
+    const usage = 'pass --title, --context, --solution and --tags, or a trace file';
+    let input: Record<string, unknown> = {};
+    if (args.file) input = await readTraceDraft(args.file);
+    else if (Object.keys(fromFlags).length === 0) {
+      const piped = await readPipedJson(usage);
+      if (!piped) throw new UsageError('nothing to contribute: no file, no flags and no JSON on stdin', usage);
+      input = piped;
+    }
     const store = await this.openStore(flags.store);
-    const result = await contribute(store, { ...input, ...fromFlags } as Parameters<typeof contribute>[1], {
-      force: flags.force,
-      noPublish: flags['no-publish'],
-      log: (m) => this.progress(m),
-    });
+    const result = await contribute(
+      store,
+      {
+        ...input,
+        ...fromFlags,
+        ...(flags['agent-model'] ? { agent: { model: flags['agent-model'] } } : {}),
+      } as Parameters<typeof contribute>[1],
+      {
+        force: flags.force,
+        noPublish: flags['no-publish'],
+        log: (m) => this.progress(m),
+      },
+    );
     for (const w of result.warnings) this.progress(color.yellow(`warning: ${w}`));
     if (result.duplicates.length)
       this.progress(

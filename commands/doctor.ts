@@ -11,7 +11,10 @@ export default class Doctor extends CtCommand {
 
   async run() {
     const { flags } = await this.parse(Doctor);
-    const report = await runDoctor({ ...(flags.store ? { store: flags.store } : {}) });
+    const report = await runDoctor({
+      ...(flags.store ? { store: flags.store } : {}),
+      oclifDataDir: this.config.dataDir,
+    });
     const mark = { ok: color.green('ok  '), warn: color.yellow('warn'), fail: color.red('FAIL') };
     for (const check of report.checks) {
       this.log(

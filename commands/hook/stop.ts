@@ -18,9 +18,11 @@ export default class HookStop extends CtCommand {
     await this.parse(HookStop);
     try {
       const input = await readHookInput(StopInputSchema);
-      if (input.stop_hook_active === true) return;
-      if (!(await isHookEnabled('stop'))) return debugHook('stop: turned off (CT_HOOKS or config.json)');
-      writeHookOutput(await decideStop(input));
+      if (input.stop_hook_active !== true && !(await isHookEnabled('stop')))
+        return debugHook('stop: turned off (CT_HOOKS or config.json)');
+      const decision = await decideStop(input);
+      if (decision.silentBecause) debugHook(`stop: silent: ${decision.silentBecause}`);
+      writeHookOutput(decision.output);
     } catch (e) {
       debugHook(`stop: silent after an error: ${(e as Error).stack ?? String(e)}`);
     }

@@ -18,7 +18,10 @@ export default class StoreAdd extends CtCommand {
   async run() {
     const { args, flags } = await this.parse(StoreAdd);
     const result = await addStore(args.name, args.source, { makeDefault: flags.default, log: (m) => this.progress(m) });
-    this.log(`Registered store "${result.store.name}" at ${result.store.path}${result.isDefault ? ' (default)' : ''}`);
+    const notes = [result.branch ? `branch ${result.branch}` : '', result.isDefault ? 'default' : ''].filter(Boolean);
+    this.log(
+      `Registered store "${result.store.name}" at ${result.store.path}${notes.length ? ` (${notes.join(', ')})` : ''}`,
+    );
     return result;
   }
 }

@@ -1,7 +1,9 @@
+import { stripVTControlCharacters } from 'node:util';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import { CtError, ExitCode } from '../errors.js';
+import { CtError, ExitCode, UsageError } from '../errors.js';
 import { selectStore } from '../store/select.js';
 import type { Store } from '../store/store.js';
+import { closestName } from './suggest.js';
 
 /**
  * The base of every `ct` command: a shared --store flag, and one place where errors become exit
@@ -29,30 +31,36 @@ export abstract class CtCommand extends Command {
   }
 
   protected override async catch(err: Interfaces.CommandError): Promise<unknown> {
-    if (err instanceof CtError) {
-      process.exitCode = err.exit;
+    const oclifExit = (err as { oclif?: { exit?: number } }).oclif?.exit;
+    const isOclifError = !(err instanceof CtError) && (err instanceof Errors.CLIError || oclifExit !== undefined);
+    if (isOclifError) this.suggestFlags(err);
+    if (isOclifError && !this.jsonEnabled()) {
+      // oclif's own errors (bad flags and arguments): its handler prints them with the usage.
+      if (oclifExit === 2 || /flag|argument|Unexpected/i.test(err.name)) process.exitCode = ExitCode.usage;
+      return super.catch(err);
+    }
+    const known = err instanceof CtError ? err : isOclifError ? this.toUsageError(err) : undefined;
+    if (known) {
+      process.exitCode = known.exit;
       if (this.jsonEnabled()) {
-        this.logJson({ error: err.toJSON() });
-        process.stderr.write(`Error: ${err.message}\n`);
+        // Only our own small shape: oclif's default would serialise the parser's whole context
+        // (package.json, every command's manifest, the home path), ~190 KB for a missing argument.
+        this.logJson({ error: known.toJSON() });
+        process.stderr.write(`Error: ${known.message}\n`);
         return undefined;
       }
-      throw new Errors.CLIError(err.message, {
-        code: err.code,
-        exit: err.exit,
-        suggestions: err.hint ? [err.hint] : undefined,
+      throw new Errors.CLIError(known.message, {
+        code: known.code,
+        exit: known.exit,
+        suggestions: known.hint ? [known.hint] : undefined,
       });
-    }
-    if (err instanceof Errors.CLIError || (err as { oclif?: unknown }).oclif) {
-      // oclif's own errors: bad flags and arguments are usage errors.
-      if ((err as { oclif?: { exit?: number } }).oclif?.exit === 2 || /flag|argument|Unexpected/i.test(err.name))
-        process.exitCode = ExitCode.usage;
-      return super.catch(err);
     }
     process.exitCode = ExitCode.unexpected;
     const message = `unexpected error: ${err.message}`;
     if (this.jsonEnabled()) {
-      this.logJson({ error: { code: 'unexpected', message } });
+      this.logJson({ error: { code: 'unexpected', message, hint: 'run again with DEBUG=1 for the stack trace' } });
       process.stderr.write(`${message}\n`);
+      if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`);
       return undefined;
     }
     if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`);
@@ -65,5 +73,39 @@ export abstract class CtCommand extends Command {
           : 'run again with DEBUG=1 for the stack trace, and report it',
       ],
     });
+  }
+
+  /** `--jsn` -> "Did you mean --json?", added to oclif's "Nonexistent flag" message. */
+  private suggestFlags(err: Error): void {
+    const unknown = (err as { flags?: unknown }).flags;
+    if (!/^Nonexistent flag/.test(err.message) || !Array.isArray(unknown)) return;
+    const known = [
+      ...Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags }),
+      ...(this.ctor.enableJsonFlag ? ['json'] : []),
+      'help',
+    ];
+    const suggestions = unknown
+      .map((flag) => String(flag).replace(/^-+/, '').split('=')[0] ?? '')
+      .map((name) => closestName(name, known))
+      .filter((name): name is string => name !== undefined)
+      .map((name) => `--${name}`);
+    if (suggestions.length)
+      err.message = err.message.replace(/^(Nonexistent flags?: .*)$/m, `$1. Did you mean ${suggestions.join(', ')}?`);
+  }
+
+  /** An oclif parse error (missing argument, unknown flag, bad value) as a usage error with a next step. */
+  private toUsageError(err: Error): UsageError {
+    const missing = (err as { args?: { name?: string; description?: string }[] }).args;
+    const message =
+      /^Missing \d+ required arg/.test(err.message) && missing?.length
+        ? `missing required argument${missing.length === 1 ? '' : 's'}: ` +
+          missing.map((a) => (a.description ? `${a.name} (${a.description})` : a.name)).join(', ')
+        : stripVTControlCharacters(err.message)
+            .replace(/\nSee more help with --help$/, '')
+            .replace(/^Parsing (--\S+)\s+/, '$1: ')
+            .replace(/\s+/g, ' ')
+            .trim();
+    const command = [this.config.bin, ...(this.id ?? '').split(':')].filter(Boolean).join(' ');
+    return new UsageError(message, `run "${command} --help" for its arguments and flags`);
   }
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { scanSecrets } from '../check/secrets.js';
 import { isCtError } from '../errors.js';
 import { getGitIdentity, getGitVersion, isBareOrWorkingRepo } from '../git/repo.js';
-import { getDataDir, getPackageRoot } from '../paths.js';
+import { getPackageRoot, resolveDataDir } from '../paths.js';
 import { readStoreConfig } from '../store/config.js';
 import { readRegistry, registryFile } from '../store/registry.js';
 import { selectStore } from '../store/select.js';
@@ -34,7 +34,7 @@ function atLeast(version: string, min: number[]): boolean {
 }
 
 /** Every check a user needs when something is off, each with a fix. Never throws. */
-export async function runDoctor(options: { store?: string } = {}): Promise<DoctorReport> {
+export async function runDoctor(options: { store?: string; oclifDataDir?: string } = {}): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (id: string, status: DoctorCheck['status'], message: string, fix?: string) =>
     checks.push({ id, status, message, ...(fix && status !== 'ok' ? { fix } : {}) });
@@ -72,21 +72,36 @@ export async function runDoctor(options: { store?: string } = {}): Promise<Docto
     'git config --global user.name "Your Name" && git config --global user.email you@example.com',
   );
 
-  const dataDir = getDataDir();
+  const { dir: dataDir, from } = resolveDataDir();
+  const origin = from === 'default' ? 'the default' : `from ${from}`;
   try {
     await fs.mkdir(dataDir, { recursive: true });
     const probe = path.join(dataDir, `.doctor-${process.pid}`);
     await fs.writeFile(probe, '');
     await fs.rm(probe);
-    add('data-dir', 'ok', `data dir ${dataDir} is writable`);
+    add('data-dir', 'ok', `data dir ${dataDir} (${origin}) is writable`);
   } catch (e) {
     add(
       'data-dir',
       'fail',
-      `data dir ${dataDir} is not writable: ${(e as Error).message}`,
-      'fix its permissions, or set CT_HOME to a writable directory',
+      `data dir ${dataDir} (${origin}) is not writable: ${(e as Error).message}`,
+      'fix its permissions, or set CT_DATA_DIR to a writable directory',
     );
   }
+  if (options.oclifDataDir !== undefined && path.resolve(options.oclifDataDir) !== dataDir)
+    add(
+      'data-dir.oclif',
+      'warn',
+      `oclif's data dir ${options.oclifDataDir} is not ct's data dir ${dataDir}`,
+      'set CT_DATA_DIR to an absolute path: ct and oclif both use it',
+    );
+  if (process.env.CT_DATA_DIR && process.env.CT_HOME && path.resolve(process.env.CT_HOME) !== dataDir)
+    add(
+      'data-dir.alias',
+      'warn',
+      `CT_HOME (${process.env.CT_HOME}) is ignored: CT_DATA_DIR is set`,
+      'unset CT_HOME; CT_DATA_DIR is the name to use',
+    );
 
   try {
     const registry = await readRegistry();

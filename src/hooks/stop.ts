@@ -76,15 +76,24 @@ export function nudgeText(evidence: string): string {
   return `CommonTrace: this session appears to have fixed a problem (${evidence}). If the fix was non-obvious and verified, offer the user to record it as a trace with the contribute_trace tool (or /commontrace:contribute): the exact error, what worked and how it was verified, without secrets or project-private details; if it was routine, just stop.`;
 }
 
+/** What the Stop hook answers, and why it stays silent when it does (shown with DEBUG). */
+export interface StopDecision {
+  output?: StopOutput;
+  silentBecause?: string;
+}
+
 /**
  * The Stop hook: a block with the nudge when the session solved something, at most once per
  * session, never while Claude is already continuing because of a Stop hook.
  */
-export async function decideStop(input: StopInput): Promise<StopOutput | undefined> {
-  if (input.stop_hook_active === true) return undefined;
-  if (input.hook_event_name && input.hook_event_name !== 'Stop') return undefined;
+export async function decideStop(input: StopInput): Promise<StopDecision> {
+  const silent = (silentBecause: string): StopDecision => ({ silentBecause });
+  if (input.stop_hook_active === true)
+    return silent('stop_hook_active is true: Claude is already continuing because of a Stop hook');
+  if (input.hook_event_name && input.hook_event_name !== 'Stop')
+    return silent(`hook_event_name is "${input.hook_event_name}", not "Stop"`);
   // Without a session id there is no way to nudge only once: then never.
-  if (!input.session_id) return undefined;
+  if (!input.session_id) return silent('no session_id in the hook input (was stdin empty or not the Stop hook JSON?)');
   const marker = markerFile(input.session_id);
   if (
     await fs.access(marker).then(
@@ -92,12 +101,24 @@ export async function decideStop(input: StopInput): Promise<StopOutput | undefin
       () => false,
     )
   )
-    return undefined;
-  const events = input.transcript_path ? await readTranscriptEvents(input.transcript_path).catch(() => []) : [];
+    return silent(`already nudged once in session ${input.session_id}`);
+  let unreadable = '';
+  const events = input.transcript_path
+    ? await readTranscriptEvents(input.transcript_path).catch((e: Error) => {
+        unreadable = `; the transcript ${input.transcript_path} could not be read: ${e.message}`;
+        return [];
+      })
+    : [];
   const judgement = judgeSolved(events, input.last_assistant_message);
-  if (!judgement.solved || !judgement.evidence) return undefined;
-  if (!(await claimMarker(marker))) return undefined;
-  return { decision: 'block', reason: nudgeText(judgement.evidence) };
+  if (!judgement.solved || !judgement.evidence) {
+    const read = `${events.length} transcript events${input.transcript_path ? '' : ', no transcript_path'}`;
+    return silent(
+      `nothing fixed as far as the session shows (${read}): no failing command then edits and a passing ` +
+        `check, and no "fixed"/"works now" after a failure${unreadable}`,
+    );
+  }
+  if (!(await claimMarker(marker))) return silent(`another Stop hook of session ${input.session_id} nudged first`);
+  return { output: { decision: 'block', reason: nudgeText(judgement.evidence) } };
 }
 
 const markersDir = (): string => path.join(getDataDir(), 'hooks', 'nudged');

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseGoMod, parsePackageLock, parsePyproject, parseRequirement, parseTomlTable } from './manifests.js';
+import { parseCargoToml, parseGoMod, parsePackageLock, parsePyproject, parseRequirement } from './manifests.js';
 import { detectProjectVersions } from './versions.js';
 
 /** A library or framework the project uses, under the name traces are tagged with. */
@@ -295,7 +295,7 @@ export async function detectProject(root: string): Promise<ProjectProfile> {
   if (pyproject !== undefined || requirements.size > 0 || pipfileLock) {
     languageHints.add('Python');
     const wanted = new Map([...parsePyproject(pyproject ?? ''), ...requirements]);
-    const locked = parsePackageLock(`${poetryLock ?? ''}\n${uvLock ?? ''}`);
+    const locked = new Map([...parsePackageLock(poetryLock ?? '', 'pypi'), ...parsePackageLock(uvLock ?? '', 'pypi')]);
     found.push(
       ...pick(PYPI, new Set(wanted.keys()), 'pypi', (name) => locked.get(name) ?? (wanted.get(name) || undefined)),
     );
@@ -315,8 +315,8 @@ export async function detectProject(root: string): Promise<ProjectProfile> {
   const [cargoToml, cargoLock] = await Promise.all([read('Cargo.toml'), read('Cargo.lock')]);
   if (cargoToml !== undefined) {
     languageHints.add('Rust');
-    const wanted = parseTomlTable(cargoToml, /^\[(?:dev-|build-)?dependencies\]$/);
-    const locked = parsePackageLock(cargoLock ?? '');
+    const wanted = parseCargoToml(cargoToml);
+    const locked = parsePackageLock(cargoLock ?? '', 'cargo');
     found.push(
       ...pick(CARGO, new Set(wanted.keys()), 'cargo', (name) => locked.get(name) ?? (wanted.get(name) || undefined)),
     );

@@ -5,6 +5,7 @@ import { findRepoRoot, isBareRepo } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { getDataDir } from '../paths.js';
 import { isDirectory, pathExists } from '../util/fs.js';
+import { checkoutStoreBranch } from './clone-branch.js';
 import { readStoreConfig } from './config.js';
 import {
   type RegisteredStore,
@@ -25,7 +26,7 @@ export async function addStore(
   name: string,
   source: string,
   options: { makeDefault?: boolean; log?: (message: string) => void } = {},
-): Promise<{ store: RegisteredStore; isDefault: boolean }> {
+): Promise<{ store: RegisteredStore; isDefault: boolean; branch?: string }> {
   validateStoreName(name);
   const registry = await readRegistry();
   if (registry.stores.some((s) => s.name === name)) {
@@ -62,10 +63,12 @@ export async function addStore(
     });
   }
   await fs.mkdir(path.dirname(target), { recursive: true });
-  options.log?.(`Cloning ${source} into ${target}`);
+  // git runs in the data dir: a relative path to a bare repository must be made absolute first.
+  const url = looksLikeUrl(source) ? source : local;
+  options.log?.(`Cloning ${url} into ${target}`);
   try {
     // `--` keeps a URL from being read as an option; ext:: URLs would run a command.
-    await runGit(path.dirname(target), ['-c', 'protocol.ext.allow=never', 'clone', '--quiet', '--', source, target]);
+    await runGit(path.dirname(target), ['-c', 'protocol.ext.allow=never', 'clone', '--quiet', '--', url, target]);
   } catch (e) {
     await fs.rm(target, { recursive: true, force: true });
     throw new CtError('clone-failed', `could not clone ${source}: ${firstLine((e as Error).message)}`, {
@@ -74,13 +77,17 @@ export async function addStore(
       cause: e,
     });
   }
+  let branch: string;
   try {
+    const chosen = await checkoutStoreBranch(target, url);
+    if (chosen.note) options.log?.(chosen.note);
+    branch = chosen.branch;
     await readStoreConfig(target);
   } catch (e) {
     await fs.rm(target, { recursive: true, force: true });
     throw e;
   }
-  return registerStore({ name, path: target, url: source, managed: true }, options);
+  return { ...(await registerStore({ name, path: target, url, managed: true }, options)), branch };
 }
 
 /** Unregisters a store; deletes the clone when ct made it (never a user's own checkout). */

@@ -6,6 +6,9 @@ import { parseTrace } from '../trace/parse.js';
 import type { Trace } from '../trace/schema.js';
 import { listTraceFiles, readTraceFiles, TRACES_DIR } from './load.js';
 
+/** An ambiguous prefix lists this many candidates (id, title), in the message and in the error's data. */
+const MAX_LISTED = 10;
+
 /**
  * Finds a trace by id (or an unambiguous prefix of at least 6 characters, case-insensitive).
  * Files are matched on their `id:` line before any is parsed, so this stays fast on big stores.
@@ -37,9 +40,17 @@ export async function findTrace(root: string, query: string): Promise<Trace> {
   const exact = parsed.filter((p) => p.parsed.data?.id === wanted);
   const candidates = exact.length > 0 ? exact : parsed;
   if (candidates.length > 1) {
+    const listed = candidates.map((c) => ({
+      id: String(c.parsed.data?.id ?? ''),
+      title: String(c.parsed.data?.title ?? c.file),
+      path: c.file,
+    }));
+    const shown = listed.slice(0, MAX_LISTED).map((c) => `  ${c.id}  ${c.title}`);
+    if (listed.length > MAX_LISTED) shown.push(`  ... and ${listed.length - MAX_LISTED} more`);
     throw new UsageError(
-      `"${query}" matches ${candidates.length} traces: ${candidates.map((c) => c.file).join(', ')}`,
-      'give more characters of the id',
+      `"${query}" matches ${listed.length} traces:\n${shown.join('\n')}`,
+      'give more characters of the id (all 26 are always unique)',
+      { matches: listed.length, candidates: listed.slice(0, MAX_LISTED) },
     );
   }
   const [only] = candidates;

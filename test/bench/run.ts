@@ -3,9 +3,11 @@
  * never part of `npm test`; they measure speed and memory on corpora too big for tests.
  */
 import { benchEvalSearch } from './eval-search.js';
+import { benchGuards } from './guards.js';
 import { benchIndexBuild } from './index-build.js';
 import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
+import { benchSessionStart } from './session-start.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -14,6 +16,8 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'eval-search': () => benchEvalSearch(),
   index: () => benchIndexBuild(),
   'search-scale': () => benchSearchScale(),
+  'session-start': () => benchSessionStart(),
+  guards: () => benchGuards(),
 };
 
 const wanted = process.argv.slice(2);

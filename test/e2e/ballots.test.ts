@@ -37,8 +37,10 @@ interface ErrorOut {
   error: { code: string; message: string; hint?: string };
 }
 
-// Every test has its own store, remote and CT_HOME, so they run side by side (CLI spawns dominate).
-describe.concurrent('ct vote, ct flag and ct amend', () => {
+// Every test has its own store, remote and CT_HOME.
+// They run one after another: run side by side on a busy 2-core machine, their CLI spawns pushed
+// each other past the 60 s test timeout.
+describe('ct vote, ct flag and ct amend', () => {
   it('a voter who changes their mind changes their one file: up, then down (which needs a reason)', async () => {
     const { root, bare } = await makeStoreWith(TRACES);
     const remote = bare as string;

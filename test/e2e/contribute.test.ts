@@ -31,8 +31,10 @@ interface ErrorOut {
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-// Every test has its own store, remote and CT_HOME, so they run side by side (CLI spawns dominate).
-describe.concurrent('ct contribute', () => {
+// Every test has its own store, remote and CT_HOME.
+// They run one after another: run side by side on a busy 2-core machine, their CLI spawns pushed
+// each other past the 60 s test timeout.
+describe('ct contribute', () => {
   it('commits on its own branch and pushes it, leaving the working tree, index and current branch as they were', async () => {
     const { root, bare } = await makeStoreWith();
     // A user mid-work: on another branch, with staged, unstaged and untracked changes.

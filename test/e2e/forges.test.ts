@@ -44,9 +44,11 @@ function recordingRemote(bare: string, say: string): string {
   return record;
 }
 
-// Every test has its own store, remote, servers and CT_HOME, so they run side by side; servers
-// are closed when their test finishes, whatever happened.
-describe.concurrent('publishing to forges', () => {
+// Every test has its own store, remote, servers and CT_HOME; servers are closed when their test
+// finishes, whatever happened.
+// They run one after another: run side by side on a busy 2-core machine, their CLI spawns pushed
+// each other past the 60 s test timeout.
+describe('publishing to forges', () => {
   it("pushes over smart HTTP with credentials from the clone's credential helper; refused credentials keep the commit for ct publish", async ({
     onTestFinished,
   }) => {
@@ -251,10 +253,9 @@ describe.concurrent('publishing to forges', () => {
       'origin',
       `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/traces.git`,
     );
-    const started = Date.now();
+    // Without the timeout this would hang until the test's own timeout; the message says it fired.
     const result = await runCli(['contribute', '--json', ...draftArgs(DRAFTS.vite)], { cwd: root, env: home() });
     expect(result.code, result.stderr).toBe(0);
-    expect(Date.now() - started).toBeLessThan(15_000);
     const out = parseJson<ContributeOut>(result);
     expect(out.publish).toMatchObject({
       status: 'local',

@@ -67,8 +67,6 @@ function stopPayload(sessionId: string, transcriptPath: string, stopHookActive: 
   });
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
 describe('the plugin files', () => {
   const validate = (target: string) =>
     runClaude(['plugin', 'validate', '--strict', target], {
@@ -239,25 +237,14 @@ describe('ct hook session-start', () => {
     });
   });
 
-  it('answers well within the time limit (wall time of the hook command, through the PATH shim)', async () => {
-    const times: number[] = [];
-    let answered = 0;
-    for (let i = 0; i < 7; i++) {
-      const project = i % 2 ? pythonProject : nodeProject;
-      const result = await hook(project, sessionStartPayload(project, 'startup', `timing-${i}`), {
-        CT_HOOK_TIMEOUT_MS: '',
-      });
-      expect(result.code).toBe(0);
-      if (result.stdout) answered++;
-      times.push(result.ms);
-    }
-    // The budget is 2 s (past it the hook gives up silently); tests allow slack for loaded CI
-    // machines. The median is what counts.
-    for (const ms of times) expect(ms).toBeLessThan(5000);
-    expect(answered).toBeGreaterThan(0);
-    console.log(
-      `session-start wall time (ms): median ${median(times).toFixed(0)}, runs ${times.map((t) => t.toFixed(0)).join(', ')}; ${answered}/7 answered within the default limit`,
-    );
+  it('past its time limit it exits 0 silently, and says why under DEBUG', async () => {
+    // How fast it answers with the default limit is measured by `npm run bench -- session-start`.
+    const result = await hook(nodeProject, sessionStartPayload(nodeProject, 'startup', 'too-slow'), {
+      CT_HOOK_TIMEOUT_MS: '1',
+      DEBUG: '1',
+    });
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    expect(result.stderr).toMatch(/session-start: silent: out of time/);
   });
 });
 
@@ -377,6 +364,30 @@ describe('ct hook stop', () => {
     // The continuation Claude makes, then a later stop in the same session: nothing more.
     expect(await hook(stopPayload('sess-fixed', transcript, true, project))).toMatchObject({ code: 0, stdout: '' });
     expect(await hook(stopPayload('sess-fixed', transcript, false, project))).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('with DEBUG, says on stderr why it stays silent', async () => {
+    const debug = { DEBUG: '1' };
+    const why = async (input: string) => {
+      const result = await hook(input, debug);
+      expect(result).toMatchObject({ code: 0, stdout: '' });
+      return result.stderr;
+    };
+    const idle = new TranscriptBuilder('sess-idle').user('What does this function do?').write(transcripts);
+    expect(await why(stopPayload('sess-idle', idle, false, project))).toMatch(
+      /^\[ct hook\] stop: silent: nothing fixed as far as the session shows \(1 transcript events\)/,
+    );
+    expect(await why(stopPayload('sess-idle', idle, true, project))).toMatch(/stop: silent: stop_hook_active is true/);
+    expect(await why('')).toMatch(/stop: silent: no session_id in the hook input/);
+    const missing = path.join(transcripts, 'missing.jsonl');
+    expect(await why(stopPayload('sess-missing', missing, false, project))).toMatch(
+      /the transcript .*missing\.jsonl could not be read/,
+    );
+    const fixed = fixedSession('sess-debug');
+    expect((await hook(stopPayload('sess-debug', fixed, false, project), debug)).stdout).toMatch(/"decision"/);
+    expect(await why(stopPayload('sess-debug', fixed, false, project))).toMatch(
+      /stop: silent: already nudged once in session sess-debug/,
+    );
   });
 
   it('nudges on "fixed" / "works now" after a reported error', async () => {

@@ -53,7 +53,9 @@ const contribution = (title: string, tags: string, topic: string) => [
   `Pin the ${topic} version in the workflow and cache its downloads; this makes the job reproducible.`,
 ];
 
-describe.concurrent('ct review on a store without a forge', () => {
+// They run one after another: run side by side on a busy 2-core machine, their CLI spawns pushed
+// each other past the 60 s test timeout.
+describe('ct review on a store without a forge', () => {
   it('lists branches with check results; refuses a failing one; accepts, rejects, and names the open ones for an unknown branch', {
     timeout: 240_000,
   }, async () => {

@@ -10,24 +10,30 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (`bin/run.js`, from dist/) as a user would, in `cwd`, with the test env. */
+/**
+ * Runs the built CLI (`bin/run.js`, from dist/) as a user would, in `cwd`, with the test env.
+ * stdin is a pipe that carries `input` and closes; `stdin: 'null'` gives /dev/null instead, and
+ * `stdin: 'open'` a pipe that stays open and silent (an agent's idle stdin) until the command exits.
+ */
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+  options: { cwd?: string; env?: Record<string, string>; input?: string; stdin?: 'null' | 'open' } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.stdin === 'null' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
+    if (child.stdin && options.stdin !== 'open') child.stdin.end(options.input ?? '');
+    // The command may exit without reading its stdin: writing to it then fails with EPIPE.
+    child.stdin?.on('error', () => {});
   });
 }
 

@@ -14,6 +14,8 @@ process.env.GIT_AUTHOR_EMAIL = 'author@example.com';
 process.env.GIT_COMMITTER_NAME = 'Test Author';
 process.env.GIT_COMMITTER_EMAIL = 'author@example.com';
 delete process.env.CT_STORE;
+// CT_DATA_DIR would win over CT_HOME: a developer's own setting must not reach the tests.
+delete process.env.CT_DATA_DIR;
 fs.writeFileSync(
   path.join(home, '.gitconfig'),
   '[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n',
