@@ -12,7 +12,7 @@ import { scanInjection } from './injection.js';
 import { checkIntegrity } from './integrity.js';
 import { compareProblems, type Problem, ProblemSchema } from './problem.js';
 import { BASE_RULES, defaultSeverity } from './rules.js';
-import { scanSecrets } from './secrets.js';
+import { findSecretProblems } from './secret-problems.js';
 import { findSimilarTitles } from './similar-titles.js';
 
 export const CheckReportSchema = z.object({
@@ -219,17 +219,7 @@ export async function checkTraceFile(traceFile: TraceFile, config: StoreConfig):
 
 /** Secrets and prompt-injection patterns: for any text file of the store. */
 async function checkText(file: string, text: string, config: StoreConfig): Promise<Problem[]> {
-  const problems: Problem[] = [];
-  for (const secret of await scanSecrets(text, file)) {
-    problems.push({
-      file,
-      line: secret.line,
-      rule: 'secrets/detected',
-      severity: 'error',
-      message: `${secret.description} (${secret.kind}) at column ${secret.column}: ${secret.preview}`,
-      hint: 'remove it and use a placeholder or an environment variable; if it was ever real, revoke and rotate it',
-    });
-  }
+  const problems = await findSecretProblems(file, text, config);
   for (const finding of scanInjection(text, { trustedDomains: config.policy.trusted_domains })) {
     problems.push({
       file,
