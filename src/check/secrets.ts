@@ -68,16 +68,20 @@ export async function scanSecrets(
     return lo;
   };
 
-  const kept: SecretMatch[] = [];
+  // A span already reported, or already allowed, is not looked at again by a later detector: the
+  // parts of an allowed example JWT are not "random strings" either.
+  const settled: SecretMatch[] = [];
   const findings: SecretFinding[] = [];
   for (const m of matches) {
-    if (kept.some((k) => m.start < k.end && k.start < m.end)) continue;
+    if (settled.some((k) => m.start < k.end && k.start < m.end)) continue;
+    settled.push(m);
     const secret = content.slice(m.start, m.end);
     const index = lineIndex(m.start);
     const lineText = content.slice(lineStarts[index], lineStarts[index + 1] ?? content.length);
-    if (isKnownExample(secret) || (secret.length <= 200 && isPlaceholderValue(secret))) continue;
+    // A URL's password was judged on its own (isPlaceholderCredential): example.com is no placeholder.
+    const judged = secret.length > 200 || secret.includes('://');
+    if (isKnownExample(secret) || (!judged && isPlaceholderValue(secret))) continue;
     if (options.allow && isAllowedByStore(options.allow, secret, lineText)) continue;
-    kept.push(m);
     findings.push({
       kind: m.kind,
       description: m.description,
