@@ -43,11 +43,14 @@ function compileAllowlist(list: GitleaksAllowlist): CompiledAllowlist {
  * The rules, compiled once per process. A rule that gitleaks limits to some file paths (Terraform,
  * PHP, Kubernetes YAML...) runs on every trace, because a trace's code blocks hold every language;
  * a rule that matches only a path (a .p12 file) has nothing to match in text and is left out.
+ * The generic rules run last, so a finding is named after its provider where one is known.
  */
 function compiledRules(): NonNullable<typeof compiled> {
   compiled ??= {
     rules: RULE_SET.config.rules
       .filter((rule): rule is GitleaksRule & { regex: string } => rule.regex !== undefined)
+      // Provider rules first: a GitLab token should be reported as one, not as a generic key.
+      .sort((a, b) => Number(a.id.startsWith('generic')) - Number(b.id.startsWith('generic')))
       .map((rule) => ({
         rule,
         regex: compile(rule.regex, 'gd'),

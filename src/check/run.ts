@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { NotFoundError, UsageError } from '../errors.js';
+import { runGit } from '../git/exec.js';
 import { CONFIG_FILE, normalizeTag, parseStoreConfig, type StoreConfig, StoreConfigSchema } from '../store/config.js';
 import { readTraceFiles, TRACES_DIR, type TraceFile } from '../store/load.js';
 import { FlagFileSchema, VOTER_KEY_PATTERN, VoteFileSchema } from '../store/votes.js';
@@ -83,10 +84,28 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
   const ballots = allFiles.filter(
     (f) => (f.startsWith('votes/') || f.startsWith('flags/')) && inScope(f) && path.posix.basename(f) !== '.gitkeep',
   );
-  for (const file of ballots) problems.push(...(await checkBallotFile(root, file, validIds)));
+  for (const file of ballots) {
+    problems.push(...(await checkBallotFile(root, file, validIds)));
+    const text = await readText(root, file);
+    if (text !== undefined) problems.push(...(await findSecretProblems(file, text, config)));
+  }
   const configText = await fs.readFile(path.join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
   if (configText !== undefined && inScope(CONFIG_FILE))
     problems.push(...(await checkText(CONFIG_FILE, configText, config)));
+  // Every other file that could be committed (README, workflows, notes...) is scanned for secrets.
+  const committable = await committableFiles(root);
+  const others = allFiles.filter(
+    (f) =>
+      inScope(f) &&
+      !f.startsWith(`${TRACES_DIR}/`) &&
+      !ballots.includes(f) &&
+      f !== CONFIG_FILE &&
+      (committable?.has(f) ?? true),
+  );
+  for (const file of others) {
+    const text = await readText(root, file);
+    if (text !== undefined) problems.push(...(await findSecretProblems(file, text, config)));
+  }
   const integrity = options.base
     ? await checkIntegrity(root, { base: options.base, config, liveIds: validIds })
     : undefined;
@@ -94,7 +113,7 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
 
   const final = applyPolicy(problems, config).sort(compareProblems);
   const errors = final.filter((p) => p.severity === 'error').length;
-  const checked = scoped.length + ballots.length + (inScope(CONFIG_FILE) ? 1 : 0);
+  const checked = scoped.length + ballots.length + others.length + (inScope(CONFIG_FILE) ? 1 : 0);
   return {
     root,
     checked,
@@ -107,6 +126,21 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
     commits: integrity?.commits ?? null,
     skipped_rules: integrity ? [] : [...BASE_RULES],
   };
+}
+
+/** Tracked and untracked-but-not-ignored files; undefined outside a git checkout (then: every file). */
+async function committableFiles(root: string): Promise<Set<string> | undefined> {
+  const listed = await runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).catch(
+    () => undefined,
+  );
+  return listed ? new Set(listed.stdout.split('\0').filter(Boolean)) : undefined;
+}
+
+/** A file's text, or undefined for binary files (a NUL byte) and files over 1 MiB. */
+async function readText(root: string, file: string): Promise<string | undefined> {
+  const buffer = await fs.readFile(path.join(root, file)).catch(() => undefined);
+  if (!buffer || buffer.length > 1024 * 1024 || buffer.includes(0)) return undefined;
+  return buffer.toString('utf8');
 }
 
 async function checkConfig(root: string, problems: Problem[]): Promise<StoreConfig> {

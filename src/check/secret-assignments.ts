@@ -90,10 +90,16 @@ function isCodeReference(value: string): boolean {
 
 export function scanAssignments(text: string): SecretMatch[] {
   const found: SecretMatch[] = [];
-  for (const m of text.matchAll(ASSIGNMENT)) {
+  const assignment = new RegExp(ASSIGNMENT.source, 'g');
+  for (let m = assignment.exec(text); m; m = assignment.exec(text)) {
     const key = m[1] as string;
     const strength = keyStrength(key);
-    if (strength === 0) continue;
+    if (strength === 0) {
+      // `Locally: DB_PASSWORD="..."`, `reason: "TOKEN=..."`: the value may hold an assignment itself.
+      assignment.lastIndex = m.index + m[0].length - (m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').length - 1;
+      assignment.lastIndex = Math.max(assignment.lastIndex, m.index + key.length);
+      continue;
+    }
     const quoted = m[2] ?? m[3] ?? m[4];
     const value = (quoted ?? m[5] ?? '').trim();
     if (!value || isPlaceholderValue(value)) continue;

@@ -70,8 +70,16 @@ describe('policy.secrets.allow in ct.yml', () => {
         line: lineOf('/.*/'),
         message: expect.stringContaining('matches the empty string, so it would allow every secret'),
       },
-      { field: 'policy.secrets.allow.2', line: lineOf('abc'), message: expect.stringContaining('at least 4 characters') },
-      { field: 'policy.secrets.allow.3', line: lineOf('/x/g'), message: expect.stringContaining('unsupported regex flags "g"') },
+      {
+        field: 'policy.secrets.allow.2',
+        line: lineOf('abc'),
+        message: expect.stringContaining('at least 4 characters'),
+      },
+      {
+        field: 'policy.secrets.allow.3',
+        line: lineOf('/x/g'),
+        message: expect.stringContaining('unsupported regex flags "g"'),
+      },
     ]);
     const report = await checkStore(root);
     expect(report.ok).toBe(false);

@@ -52,7 +52,14 @@ const NEGATIVES: [string, string][] = [
   ['shell substitution', 'TOKEN="$(gcloud auth print-access-token)"'],
   ['optional password in a usage line', 'smb://user[:password]@host/share'],
   // Documented example values.
-  ['AWS example key pair', j('aws_access_key_id = AK', 'IAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI', '/K7MDENG/bPxRfiCYEXAMPLEKEY')],
+  [
+    'AWS example key pair',
+    j(
+      'aws_access_key_id = AK',
+      'IAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI',
+      '/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ),
+  ],
   ['Stripe documented test key', j('stripe.api_key = "sk_', 'test_4eC39HqLyjWDarjtT1zdp7dc"')],
   [
     "jwt.io's sample token",
@@ -73,14 +80,22 @@ const NEGATIVES: [string, string][] = [
   ['SSH public key', `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${crypto.randomBytes(32).toString('base64')} me@laptop`],
   [
     'PEM certificate',
-    `-----BEGIN CERTIFICATE-----\n${(crypto.randomBytes(600).toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----`,
+    `-----BEGIN CERTIFICATE-----\n${(
+      crypto
+        .randomBytes(600)
+        .toString('base64')
+        .match(/.{1,64}/g) ?? []
+    ).join('\n')}\n-----END CERTIFICATE-----`,
   ],
   ['document id in a URL', 'https://docs.google.com/spreadsheets/d/1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms/edit'],
   // Code that names a secret without holding one.
   ['a type annotation', 'interface Login { password: string; apiKey: string }'],
   ['a variable', 'const client = new Client({ token: authToken, password: userPassword });'],
   ['a settings lookup', 'SECRET_KEY = settings.SECRET_KEY'],
-  ['a Kubernetes secretKeyRef', 'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }'],
+  [
+    'a Kubernetes secretKeyRef',
+    'env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: { name: db, key: password }',
+  ],
   ['token counts and types', 'max_tokens: 4096\ntoken_type: bearer\nsort_key: created_at'],
   ['a long identifier', 'class AbstractSingletonProxyFactoryBean2Configuration extends Base {}'],
 ];
