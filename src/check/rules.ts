@@ -67,7 +67,9 @@ export const RULES = {
   },
   'secrets/detected': {
     severity: 'error',
-    summary: 'a secret or credential (secretlint recommended preset, plus provider key formats)',
+    summary:
+      "a secret or credential: secretlint's recommended preset, gitleaks' default rules, provider formats, values of " +
+      'secret-named keys, random-looking strings (placeholders, documented examples, policy.secrets.allow pass)',
   },
   'injection/override-instructions': {
     severity: 'error',

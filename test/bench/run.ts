@@ -6,6 +6,7 @@ import { benchEvalSearch } from './eval-search.js';
 import { benchIndexBuild } from './index-build.js';
 import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
+import { benchSecrets } from './secrets.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'eval-search': () => benchEvalSearch(),
   index: () => benchIndexBuild(),
   'search-scale': () => benchSearchScale(),
+  secrets: () => benchSecrets(),
 };
 
 const wanted = process.argv.slice(2);

@@ -18,7 +18,7 @@ function setAllow(root: string, entries: string[]): void {
   const file = path.join(root, 'ct.yml');
   const text = fs.readFileSync(file, 'utf8');
   const list = entries.map((e) => `      - ${JSON.stringify(e)}`).join('\n');
-  fs.writeFileSync(file, text.replace('  rules: {}', `  rules: {}\n  secrets:\n    allow:\n${list}`));
+  fs.writeFileSync(file, text.replace('    allow: []', `    allow:\n${list}`));
 }
 
 const body = (lines: string) => `${VALID_BODY}\n## Notes\n\`\`\`sh\n${lines}\n\`\`\`\n`;
