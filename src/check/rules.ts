@@ -71,6 +71,10 @@ export const RULES = {
       "a secret or credential: secretlint's recommended preset, gitleaks' default rules, provider formats, values of " +
       'secret-named keys, random-looking strings (placeholders, documented examples, policy.secrets.allow pass)',
   },
+  'secrets/in-history': {
+    severity: 'error',
+    summary: '(with --base) a commit message or an earlier file version in the change holds a secret',
+  },
   'injection/override-instructions': {
     severity: 'error',
     summary: 'text telling an agent to ignore or replace its instructions',
@@ -111,6 +115,7 @@ export const BASE_RULES = [
   'votes/wrong-voter',
   'votes/unsigned',
   'store/too-many-traces',
+  'secrets/in-history',
 ] as const satisfies readonly RuleId[];
 
 export function defaultSeverity(rule: string): Severity {

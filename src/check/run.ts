@@ -9,6 +9,7 @@ import { FlagFileSchema, VOTER_KEY_PATTERN, VoteFileSchema } from '../store/vote
 import { FrontmatterError, parseYamlSafely } from '../trace/frontmatter.js';
 import { ULID_PATTERN } from '../trace/schema.js';
 import { pathExists, walkFiles } from '../util/fs.js';
+import { checkHistorySecrets } from './history-secrets.js';
 import { scanInjection } from './injection.js';
 import { checkIntegrity } from './integrity.js';
 import { compareProblems, type Problem, ProblemSchema } from './problem.js';
@@ -109,7 +110,7 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
   const integrity = options.base
     ? await checkIntegrity(root, { base: options.base, config, liveIds: validIds })
     : undefined;
-  if (integrity) problems.push(...integrity.problems);
+  if (integrity) problems.push(...integrity.problems, ...(await checkHistorySecrets(root, integrity.base, config)));
 
   const final = applyPolicy(problems, config).sort(compareProblems);
   const errors = final.filter((p) => p.severity === 'error').length;

@@ -232,5 +232,30 @@ describe.concurrent('every write path refuses a secret before anything is commit
       for (const format of [GITLAB, DB_PASSWORD, SENDGRID])
         expect(result.stdout + result.stderr).not.toContain(format.secret);
     }
+
+    // A secret added and removed again, and one in a commit message: the files are clean, the history is not.
+    git(root, 'checkout', '--quiet', '-b', 'second', 'main');
+    writeFile(root, 'docs/notes.md', `# Notes\n${MAILCHIMP.text}\n`);
+    commitAll(root, `use the key ${SENDGRID.secret} for now`);
+    const leaked = git(root, 'rev-parse', 'HEAD').trim();
+    fs.rmSync(path.join(root, 'docs/notes.md'));
+    commitAll(root, 'drop the notes');
+    const files = await runCli(['check'], { cwd: root, env: home() });
+    expect(files.code, files.stdout).toBe(0);
+    const history = await runCli(['check', '--base', 'main', '--json'], { cwd: root, env: home() });
+    expect(history.code, history.stderr).toBe(ExitCode.checkFailed);
+    const problems = parseJson<{
+      problems: { file: string; line?: number; field?: string; rule: string; message: string }[];
+    }>(history).problems.filter((p) => p.rule === 'secrets/in-history');
+    expect(problems.map((p) => [p.file, p.line, p.field])).toEqual([
+      [`commit ${leaked.slice(0, 10)}`, 1, 'commit message'],
+      ['docs/notes.md', 2, undefined],
+    ]);
+    expect(problems[1]?.message).toMatch(
+      new RegExp(
+        `^in the version of docs/notes.md written by commit ${leaked.slice(0, 10)}, no longer in the files: Mailchimp`,
+      ),
+    );
+    for (const format of [MAILCHIMP, SENDGRID]) expect(history.stdout + history.stderr).not.toContain(format.secret);
   });
 });
