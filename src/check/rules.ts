@@ -68,7 +68,13 @@ export const RULES = {
   },
   'secrets/detected': {
     severity: 'error',
-    summary: 'a secret or credential (secretlint recommended preset, plus provider key formats)',
+    summary:
+      "a secret or credential: secretlint's recommended preset, gitleaks' default rules, provider formats, values of " +
+      'secret-named keys, random-looking strings (placeholders, documented examples, policy.secrets.allow pass)',
+  },
+  'secrets/in-history': {
+    severity: 'error',
+    summary: '(with --base) a commit message or an earlier file version in the change holds a secret',
   },
   'injection/override-instructions': {
     severity: 'error',
@@ -110,6 +116,7 @@ export const BASE_RULES = [
   'votes/wrong-voter',
   'votes/unsigned',
   'store/too-many-traces',
+  'secrets/in-history',
 ] as const satisfies readonly RuleId[];
 
 export function defaultSeverity(rule: string): Severity {

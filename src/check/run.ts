@@ -3,16 +3,18 @@ import path from 'node:path';
 import { z } from 'zod';
 import { FlagFileSchema, VOTER_KEY_PATTERN, VoteFileSchema } from '../ballot/schema.js';
 import { NotFoundError, UsageError } from '../errors.js';
+import { runGit } from '../git/run.js';
 import { CONFIG_FILE, normalizeTag, parseStoreConfig, type StoreConfig, StoreConfigSchema } from '../store/config.js';
 import { readTraceFiles, TRACES_DIR, type TraceFile } from '../store/load.js';
 import { FrontmatterError, parseYamlSafely } from '../trace/frontmatter.js';
 import { compareProblems, type Problem, ProblemSchema } from '../trace/problem.js';
 import { ULID_PATTERN } from '../trace/schema.js';
 import { pathExists, walkFiles } from '../util/fs.js';
+import { checkHistorySecrets } from './history-secrets.js';
 import { scanInjection } from './injection.js';
 import { checkIntegrity } from './integrity.js';
 import { BASE_RULES, defaultSeverity } from './rules.js';
-import { scanSecrets } from './secrets.js';
+import { findSecretProblems } from './secret-problems.js';
 import { findSimilarTitles } from './similar-titles.js';
 
 export const CheckReportSchema = z.object({
@@ -110,20 +112,38 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
   const ballots = allFiles.filter(
     (f) => (f.startsWith('votes/') || f.startsWith('flags/')) && inScope(f) && path.posix.basename(f) !== '.gitkeep',
   );
-  for (const file of ballots) problems.push(...(await checkBallotFile(root, file, validIds)));
+  for (const file of ballots) {
+    problems.push(...(await checkBallotFile(root, file, validIds)));
+    const text = await readText(root, file);
+    if (text !== undefined) problems.push(...(await findSecretProblems(file, text, config)));
+  }
   const configText = await fs.readFile(path.join(root, CONFIG_FILE), 'utf8').catch(() => undefined);
   if (configText !== undefined && inScope(CONFIG_FILE))
     problems.push(...(await checkText(CONFIG_FILE, configText, config)));
+  // Every other file that could be committed (README, workflows, notes...) is scanned for secrets.
+  const committable = await committableFiles(root);
+  const others = allFiles.filter(
+    (f) =>
+      inScope(f) &&
+      !f.startsWith(`${TRACES_DIR}/`) &&
+      !ballots.includes(f) &&
+      f !== CONFIG_FILE &&
+      (committable?.has(f) ?? true),
+  );
+  for (const file of others) {
+    const text = await readText(root, file);
+    if (text !== undefined) problems.push(...(await findSecretProblems(file, text, config)));
+  }
   const integrity = options.base
     ? await checkIntegrity(root, { base: options.base, config, liveIds: validIds })
     : undefined;
-  if (integrity) problems.push(...integrity.problems);
+  if (integrity) problems.push(...integrity.problems, ...(await checkHistorySecrets(root, integrity.base, config)));
 
   const all = applyPolicy(problems, config).sort(compareProblems);
   const final = capProblems(all);
   // Counted before the cap: the totals say how much is wrong, the list shows enough to fix it.
   const errors = all.filter((p) => p.severity === 'error').length;
-  const checked = scoped.length + ballots.length + (inScope(CONFIG_FILE) ? 1 : 0);
+  const checked = scoped.length + ballots.length + others.length + (inScope(CONFIG_FILE) ? 1 : 0);
   return {
     root,
     checked,
@@ -136,6 +156,21 @@ export async function checkStore(root: string, options: CheckOptions = {}): Prom
     commits: integrity?.commits ?? null,
     skipped_rules: integrity ? [] : [...BASE_RULES],
   };
+}
+
+/** Tracked and untracked-but-not-ignored files; undefined outside a git checkout (then: every file). */
+async function committableFiles(root: string): Promise<Set<string> | undefined> {
+  const listed = await runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).catch(
+    () => undefined,
+  );
+  return listed ? new Set(listed.stdout.split('\0').filter(Boolean)) : undefined;
+}
+
+/** A file's text, or undefined for binary files (a NUL byte) and files over 1 MiB. */
+async function readText(root: string, file: string): Promise<string | undefined> {
+  const buffer = await fs.readFile(path.join(root, file)).catch(() => undefined);
+  if (!buffer || buffer.length > 1024 * 1024 || buffer.includes(0)) return undefined;
+  return buffer.toString('utf8');
 }
 
 async function checkConfig(root: string, problems: Problem[]): Promise<StoreConfig> {
@@ -248,17 +283,7 @@ export async function checkTraceFile(traceFile: TraceFile, config: StoreConfig):
 
 /** Secrets and prompt-injection patterns: for any text file of the store. */
 async function checkText(file: string, text: string, config: StoreConfig): Promise<Problem[]> {
-  const problems: Problem[] = [];
-  for (const secret of await scanSecrets(text, file)) {
-    problems.push({
-      file,
-      line: secret.line,
-      rule: 'secrets/detected',
-      severity: 'error',
-      message: `${secret.description} (${secret.kind}) at column ${secret.column}: ${secret.preview}`,
-      hint: 'remove it and use a placeholder or an environment variable; if it was ever real, revoke and rotate it',
-    });
-  }
+  const problems = await findSecretProblems(file, text, config);
   for (const finding of scanInjection(text, { trustedDomains: config.policy.trusted_domains })) {
     problems.push({
       file,

@@ -1,9 +1,16 @@
 import { lintSource } from '@secretlint/core';
 import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
+import type { AllowEntry } from '../store/allow-entry.js';
+import { scanGitleaks } from './gitleaks-scan.js';
+import { scanHighEntropyTokens } from './high-entropy-tokens.js';
+import { scanProviderPatterns } from './provider-patterns.js';
+import { isAllowedByStore, isKnownExample, isPlaceholderValue } from './secret-allowlist.js';
+import { scanAssignments } from './secret-assignments.js';
+import type { SecretMatch } from './secret-match.js';
 
 /** One credential found in text. `preview` never holds the secret in full. */
 export interface SecretFinding {
-  /** Which detector fired, e.g. secretlint's github rule or `stripe-key`. */
+  /** Which detector fired: a secretlint rule (`github`), a gitleaks rule (`gitlab-pat`), or ct's own. */
   kind: string;
   line: number;
   column: number;
@@ -11,70 +18,26 @@ export interface SecretFinding {
   description: string;
 }
 
-/**
- * Provider key formats the recommended secretlint preset does not cover, or covers only with
- * surrounding context (a bare AWS access key id in prose). Each is specific enough to avoid
- * flagging ordinary code.
- */
-const EXTRA_DETECTORS: { kind: string; description: string; pattern: RegExp }[] = [
-  { kind: 'aws-access-key-id', description: 'AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g },
-  {
-    kind: 'stripe-key',
-    description: 'Stripe secret or restricted key',
-    pattern: /\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{16,}\b/g,
-  },
-  {
-    kind: 'stripe-webhook-secret',
-    description: 'Stripe webhook signing secret',
-    pattern: /\bwhsec_[0-9a-zA-Z]{20,}\b/g,
-  },
-  {
-    kind: 'openai-key',
-    description: 'OpenAI or Anthropic API key',
-    pattern: /\bsk-(?:proj-|svcacct-|admin-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{32,}/g,
-  },
-  { kind: 'google-api-key', description: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  {
-    kind: 'jwt',
-    description: 'JSON Web Token',
-    pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
-  },
-  { kind: 'huggingface-token', description: 'Hugging Face token', pattern: /\bhf_[A-Za-z0-9]{30,}\b/g },
-  {
-    kind: 'url-password',
-    description: 'password in a connection string or URL',
-    // user:password@host where the password is not a placeholder (${VAR}, <password>, ***, ...)
-    pattern:
-      /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"`]*:(?!\$\{?\w|<|\*+@|x+@|\.\.\.@|%[A-Z_]+%@|password@|pass@|secret@|changeme@)[^\s@/'"`]{3,}@[\w.-]+/gi,
-  },
-];
+export interface ScanSecretsOptions {
+  /** The store's own allow-list (ct.yml `policy.secrets.allow`), parsed. */
+  allow?: readonly AllowEntry[];
+}
 
 const secretlintConfig = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedPreset }] };
 
-/** Scans text for secrets with secretlint's recommended preset and {@link EXTRA_DETECTORS}. */
-export async function scanSecrets(content: string, filePath = 'trace.md'): Promise<SecretFinding[]> {
-  const lineStarts = [0];
-  for (let i = 0; i < content.length; i++) if (content[i] === '\n') lineStarts.push(i + 1);
-  const position = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((lineStarts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 };
-  };
-
-  const findings: SecretFinding[] = [];
-  const seen = new Set<string>();
-  const add = (kind: string, description: string, start: number, end: number) => {
-    const key = `${start}:${end}`;
-    if ([...seen].some((k) => overlaps(k, start, end))) return;
-    seen.add(key);
-    findings.push({ kind, description, ...position(start), preview: maskSecret(content.slice(start, end)) });
-  };
-
+/**
+ * The one secret scanner of every write path and of `ct check`. Detectors, in order (a later
+ * finding that overlaps an earlier one is dropped): secretlint's recommended preset; gitleaks'
+ * default rules (data/gitleaks-rules.json); provider formats neither covers (provider-patterns);
+ * values assigned to secret-named keys (secret-assignments); bare random-looking strings
+ * (high-entropy-tokens). Placeholders, documented example values and the store's allow-list pass.
+ */
+export async function scanSecrets(
+  content: string,
+  filePath = 'trace.md',
+  options: ScanSecretsOptions = {},
+): Promise<SecretFinding[]> {
+  const matches: SecretMatch[] = [];
   const result = await lintSource({
     source: { filePath, content, ext: filePath.slice(filePath.lastIndexOf('.')) || '.md', contentType: 'text' },
     options: { config: secretlintConfig, maskSecrets: true },
@@ -88,26 +51,67 @@ export async function scanSecrets(content: string, filePath = 'trace.md'): Promi
         .split(':')[0]
         ?.replace(/^found\s+/i, '')
         .trim() || message.ruleId;
-    add(message.ruleId.replace('@secretlint/secretlint-rule-', ''), description, start, end);
+    matches.push({ kind: message.ruleId.replace('@secretlint/secretlint-rule-', ''), description, start, end });
   }
-  for (const detector of EXTRA_DETECTORS) {
-    for (const match of content.matchAll(detector.pattern))
-      add(detector.kind, detector.description, match.index, match.index + match[0].length);
+  for (const m of scanGitleaks(content)) matches.push({ ...m, description: shortDescription(m.description) });
+  matches.push(...scanProviderPatterns(content), ...scanAssignments(content), ...scanHighEntropyTokens(content));
+
+  const lineStarts = [0];
+  for (let i = 0; i < content.length; i++) if (content[i] === '\n') lineStarts.push(i + 1);
+  const lineIndex = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+
+  // A span already reported, or already allowed, is not looked at again by a later detector: the
+  // parts of an allowed example JWT are not "random strings" either.
+  const settled: SecretMatch[] = [];
+  const findings: SecretFinding[] = [];
+  for (const m of matches) {
+    if (settled.some((k) => m.start < k.end && k.start < m.end)) continue;
+    settled.push(m);
+    const secret = content.slice(m.start, m.end);
+    const index = lineIndex(m.start);
+    const lineText = content.slice(lineStarts[index], lineStarts[index + 1] ?? content.length);
+    // A URL's password was judged on its own (isPlaceholderCredential): example.com is no placeholder.
+    const judged = secret.length > 200 || secret.includes('://');
+    if (isKnownExample(secret) || (!judged && isPlaceholderValue(secret))) continue;
+    if (options.allow && isAllowedByStore(options.allow, secret, lineText)) continue;
+    findings.push({
+      kind: m.kind,
+      description: m.description,
+      line: index + 1,
+      column: m.start - (lineStarts[index] as number) + 1,
+      preview: maskSecret(secret),
+    });
   }
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** "Identified a GitLab Personal Access Token, risking ..." -> "GitLab Personal Access Token". */
+function shortDescription(description: string): string {
+  return (
+    description
+      .split(/,|\. /)[0]
+      ?.replace(
+        /^(?:identified|detected|found|discovered|uncovered|located|revealed|exposed|detection of|possible|potential)\s+(?:an?\s+)?(?:potential\s+|possible\s+|exposed\s+)?/i,
+        '',
+      )
+      .replace(/\s+(?:detected|found|exposed)$/i, '')
+      .trim() || description
+  );
 }
 
 /** `scheme://user:<password>@host`, `${DB_PASSWORD}`, `$PASS`, `***`: documentation, not secrets. */
 function isPlaceholderCredential(match: string): boolean {
   const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]*)@/i.exec(match)?.[1];
-  return (
-    password !== undefined && /^(?:<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\*+|x+|\.\.\.|%[A-Z_]+%)$/i.test(password)
-  );
-}
-
-function overlaps(key: string, start: number, end: number): boolean {
-  const [s, e] = key.split(':').map(Number) as [number, number];
-  return start < e && s < end;
+  return password !== undefined && isPlaceholderValue(password);
 }
 
 /** Shows enough of a secret to find it, never enough to use it: `ghp_wW…(40 chars)`. */

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { checkTraceFile } from '../check/run.js';
+import { findSecretProblems } from '../check/secret-problems.js';
 import { InvalidInputError, NotFoundError, parseInput } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
@@ -63,6 +64,8 @@ export async function amendTrace(
     code: 'amendment-invalid',
     hint: 'ct amend <id> --reason "..." [--solution ... --context ... --title ... --tags ...]',
   });
+  // The reason goes into the commit message and the pull request, not the file: scan it on its own.
+  blockingProblems(store, await findSecretProblems('(amendment reason)', change.reason, store.config, 'reason'));
   const base = await resolveBase(store);
   const current = await findTraceAnywhere(store.root, change.id, base.ref);
   const identity = await requireGitIdentity(store.root);

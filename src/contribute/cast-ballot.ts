@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { FLAG_REASONS, FlagFileSchema, VoteFileSchema, voterKey } from '../ballot/schema.js';
+import { findSecretProblems } from '../check/secret-problems.js';
 import { CtError, ExitCode, InvalidInputError, parseInput } from '../errors.js';
 import { PublishResultSchema } from '../forge/publish.js';
 import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
@@ -14,6 +15,7 @@ import { parseYamlSafely } from '../trace/frontmatter.js';
 import { TraceIdSchema } from '../trace/schema.js';
 import { resolveBase } from './base.js';
 import { publishAndRecord } from './publish-step.js';
+import { blockingProblems } from './validate.js';
 
 export const VoteInputSchema = z.object({
   id: z.string().min(6).describe('The trace id (or a unique prefix).'),
@@ -138,6 +140,8 @@ async function writeBallot(
   const author = await traceAuthorEmail(store.root, trace.path, base.ref);
   if (ballot.kind === 'vote' && author && author.toLowerCase() === identity.email.toLowerCase())
     warnings.push('this is your own trace: votes by its author do not count toward its trust');
+  // The reason or note lands in the file, the commit message and the pull request: scan it first.
+  blockingProblems(store, await findSecretProblems(file, ballot.content, store.config), ballot.content);
   const old = await readFileAtRef(store.root, base.ref, file);
   const branch = `ct/${ballot.kind}/${trace.id.slice(-8).toLowerCase()}-${key.slice(0, 8)}`;
   if (old !== undefined && ballot.same(old)) {

@@ -4,7 +4,7 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import { checkTraceFile } from '../check/run.js';
 import { titleTokens } from '../check/similar-titles.js';
-import { GitError, InvalidInputError, NotFoundError } from '../errors.js';
+import { CtError, ExitCode, GitError, InvalidInputError, NotFoundError } from '../errors.js';
 import { runGit } from '../git/run.js';
 import { normalizeTag } from '../store/config.js';
 import { listTraceFiles, readTraceFiles, TRACES_DIR } from '../store/load.js';
@@ -47,7 +47,8 @@ const titleKey = (title: string) => titleTokens(title).join(' ');
 /**
  * Adds candidate traces to a store in one commit, idempotently: a candidate whose id or title is
  * already in the store (or earlier in the batch) is skipped with the reason, as is one that fails
- * any `ct check` error rule (schema, secrets, prompt injection). Only the new files are committed;
+ * any other `ct check` error rule (schema, prompt injection). A secret in any candidate stops the
+ * whole import before anything is written (exit 9, every finding masked). Only the new files are committed;
  * the user's other staged or unstaged changes are left as they were. If the commit fails, the
  * written files are removed again.
  */
@@ -66,6 +67,7 @@ export async function importCandidates(
   const report: ImportReport = { store: store.name, imported: [], skipped: [], commit: null };
   const planned: { file: string; text: string }[] = [];
   const taken = new Set(existing.map((e) => e.file));
+  const tainted: Problem[] = [];
   for (const candidate of candidates) {
     const parsed = parseTrace(candidate.text, candidate.source);
     const id = typeof parsed.data?.id === 'string' ? parsed.data.id : undefined;
@@ -90,6 +92,11 @@ export async function importCandidates(
     const problems = (
       await checkTraceFile({ file, text: candidate.text, parsed: parseTrace(candidate.text, file) }, store.config)
     ).filter(isBlocking(store));
+    const secrets = problems.filter((p) => p.rule === 'secrets/detected');
+    if (secrets.length > 0) {
+      tainted.push(...secrets.map((p) => ({ ...p, file: candidate.source })));
+      continue;
+    }
     if (problems.length > 0) {
       report.skipped.push({
         source: candidate.source,
@@ -103,6 +110,15 @@ export async function importCandidates(
     if (title) titles.set(titleKey(title), file);
     planned.push({ file, text: candidate.text });
     report.imported.push({ id: id ?? '', title: title ?? '', path: file, source: candidate.source });
+  }
+  // A source that holds a secret is not imported in part: the user cleans it and imports again.
+  if (tainted.length > 0) {
+    const where = (p: Problem) => `${p.file}: line ${p.line}${p.field ? ` (${p.field})` : ''}: ${p.message}`;
+    throw new CtError('secret-found', `secrets found, nothing was imported: ${tainted.map(where).join('; ')}`, {
+      hint: 'replace each with a placeholder or an environment variable in the source and import again; if it was ever real, revoke and rotate it',
+      exit: ExitCode.secretFound,
+      data: { problems: tainted },
+    });
   }
   if (planned.length === 0 || options.dryRun) return report;
 

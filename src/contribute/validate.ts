@@ -1,5 +1,6 @@
 import { CtError, ExitCode, InvalidInputError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { fieldAt } from '../trace/field-at.js';
 import type { Problem } from '../trace/problem.js';
 
 /**
@@ -13,13 +14,13 @@ export function blockingProblems(store: Store, problems: readonly Problem[], tex
   const blocking = problems.filter((p) => (overrides[p.rule] ?? p.severity) === 'error');
   const secrets = blocking.filter((p) => p.rule === 'secrets/detected');
   if (secrets.length > 0) {
-    const where = (line: number | undefined) => {
-      const field = text && line ? fieldAt(text, line) : undefined;
-      return `line ${line}${field ? ` (${field})` : ''}`;
+    const where = (p: Problem) => {
+      const field = p.field ?? (text && p.line ? fieldAt(p.file, text, p.line) : undefined);
+      return `line ${p.line}${field ? ` (${field})` : ''}`;
     };
     throw new CtError(
       'secret-found',
-      `secrets found, nothing was committed: ${secrets.map((p) => `${where(p.line)}: ${p.message}`).join('; ')}`,
+      `secrets found, nothing was committed: ${secrets.map((p) => `${where(p)}: ${p.message}`).join('; ')}`,
       {
         hint:
           'replace each with a placeholder or an environment variable (e.g. $API_KEY); if it was ever ' +
@@ -38,19 +39,4 @@ export function blockingProblems(store: Store, problems: readonly Problem[], tex
     );
   }
   return blocking;
-}
-
-/** The frontmatter field or the `## Section` (lower-cased) that line `line` (1-based) of a trace belongs to. */
-function fieldAt(text: string, line: number): string | undefined {
-  let inFrontmatter = false;
-  let inFence = false;
-  let field: string | undefined;
-  for (const [i, l] of text.split('\n').slice(0, line).entries()) {
-    if (i === 0 && l === '---') inFrontmatter = true;
-    else if (inFrontmatter && l === '---') [inFrontmatter, field] = [false, undefined];
-    else if (inFrontmatter) field = /^([a-z_]+):/.exec(l)?.[1] ?? field;
-    else if (/^\s*(```|~~~)/.test(l)) inFence = !inFence;
-    else if (!inFence) field = /^## +(.+?)\s*$/.exec(l)?.[1]?.toLowerCase() ?? field;
-  }
-  return field;
 }

@@ -1,15 +1,26 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { FrontmatterError, parseYamlSafely } from '../trace/frontmatter.js';
 import { TAG_PATTERN } from '../trace/schema.js';
 import { refuseSymlinks } from '../util/fs.js';
+import { parseAllowEntry } from './allow-entry.js';
 
 export const STORE_SCHEMA_VERSION = 1;
 export const CONFIG_FILE = 'ct.yml';
 
 const RuleLevelSchema = z.enum(['error', 'warning', 'off']);
+
+const SecretAllowEntrySchema = z.string().superRefine((entry, ctx) => {
+  const parsed = parseAllowEntry(entry);
+  if ('error' in parsed)
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(entry)}: ${parsed.error}; write the exact value to allow, or /regex/flags`,
+    });
+});
 
 /** `ct.yml`: a store's name, schema version, embedding model, policy and tag aliases. */
 export const StoreConfigSchema = z
@@ -95,6 +106,19 @@ export const StoreConfigSchema = z
           .record(z.string(), RuleLevelSchema)
           .default({})
           .describe('Per-rule severity overrides for ct check: error, warning or off.'),
+        secrets: z
+          .object({
+            allow: z
+              .array(SecretAllowEntrySchema)
+              .max(500)
+              .default([])
+              .describe(
+                'Values the secret scan lets through, besides placeholders and documented examples: a literal ' +
+                  '(the exact value, or a longer text containing it) or /regex/flags (matched against the secret and its line).',
+              ),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -138,13 +162,18 @@ export function parseStoreConfig(text: string): { config?: StoreConfig; issues: 
   }
   const result = StoreConfigSchema.safeParse(data ?? {});
   if (result.success) return { config: result.data, issues: [] };
-  const lines = text.split('\n');
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
   return {
     issues: result.error.issues.map((issue) => {
       const field = issue.path.map(String).join('.') || '(file)';
-      const top = String(issue.path[0] ?? '');
-      const index = top ? lines.findIndex((l) => l.startsWith(`${top}:`)) : -1;
-      return { field, message: issue.message, ...(index >= 0 ? { line: index + 1 } : {}) };
+      // The line of the deepest node of the path that exists (the entry itself, or its parent).
+      let line: number | undefined;
+      for (let n = issue.path.length; n > 0 && line === undefined; n--) {
+        const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number] } | undefined;
+        if (node?.range) line = counter.linePos(node.range[0]).line;
+      }
+      return { field, message: issue.message, ...(line ? { line } : {}) };
     }),
   };
 }

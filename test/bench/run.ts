@@ -7,6 +7,7 @@ import { benchGuards } from './guards.js';
 import { benchIndexBuild } from './index-build.js';
 import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
+import { benchSecrets } from './secrets.js';
 import { benchSessionStart } from './session-start.js';
 import { benchStartup } from './startup.js';
 
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'search-scale': () => benchSearchScale(),
   'session-start': () => benchSessionStart(),
   guards: () => benchGuards(),
+  secrets: () => benchSecrets(),
 };
 
 const wanted = process.argv.slice(2);

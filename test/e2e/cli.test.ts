@@ -93,7 +93,7 @@ describe('ct (built CLI)', () => {
     expect(JSON.stringify(report)).not.toContain('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');
     const human = await runCli(['check', 'traces/docker-compose/a.md'], { cwd: root, env: home() });
     expect(human.code).toBe(ExitCode.checkFailed);
-    expect(human.stdout).toContain('traces/docker-compose/a.md:2  error  trace/invalid-id');
+    expect(human.stdout).toContain('traces/docker-compose/a.md:2 (id)  error  trace/invalid-id');
     expect(human.stdout).toContain('hint: ');
     expect(human.stderr).toMatch(/1 file\(s\) checked: 2 error\(s\), 0 warning\(s\)/);
     const rules = parseJson<{ rules: { id: string }[] }>(await runCli(['check', '--rules', '--json'], { env: home() }));

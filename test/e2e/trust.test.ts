@@ -67,6 +67,8 @@ describe('ct trust and ct check --base (built CLI)', () => {
     const skipped = await runCli(['check'], { cwd: root, env: env() });
     expect(skipped.code).toBe(0);
     expect(skipped.stderr).toMatch(/commit rules skipped \(no --base\)/);
-    expect(skipped.stderr).toContain('votes/wrong-voter, votes/unsigned, store/too-many-traces need --base');
+    expect(skipped.stderr).toContain(
+      'votes/wrong-voter, votes/unsigned, store/too-many-traces, secrets/in-history need --base',
+    );
   });
 });

@@ -45,7 +45,8 @@ describe('ct seed', () => {
 });
 
 describe('ct import', () => {
-  it('imports a JSON export, skipping invalid, secret-bearing and duplicate items with reasons', async () => {
+  // A secret-bearing item stops the whole import instead (exit 9): test/e2e/secret-write-paths.test.ts.
+  it('imports a JSON export, skipping invalid, duplicate and prompt-injecting items with reasons', async () => {
     const root = await makeStore('imports');
     const env = home();
     const exportFile = path.join(tempDir(), 'export.json');
@@ -56,12 +57,6 @@ describe('ct import', () => {
         solution: 'Use `historyApiFallback` in preview or configure the server.',
         tags: ['Vite', 'js'],
         agent_model: 'claude-opus-4-6',
-      },
-      {
-        title: 'Leaky trace with a GitHub token inside it',
-        context: 'Token problems.',
-        solution: `export GH_TOKEN=${'gh'}p_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx`,
-        tags: ['git'],
       },
       { title: 'No solution', context: 'x', tags: ['x'] },
       {
@@ -83,11 +78,9 @@ describe('ct import', () => {
     const report = parseJson<Report>(result);
     expect(report.imported.map((i) => i.path)).toEqual(['traces/vite/vite-dev-server-returns-404-for-deep-links.md']);
     const byIndex = Object.fromEntries(report.skipped.map((s) => [s.source.replace(/^.*\[(\d+)\]$/, '$1'), s]));
-    expect(byIndex['1']?.problems?.join()).toMatch(/secrets\/detected/);
-    expect(JSON.stringify(report)).not.toContain('wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx');
-    expect(byIndex['2']?.reason).toBe('not a valid export item');
-    expect(byIndex['3']?.reason).toMatch(/already in the store/);
-    expect(byIndex['4']?.problems?.join()).toMatch(/injection\/override-instructions/);
+    expect(byIndex['1']?.reason).toBe('not a valid export item');
+    expect(byIndex['2']?.reason).toMatch(/already in the store/);
+    expect(byIndex['3']?.problems?.join()).toMatch(/injection\/override-instructions/);
 
     const written = fs.readFileSync(path.join(root, report.imported[0]?.path ?? ''), 'utf8');
     expect(written).toMatch(/^tags: \[ vite, javascript \]$/m);

@@ -15,6 +15,7 @@ import {
   vote,
   voteFile,
 } from '../helpers/people.js';
+import { fakeString } from '../helpers/secret-formats.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 const [alice, bob, carol, dave, maintainer] = ['Alice', 'Bob', 'Carol', 'Dave', 'Maintainer'].map(person) as [
@@ -27,6 +28,11 @@ const [alice, bob, carol, dave, maintainer] = ['Alice', 'Bob', 'Carol', 'Dave', 
 const OTHER_ID = '01JDQ5Z8X4N2K7M3P9R6T1V0WC';
 const TRACE = 'traces/docker-compose/healthcheck.md';
 const OTHER = 'traces/docker-compose/redis.md';
+const GITLAB = [
+  'gl',
+  'pat-',
+  fakeString('history', 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 20),
+].join('');
 const newTrace = (n: number) => ({
   [`traces/python/t${n}.md`]: traceText({
     id: `01KD${String(n).padStart(21, '0')}A`,
@@ -102,6 +108,21 @@ const CASES: Record<
       gitAs(dave, r, 'mv', OTHER, 'traces/docker-compose/redis-not-ready.md');
       commitAs(dave, r, {}, { message: 'move' });
     },
+  },
+  'secrets/in-history': {
+    // Added in one commit, removed in the next, named in a message: the files are clean, the history is not.
+    bad: (r) => {
+      commitAs(dave, r, {
+        [OTHER]: `${fs.readFileSync(path.join(r, OTHER), 'utf8')}\nexport GITLAB_TOKEN=${GITLAB}\n`,
+      });
+      commitAs(
+        dave,
+        r,
+        { [OTHER]: fs.readFileSync(path.join(template, OTHER), 'utf8') },
+        { message: `drop ${GITLAB}` },
+      );
+    },
+    good: (r) => commitAs(dave, r, { ...newTrace(1) }, { message: 'read GITLAB_TOKEN from the environment' }),
   },
 };
 

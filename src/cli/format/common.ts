@@ -6,7 +6,7 @@ export const color = ansis;
 
 /** `file:line  severity  rule  message` plus an indented hint: the shape compilers use. */
 export function formatProblem(problem: Problem): string {
-  const where = `${problem.file}${problem.line ? `:${problem.line}` : ''}`;
+  const where = `${problem.file}${problem.line ? `:${problem.line}` : ''}${problem.field ? ` (${problem.field})` : ''}`;
   const severity = problem.severity === 'error' ? ansis.red('error') : ansis.yellow('warning');
   const hint = problem.hint ? `\n    ${ansis.dim(`hint: ${problem.hint}`)}` : '';
   return `${ansis.bold(where)}  ${severity}  ${ansis.dim(problem.rule)}  ${problem.message}${hint}`;
