@@ -296,6 +296,28 @@ def markdown_pairs(roots):
                 yield {"s": "md", "q": title, "d": body[:MAX_DOC_CHARS], "keys": []}
 
 
+# ---------------------------------------------------------------- inverse cloze
+
+
+def cloze_pairs(pairs, cap):
+    """Inverse cloze for prose: one sentence of a long text <-> the text without it (the sentence is chosen by a
+    stable hash). It teaches which words describe the same thing in plain English, as bug reports and traces do."""
+    n = 0
+    for pair in pairs:
+        text = " ".join(pair["d"].split())
+        sentences = [x for x in SENTENCE_END.split(text) if x]
+        if len(sentences) < 3 or "```" in pair["d"]:
+            continue
+        i = int(hashlib.sha1(text.encode()).hexdigest()[:8], 16) % len(sentences)
+        if not useful_query(sentences[i]):
+            continue
+        rest = " ".join(sentences[:i] + sentences[i + 1 :])
+        yield {"s": "cloze", "q": sentences[i], "d": rest[:MAX_DOC_CHARS], "keys": []}
+        n += 1
+        if n >= cap:
+            return
+
+
 # ---------------------------------------------------------------- seeds
 
 
@@ -355,6 +377,7 @@ def main():
     repo = os.path.dirname(os.path.dirname(here))
     ap.add_argument("--out", required=True)
     ap.add_argument("--eval", default=os.path.join(os.path.dirname(repo), "shared", "eval"))
+    ap.add_argument("--cloze", type=int, default=40000, help="inverse cloze pairs from the prose sources (0: none)")
     ap.add_argument("--man-debs", default=None, help="folder with extracted man page debs")
     args = ap.parse_args()
 
@@ -371,6 +394,7 @@ def main():
         ("man", lambda: man_pairs(man_roots)),
         ("md", lambda: markdown_pairs([os.path.join(repo, "node_modules"), "/usr/share/doc"])),
     ]
+    prose = []  # the prose pairs, for inverse cloze after them
     kept = collections.Counter()
     dropped = collections.Counter()
     with open(args.out, "w", encoding="utf-8") as out:
@@ -382,7 +406,17 @@ def main():
                     continue
                 kept[name] += 1
                 out.write(json.dumps(pair, ensure_ascii=False) + "\n")
+                if name in ("deb-desc", "man", "md"):
+                    prose.append(pair)
             print(f"collect: {name}: {kept[name]} pairs, {dropped[name]} dropped (dev overlap)", file=sys.stderr)
+        for pair in cloze_pairs(prose, args.cloze):
+            if norm_hash(pair["q"]) in dev or norm_hash(pair["d"]) in dev:
+                dropped["cloze"] += 1
+                continue
+            kept["cloze"] += 1
+            pair.pop("keys")
+            out.write(json.dumps(pair, ensure_ascii=False) + "\n")
+        print(f"collect: cloze: {kept['cloze']} pairs, {dropped['cloze']} dropped (dev overlap)", file=sys.stderr)
     report = {"kept": dict(kept), "dropped_dev_overlap": dict(dropped), "dev_keys": len(dev)}
     with open(args.out + ".report.json", "w") as f:
         json.dump(report, f, indent=1)

@@ -32,38 +32,59 @@ def load_set(work, name):
     return off, rows, w
 
 
-def gather(ts, idx):
-    """The rows, shares and bag offsets of texts idx of a CSR set, as torch tensors."""
-    off, rows, w = ts
+def csr_slices(off, idx):
+    """Positions of the entries of CSR rows idx, and the bag offsets of those rows."""
     starts, ends = off[idx], off[idx + 1]
     lens = ends - starts
     flat = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)]) if len(idx) else np.zeros(0, np.int64)
     bag = np.zeros(len(idx), np.int64)
     bag[1:] = np.cumsum(lens)[:-1]
-    return torch.from_numpy(rows[flat]), torch.from_numpy(w[flat]), torch.from_numpy(bag)
+    return flat, bag
+
+
+def gather(ts, idx):
+    """The rows (numpy), shares and bag offsets (torch) of texts idx of a CSR set."""
+    off, rows, w = ts
+    flat, bag = csr_slices(off, idx)
+    return rows[flat], torch.from_numpy(w[flat]), torch.from_numpy(bag)
 
 
 class StaticModel(torch.nn.Module):
     """E: a vector per row; w: a weight per row. A vocabulary word's effective vector is its own row plus
-    the mean of its n-gram bucket rows (A, V x R, sparse), so buckets are trained by known words too."""
+    the mean of its n-gram bucket rows (ngrams: CSR over the V words), so buckets are trained by known words
+    too and a misspelt word lands near the word. Only the words of a batch are composed in a step."""
 
-    def __init__(self, emb, weight, ngrams):
+    def __init__(self, emb, weight, V, ngrams=None):
         super().__init__()
         self.E = torch.nn.Parameter(torch.from_numpy(emb.astype(np.float32)))
         self.w = torch.nn.Parameter(torch.from_numpy(weight.astype(np.float32)))
-        self.A = ngrams
+        self.V = V
+        self.ngrams = ngrams
 
-    def rows_table(self):
-        V = self.A.shape[0]
-        if self.A._nnz() == 0:
-            return self.E
-        words = self.E[:V] + torch.sparse.mm(self.A, self.E)
-        return torch.cat([words, self.E[V:]])
+    def compose(self, words):
+        own = self.E[torch.from_numpy(words)]
+        if self.ngrams is None:
+            return own
+        off, rows = self.ngrams
+        flat, bag = csr_slices(off, words)
+        grams = torch.from_numpy(rows[flat])
+        return own + F.embedding_bag(grams, self.E, torch.from_numpy(bag), mode="mean")
 
     def forward(self, rows, shares, bags, table=None):
-        pw = shares * F.softplus(self.w[rows])
-        out = F.embedding_bag(rows, self.rows_table() if table is None else table, bags, mode="sum", per_sample_weights=pw)
+        """rows: numpy row ids; table: a precomputed full table (evaluation), else the batch's words are composed."""
+        V = self.V
+        if table is None:
+            words = np.unique(rows[rows < V])
+            table = torch.cat([self.compose(words), self.E[V:]])
+            local = np.where(rows < V, np.searchsorted(words, np.minimum(rows, V - 1)), len(words) + rows - V)
+        else:
+            local = rows
+        pw = shares * F.softplus(self.w[torch.from_numpy(rows)])
+        out = F.embedding_bag(torch.from_numpy(local), table, bags, mode="sum", per_sample_weights=pw)
         return F.normalize(out, dim=-1)
+
+    def rows_table(self):
+        return torch.cat([self.compose(np.arange(self.V)), self.E[self.V :]])
 
     def table(self):
         with torch.no_grad():
@@ -110,11 +131,10 @@ def ppmi_svd(train_sets, V, R, dim, window, seed):
 
     rows_all, cols_all = [], []
     for off, rows, _ in train_sets:
+        text_id = np.repeat(np.arange(len(off) - 1), np.diff(off))
         for k in range(1, window + 1):
             a, b = rows[:-k], rows[k:]
-            # only pairs inside one text
-            text_id = np.searchsorted(off, np.arange(len(rows)), side="right") - 1
-            same = text_id[:-k] == text_id[k:]
+            same = text_id[:-k] == text_id[k:]  # only pairs inside one text
             keep = same & (a < V) & (b < V)
             rows_all += [a[keep], b[keep]]
             cols_all += [b[keep], a[keep]]
@@ -152,7 +172,12 @@ def initial_table(args, vocab, V, R, train_sets):
         out[:V, :k] = use[:, :k]
         return out
     if args.init == "ppmi":
-        return ppmi_svd(train_sets, V, R, dim, args.window, args.seed)
+        cached = os.path.join(args.work, f"init-ppmi-{dim}-{args.window}-{args.seed}.npy")
+        if os.path.exists(cached):
+            return np.load(cached)
+        out = ppmi_svd(train_sets, V, R, dim, args.window, args.seed)
+        np.save(cached, out)
+        return out
     raise SystemExit(f"unknown --init {args.init}")
 
 
@@ -222,16 +247,12 @@ def main():
     sif[:V] = a / (a + p)  # the usual SIF weight: frequent words count less from the start
     sif = np.clip(sif, 0.05, None)
     weight = np.log(np.expm1(sif))  # softplus^-1
-    ngrams = torch.sparse_coo_tensor(torch.zeros(2, 0, dtype=torch.long), torch.zeros(0), (V, R))
+    ngrams = None
     if args.ngram_words:
         ng_off = np.fromfile(os.path.join(args.work, "vocab-ngrams.off.i32"), dtype=np.int32).astype(np.int64)
         ng_rows = np.fromfile(os.path.join(args.work, "vocab-ngrams.rows.i32"), dtype=np.int32).astype(np.int64)
-        lens = np.diff(ng_off)
-        word_of = np.repeat(np.arange(V), lens)
-        idx = torch.from_numpy(np.stack([word_of, ng_rows]))
-        ngrams = torch.sparse_coo_tensor(idx, torch.from_numpy((1.0 / lens[word_of]).astype(np.float32)), (V, R))
-        ngrams = ngrams.coalesce()
-    model = StaticModel(emb, weight, ngrams)
+        ngrams = (ng_off, ng_rows)
+    model = StaticModel(emb, weight, V, ngrams)
     init_eval = evaluate(model, args.work, eval_sets) if eval_sets else {}
     print(f"init {args.init}: {init_eval} ({time.time() - t0:.0f}s)", file=sys.stderr)
 

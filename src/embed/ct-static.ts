@@ -52,23 +52,30 @@ export class CtStaticEmbedder implements Embedder {
   }
 
   embedOne(text: string): Float32Array {
-    const dim = this.dim;
-    const acc = new Float32Array(dim);
+    // Count each row's total weight first: words repeat (code, logs), and one pass per distinct row is cheaper.
+    const weightOf = new Map<number, number>();
     for (const word of embeddingWords(text)) {
       const { rows, weights } = this.tokens.rowsOf(word);
       for (let k = 0; k < rows.length; k++) {
         const row = rows[k] as number;
-        const scale = (this.scales[row] as number) * (weights[k] as number);
-        if (scale === 0) continue;
-        const offset = row * dim;
-        for (let j = 0; j < dim; j++) acc[j] = (acc[j] as number) + scale * (this.q[offset + j] as number);
+        weightOf.set(row, (weightOf.get(row) ?? 0) + (weights[k] as number));
       }
+    }
+    const dim = this.dim;
+    const q = this.q;
+    const acc = new Float64Array(dim);
+    for (const [row, weight] of weightOf) {
+      const scale = (this.scales[row] as number) * weight;
+      if (scale === 0) continue;
+      const offset = row * dim;
+      for (let j = 0; j < dim; j++) acc[j] += scale * (q[offset + j] as number);
     }
     let norm = 0;
     for (let j = 0; j < dim; j++) norm += (acc[j] as number) ** 2;
     norm = Math.sqrt(norm) || 1;
-    for (let j = 0; j < dim; j++) acc[j] = (acc[j] as number) / norm;
-    return acc;
+    const out = new Float32Array(dim);
+    for (let j = 0; j < dim; j++) out[j] = (acc[j] as number) / norm;
+    return out;
   }
 }
 

@@ -45,10 +45,14 @@ export class TokenRows {
   }
 
   rowsOf(word: string): WordRows {
-    const known = this.vocab.get(word);
-    if (known !== undefined) return { rows: [known], weights: [1] };
     let cached = this.cache.get(word);
     if (cached) return cached;
+    const known = this.vocab.get(word);
+    if (known !== undefined) {
+      cached = { rows: [known], weights: [1] };
+      this.cache.set(word, cached);
+      return cached;
+    }
     const rows: number[] = [];
     const marked = `<${word}>`;
     for (const n of NGRAM_SIZES)
