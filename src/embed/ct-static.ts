@@ -68,7 +68,7 @@ export class CtStaticEmbedder implements Embedder {
       const scale = (this.scales[row] as number) * weight;
       if (scale === 0) continue;
       const offset = row * dim;
-      for (let j = 0; j < dim; j++) acc[j] += scale * (q[offset + j] as number);
+      for (let j = 0; j < dim; j++) acc[j] = (acc[j] as number) + scale * (q[offset + j] as number);
     }
     let norm = 0;
     for (let j = 0; j < dim; j++) norm += (acc[j] as number) ** 2;
