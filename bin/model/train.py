@@ -223,6 +223,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-eval", action="store_true")
+    ap.add_argument("--batch-by-source", type=int, default=0, help="1: each batch holds pairs of one source")
     ap.add_argument("--ngram-words", type=int, default=1, help="1: known words also get their n-gram mean")
     args = ap.parse_args()
 
@@ -264,8 +265,17 @@ def main():
         parts = []
         for s, idx in by_source.items():
             n = caps.get(s, len(idx))
-            parts.append(rng.permutation(idx)[:n] if n < len(idx) else idx)
-        return rng.permutation(np.concatenate(parts))
+            parts.append(rng.permutation(idx)[:n])
+        if not args.batch_by_source:
+            return rng.permutation(np.concatenate(parts))
+        # Batches of one source: negatives from the same kind of text are harder than a man page against code.
+        # What does not fill a batch of its own (the 218 seed traces, each source's remainder) goes to mixed batches.
+        full = [len(p) - len(p) % args.batch for p in parts]
+        mixed = rng.permutation(np.concatenate([p[n:] for p, n in zip(parts, full)]))
+        parts = [p[:n] for p, n in zip(parts, full)] + [mixed]
+        batches = [p[i : i + args.batch] for p in parts for i in range(0, len(p), args.batch)]
+        order = [batches[i] for i in rng.permutation(len(batches))]
+        return np.concatenate(sorted(order, key=lambda b: len(b) < args.batch))  # a short batch last: it is dropped
 
     per_epoch = len(epoch_order())
     steps = int(math.ceil(per_epoch / args.batch) * args.epochs)
@@ -305,6 +315,7 @@ def main():
         "seed": args.seed,
         "caps": caps,
         "ngram_words": args.ngram_words,
+        "batch_by_source": args.batch_by_source,
         "pairs_per_epoch": int(per_epoch),
         "steps": steps,
         "seconds": round(time.time() - t0),

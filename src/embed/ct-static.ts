@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CtError, ExitCode } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
 import type { Embedder } from './embedder.js';
-import { embeddingWords, TokenRows } from './token-rows.js';
+import { TokenRows } from './token-rows.js';
 
 /** The model id this table is registered under, and the base name of its files in src/embed/data. */
 export const CT_STATIC_MODEL = 'ct-static-v2';
@@ -52,15 +52,8 @@ export class CtStaticEmbedder implements Embedder {
   }
 
   embedOne(text: string): Float32Array {
-    // Count each row's total weight first: words repeat (code, logs), and one pass per distinct row is cheaper.
-    const weightOf = new Map<number, number>();
-    for (const word of embeddingWords(text)) {
-      const { rows, weights } = this.tokens.rowsOf(word);
-      for (let k = 0; k < rows.length; k++) {
-        const row = rows[k] as number;
-        weightOf.set(row, (weightOf.get(row) ?? 0) + (weights[k] as number));
-      }
-    }
+    // Each distinct row once, with its total weight: words repeat in code and logs.
+    const weightOf = this.tokens.weighRows(text);
     const dim = this.dim;
     const q = this.q;
     const acc = new Float64Array(dim);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CT_STATIC_MODEL, ctStaticDir, loadCtStaticEmbedder } from '../../src/embed/ct-static.js';
 import { DEFAULT_MODEL, loadEmbedder } from '../../src/embed/embedder.js';
-import { hashString, TokenRows } from '../../src/embed/token-rows.js';
+import { embeddingWords, hashString, TokenRows } from '../../src/embed/token-rows.js';
 import { CtError } from '../../src/errors.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
@@ -90,5 +90,43 @@ describe('ct-static-v2 embedder', () => {
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the embedder words', () => {
+  it('splits identifiers, humps and digits the way the model was trained, frozen apart from the search tokenizer', () => {
+    expect(embeddingWords('getFooBar get_foo_bar foo.bar/baz utf8 HTTPServer ERR_REQUIRE_ESM')).toEqual([
+      'get',
+      'foo',
+      'bar',
+      'get',
+      'foo',
+      'bar',
+      'foo',
+      'bar',
+      'baz',
+      'utf',
+      '8',
+      'http',
+      'server',
+      'err',
+      'require',
+      'esm',
+    ]);
+    expect(embeddingWords(`a${'x'.repeat(45)} ok`)).toEqual(['ok']);
+  });
+
+  it('weighs rows per text exactly as the training pipeline sums them word by word', () => {
+    const rows = new TokenRows(['connection', 'refused', 'postgres', 'port'], 64);
+    const text = 'PostgresConnection refused: postgres port 5432 refused (ECONNREFUSED) postgress';
+    const expected = new Map<number, number>();
+    for (const word of embeddingWords(text)) {
+      const { rows: r, weights } = rows.rowsOf(word);
+      r.forEach((row, k) => expected.set(row, (expected.get(row) ?? 0) + (weights[k] as number)));
+    }
+    const got = rows.weighRows(text);
+    expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [row, weight] of expected) expect(got.get(row)).toBeCloseTo(weight, 10);
+    expect(rows.weighRows(text)).toEqual(got); // cached raw tokens give the same sums
   });
 });
