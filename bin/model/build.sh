@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Rebuilds the default embedding model (ct-static-v2) into src/embed/data: see bin/model/README.md.
-#   npm run build:model            (CT_MODEL_WORK: scratch folder; CT_MODEL_THREADS: torch threads, default 2)
+#   npm run build:model   (CT_MODEL_WORK: scratch folder; CT_MODEL_THREADS: torch threads, default 2;
+#                          CT_MODEL_OUT: output folder, default src/embed/data)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 WORK="${CT_MODEL_WORK:-${TMPDIR:-/tmp}/ct-model-build}"
 THREADS="${CT_MODEL_THREADS:-2}"
+OUT="${CT_MODEL_OUT:-src/embed/data}"
 mkdir -p "$WORK/man"
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
@@ -26,5 +28,5 @@ PY=/usr/bin/python3
 start=$(date +%s)
 "$PY" -W ignore bin/model/collect.py --out "$WORK/pairs.jsonl" --man-debs "$WORK/man/x"
 node bin/model/prepare.mjs --work "$WORK"
-nice -n 10 "$PY" bin/model/train.py --work "$WORK" --out src/embed/data --threads "$THREADS" "$@"
-echo "build-model: done in $(( $(date +%s) - start )) s; model in src/embed/data/ct-static-v2.{bin,json}" >&2
+nice -n 10 "$PY" bin/model/train.py --work "$WORK" --out "$OUT" --threads "$THREADS" "$@"
+echo "build-model: done in $(( $(date +%s) - start )) s; model in $OUT/ct-static-v2.{bin,json}" >&2

@@ -159,7 +159,8 @@ JSDOC = re.compile(r"/\*\*((?:(?!\*/)[\s\S])*?)\*/\s*\n([^\n]*(?:\n[^\n]*){0,30}
 def js_pairs(root):
     seen = set()
     for path in walk(root, (".js", ".ts", ".mjs", ".cjs")):
-        if ".min." in path or path.endswith(".d.ts") and "/@types/" not in path and "/typescript/lib/" not in path:
+        declarations = path.endswith(".d.ts") and "/@types/" not in path and "/typescript/lib/" not in path
+        if ".min." in path or declarations:
             continue
         src = read_text(path, 500_000)
         if not src or "/**" not in src:

@@ -223,7 +223,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-eval", action="store_true")
-    ap.add_argument("--batch-by-source", type=int, default=0, help="1: each batch holds pairs of one source")
+    ap.add_argument("--batch-by-source", type=int, default=1, help="1: each batch holds pairs of one source")
     ap.add_argument("--ngram-words", type=int, default=1, help="1: known words also get their n-gram mean")
     args = ap.parse_args()
 
