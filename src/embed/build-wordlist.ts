@@ -7,7 +7,7 @@
  * Sources, walked in sorted file order: TypeScript's lib*.d.ts (node_modules/typescript/lib),
  * @types/node (both from npm) and, if present, the CPython 3.11 standard library sources in
  * /usr/lib/python3.11 as Debian installs them (tests and site/dist-packages skipped). Tokens are
- * the code-aware parts from ../search/tokenize.ts (no joined wholes), kept if [a-z][a-z0-9]*,
+ * the code-aware parts from ../text/tokenize.ts (no joined wholes), kept if [a-z][a-z0-9]*,
  * 2 to 24 characters, seen at least twice. Because the Python stdlib is a system package and not
  * an npm dependency, the committed wordlist.tsv, not this script, is the reproducible input of
  * the model build.

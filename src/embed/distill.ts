@@ -7,7 +7,7 @@
  * is fast and needs no model runtime. Measured quality and speed against the full teacher are in
  * the search benchmark (test/bench/eval-search.ts).
  *
- *   npm run build:model [-- --dim 256] [--weight zipf|sif|none] [--sif-a 1e-3] [--out <dir>]
+ *   npm run build:model:use-lite [-- --dim 256] [--weight zipf|sif|none] [--sif-a 1e-3] [--out <dir>]
  *
  * The defaults give the committed table. The output is committed, not built in CI: the teacher
  * runs on the tfjs WASM backend, which is bit-reproducible only on the same CPU and tfjs build

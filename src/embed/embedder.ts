@@ -8,14 +8,16 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
 
-/** The default: a static table distilled from USE-lite, shipped in the package (see src/embed/static.ts). */
-export const DEFAULT_MODEL = 'use-lite-static-v1';
+/** The default: CommonTrace's own static embedding, trained by bin/model and shipped in the package (ct-static.ts). */
+export const DEFAULT_MODEL = 'ct-static-v2';
+/** The previous default: a static table distilled from USE-lite (static.ts); stores that name it keep working. */
+export const USE_LITE_STATIC_MODEL = 'use-lite-static-v1';
 
 const cache = new Map<string, Promise<Embedder>>();
 
 /**
- * The embedder for a model id: `use-lite-static-v1` (default, offline, fast), `use-lite`
- * (Universal Sentence Encoder lite from npm, offline, slow), or `transformers:<folder-or-hub-id>`
+ * The embedder for a model id: `ct-static-v2` (default, offline, fast), `use-lite-static-v1` (the
+ * previous default), `use-lite` (Universal Sentence Encoder lite from npm, offline, slow), or `transformers:<folder-or-hub-id>`
  * (a transformers.js feature-extraction model; a local folder works offline).
  */
 export function loadEmbedder(model: string = DEFAULT_MODEL): Promise<Embedder> {
@@ -29,12 +31,13 @@ export function loadEmbedder(model: string = DEFAULT_MODEL): Promise<Embedder> {
 }
 
 async function createEmbedder(model: string): Promise<Embedder> {
-  if (model === DEFAULT_MODEL) return (await import('./static.js')).loadStaticEmbedder();
+  if (model === DEFAULT_MODEL) return (await import('./ct-static.js')).loadCtStaticEmbedder();
+  if (model === USE_LITE_STATIC_MODEL) return (await import('./static.js')).loadStaticEmbedder();
   if (model === 'use-lite') return (await import('./use-lite.js')).loadUseLiteEmbedder();
   if (model.startsWith('transformers:'))
     return (await import('./transformers.js')).loadTransformersEmbedder(model.slice('transformers:'.length));
   throw new CtError('unknown-model', `unknown embedding model "${model}"`, {
-    hint: `use ${DEFAULT_MODEL} (default), use-lite, or transformers:<model folder or hub id>`,
+    hint: `use ${DEFAULT_MODEL} (default), ${USE_LITE_STATIC_MODEL}, use-lite, or transformers:<model folder or hub id>`,
     exit: ExitCode.usage,
   });
 }

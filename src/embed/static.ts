@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CtError, ExitCode } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
 import { tokenize } from '../text/tokenize.js';
-import { DEFAULT_MODEL, type Embedder } from './embedder.js';
+import { type Embedder, USE_LITE_STATIC_MODEL } from './embedder.js';
 
 const SP = '\u2581';
 const UNK_SCORE = -20;
@@ -27,7 +27,7 @@ interface TableMeta {
  * on code search (test/bench/eval-search.ts).
  */
 export class StaticEmbedder implements Embedder {
-  readonly id = DEFAULT_MODEL;
+  readonly id = USE_LITE_STATIC_MODEL;
   readonly dim: number;
   private readonly scales: Float32Array;
   private readonly q: Int8Array;
@@ -126,7 +126,7 @@ export function loadStaticEmbedder(dir = staticTableDir()): StaticEmbedder {
     return new StaticEmbedder(buffer, meta);
   } catch (e) {
     throw new CtError('model-missing', `the embedding table in ${dir} cannot be loaded: ${(e as Error).message}`, {
-      hint: 'reinstall commontrace, or rebuild the table with `npm run build:model`',
+      hint: 'reinstall commontrace, or rebuild the table with `npm run build:model:use-lite`',
       exit: ExitCode.index,
     });
   }

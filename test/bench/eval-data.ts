@@ -14,7 +14,13 @@ export interface EvalQuery {
   id: string;
   query: string;
   relevant: string[];
+  /** Documents to drop from the ranking before scoring (seamonkey-dup: the query's own report). */
+  exclude?: string[];
 }
+
+/** The labelled retrieval sets, by folder name under evalDir(). */
+export const EVAL_SETS = ['cosqa-dev', 'seamonkey-dup'] as const;
+export type EvalSetName = (typeof EVAL_SETS)[number];
 
 /**
  * The shared evaluation data lives beside the repository (`../shared/eval`), not in it: it is
@@ -42,4 +48,8 @@ export const loadCosqaCorpus = (): CorpusDoc[] =>
   readJsonl<CorpusDoc>(path.join(evalDir(), 'cosqa-dev', 'corpus.jsonl'));
 export const loadCosqaQueries = (): EvalQuery[] =>
   readJsonl<EvalQuery>(path.join(evalDir(), 'cosqa-dev', 'queries.jsonl'));
+export const loadEvalCorpus = (set: EvalSetName): CorpusDoc[] =>
+  readJsonl<CorpusDoc>(path.join(evalDir(), set, 'corpus.jsonl'));
+export const loadEvalQueries = (set: EvalSetName): EvalQuery[] =>
+  readJsonl<EvalQuery>(path.join(evalDir(), set, 'queries.jsonl'));
 export const loadTldrCorpus = (): CorpusDoc[] => readJsonl<CorpusDoc>(path.join(evalDir(), 'tldr', 'corpus.jsonl'));

@@ -2,6 +2,7 @@
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one JSON object. Benchmarks are
  * never part of `npm test`; they measure speed and memory on corpora too big for tests.
  */
+import { benchEmbedSpeed } from './embed-speed.js';
 import { benchEvalSearch } from './eval-search.js';
 import { benchGuards } from './guards.js';
 import { benchIndexBuild } from './index-build.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: () => benchStartup(),
   mcp: () => benchMcpLatency(),
   'eval-search': () => benchEvalSearch(),
+  embed: () => benchEmbedSpeed(),
   index: () => benchIndexBuild(),
   'search-scale': () => benchSearchScale(),
   'session-start': () => benchSessionStart(),

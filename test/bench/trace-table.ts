@@ -38,6 +38,7 @@ export async function createTraceTable(
   batches: AsyncIterable<TraceRow[]> | Iterable<Promise<TraceRow[]>>,
   dim: number,
   name = BENCH_TABLE,
+  model = DEFAULT_MODEL,
 ): Promise<Table> {
   await fs.mkdir(root, { recursive: true });
   await fs.writeFile(
@@ -66,7 +67,7 @@ export async function createTraceTable(
   await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
   await writeIndexState(root, {
     schema_version: INDEX_SCHEMA_VERSION,
-    model: DEFAULT_MODEL,
+    model,
     dim,
     table: name,
     commit: null,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL, USE_LITE_STATIC_MODEL } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/index/build.js';
 import { readIndexState } from '../../src/index/state.js';
 import { searchStores } from '../../src/search/search.js';
@@ -90,9 +91,26 @@ describe('updateIndex', () => {
     const logs: string[] = [];
     const report = await updateIndex(reopened, { log: (m) => logs.push(m) });
     expect(report).toMatchObject({ full: true, model: 'use-lite', embedded: 3, reused: 0 });
-    expect(logs.join('\n')).toMatch(/embedding model changed \(use-lite-static-v1 -> use-lite\)/);
+    expect(logs.join('\n')).toContain(`embedding model changed (${DEFAULT_MODEL} -> use-lite)`);
     expect((await readIndexState(root))?.dim).toBe(512);
     expect((await searchStores([reopened], { query: 'widget2 error code E2' })).results[0]?.id).toBe(ID(2));
+  });
+
+  it('rebuilds an index made with the previous default model under the current one', async () => {
+    const { root, store } = await storeWith(3);
+    const config = fs.readFileSync(path.join(root, 'ct.yml'), 'utf8');
+    fs.appendFileSync(path.join(root, 'ct.yml'), `\nembedding:\n  model: ${USE_LITE_STATIC_MODEL}\n`);
+    expect(await updateIndex(await openStore(root, 'flag'))).toMatchObject({
+      model: USE_LITE_STATIC_MODEL,
+      embedded: 3,
+    });
+    fs.writeFileSync(path.join(root, 'ct.yml'), config);
+    const logs: string[] = [];
+    const report = await updateIndex(await openStore(root, 'flag'), { log: (m) => logs.push(m) });
+    expect(report).toMatchObject({ full: true, model: DEFAULT_MODEL, embedded: 3, reused: 0 });
+    expect(logs.join('\n')).toContain(`embedding model changed (${USE_LITE_STATIC_MODEL} -> ${DEFAULT_MODEL})`);
+    expect(await readIndexState(root)).toMatchObject({ model: DEFAULT_MODEL, traces: 3 });
+    expect((await searchStores([store], { query: 'widget2 error code E2' })).results[0]?.id).toBe(ID(2));
   });
 
   it('rebuilds a missing table or an unreadable state file', async () => {
