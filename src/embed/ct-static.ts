@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CtError, ExitCode } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder } from './embedding.js';
 import { TokenRows } from './token-rows.js';
 
 /** The model id this table is registered under, and the base name of its files in src/embed/data. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CtError, ExitCode } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
 import { tokenize } from '../text/tokenize.js';
-import { type Embedder, USE_LITE_STATIC_MODEL } from './embedder.js';
+import { type Embedder, USE_LITE_STATIC_MODEL } from './embedding.js';
 
 const SP = '\u2581';
 const UNK_SCORE = -20;
@@ -19,7 +19,7 @@ interface TableMeta {
 
 /**
  * A static embedding table distilled from USE-lite (model2vec-style, built by
- * src/embed/distill.ts into src/embed/data/): each vocabulary entry was embedded once by the
+ * bin/build/distill-use-lite.ts into src/embed/data/): each vocabulary entry was embedded once by the
  * teacher, mean-centred, PCA-reduced to 256-d, weighted by Zipf rank and stored as int8 with a
  * per-row scale. A text is the sum of its words' rows (a word missing from the table is split into
  * the teacher's SentencePiece pieces), L2-normalised. It loads in ~25 ms and embeds thousands of

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CtError, ExitCode, NotFoundError } from '../errors.js';
 import { getDataDir } from '../paths.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder } from './embedding.js';
 
 type Transformers = typeof import('@xenova/transformers');
 

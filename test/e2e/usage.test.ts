@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSeedIds } from '../../bin/build/seed-ids.js';
 import { ExitCode } from '../../src/errors.js';
-import { readSeedIds } from '../../src/store/seed-ids.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';

