@@ -50,9 +50,10 @@ export default class Amend extends CtCommand {
     } else if (!flags.reason)
       throw new UsageError('--reason is required: say what was wrong or missing (at least 10 characters)', usage);
     const input = { ...changes, id: args.id };
-    const store = await this.openStore(flags.store);
+    const store = await this.storeFor(args.id, flags.store);
     const result = await amendTrace(store, input as Parameters<typeof amendTrace>[1], {
       noPublish: flags['no-publish'],
+      log: (m) => this.progress(`note: ${m}`),
     });
     this.log(
       [

@@ -26,7 +26,9 @@ export default class Flag extends CtCommand {
 
   async run() {
     const { args, flags } = await this.parse(Flag);
-    const store = await this.openStore(flags.store);
+    const store = await this.storeFor(args.id, flags.store);
+    // Notes said before the commit (where it will and will not go) are not repeated after it.
+    const said = new Set<string>();
     const result = await raiseFlag(
       store,
       {
@@ -35,9 +37,9 @@ export default class Flag extends CtCommand {
         ...(flags.note ? { note: flags.note } : {}),
         ...(flags['duplicate-of'] ? { duplicate_of: flags['duplicate-of'] } : {}),
       },
-      { noPublish: flags['no-publish'] },
+      { noPublish: flags['no-publish'], log: (m) => (said.add(m), this.progress(color.yellow(`note: ${m}`))) },
     );
-    for (const w of result.warnings) this.progress(color.yellow(`note: ${w}`));
+    for (const w of result.warnings) if (!said.has(w)) this.progress(color.yellow(`note: ${w}`));
     if (result.changed)
       this.log(
         [

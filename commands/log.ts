@@ -24,7 +24,7 @@ export default class Log extends CtCommand {
 
   async run() {
     const { args, flags } = await this.parse(Log);
-    const store = await this.openStore(flags.store);
+    const store = await this.storeFor(args.id, flags.store);
     const log = await getTraceLog(store.root, args.id, { ref: flags.ref });
     this.log(formatTraceLog(log));
     return log;

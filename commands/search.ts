@@ -3,17 +3,22 @@ import { CtCommand } from '../src/cli/base.js';
 import { formatSearchResult } from '../src/cli/format/search.js';
 import { indexProgressReporter } from '../src/cli/progress.js';
 import { searchStores } from '../src/search/search.js';
+import { selectStores } from '../src/store/select.js';
 
 export default class Search extends CtCommand {
-  static override summary = 'Search a store, offline.';
+  static override summary = 'Search every subscribed store (or the ones named), offline.';
   static override description =
     'Hybrid search: full-text BM25 over code-aware tokens fused with embedding similarity, then ' +
-    'adjusted for trust, validation, disputes and whether the trace fits your project. With nothing ' +
-    'configured it searches the built-in seeds store. `--json` explains every factor under `why`.';
+    'adjusted for trust, validation, disputes and whether the trace fits your project. It searches ' +
+    'the store containing the current directory, every registered store and the built-in seeds store ' +
+    '(unless removed), in one ranked list: each result names its store, a store weight scales its ' +
+    'relevance, and a trace held by several stores is shown once. A store that cannot be searched is ' +
+    'skipped with a warning. `--json` explains every factor under `why`.';
   static override examples = [
     '<%= config.bin %> search "react useEffect runs twice"',
     '<%= config.bin %> search "connection refused" --tag docker-compose --limit 3',
     '<%= config.bin %> search "ERR_REQUIRE_ESM" --budget 2000 --json',
+    '<%= config.bin %> search "flaky test" --store team --store seeds',
   ];
   static override enableJsonFlag = true;
   static override strict = false;
@@ -24,7 +29,14 @@ export default class Search extends CtCommand {
     }),
   };
   static override flags = {
-    ...CtCommand.storeFlag,
+    store: Flags.string({
+      char: 's',
+      description:
+        'Search only this store (a registered name or a path); repeat for several. Default: every subscribed store.',
+      env: 'CT_STORE',
+      multiple: true,
+      helpValue: '<name|path>',
+    }),
     tag: Flags.string({
       char: 't',
       description: 'Only traces with this tag (repeatable: all must match).',
@@ -40,21 +52,24 @@ export default class Search extends CtCommand {
   async run() {
     const { argv, flags } = await this.parse(Search);
     const query = (argv as string[]).join(' ');
-    const store = await this.openStore(flags.store);
+    const { stores, skipped } = await selectStores({ stores: flags.store, log: (m) => this.progress(m) });
+    for (const s of skipped) this.progress(`warning: store "${s.name}" skipped: ${s.reason}`);
     const progress = indexProgressReporter();
     const response = await searchStores(
-      [store],
+      stores,
       { query, tags: flags.tag ?? [], limit: flags.limit, ...(flags.budget ? { budget: flags.budget } : {}) },
       { log: (m) => this.progress(m), onProgress: progress.onProgress },
     );
     progress.stop();
-    const traces = response.stores[0]?.traces ?? 0;
-    if (traces === 0) this.progress(`no traces: store "${store.name}" is empty`);
+    const traces = response.stores.reduce((sum, s) => sum + s.traces, 0);
+    const names = response.stores.map((s) => `"${s.name}"`).join(', ');
+    if (traces === 0) this.progress(`no traces: ${names} ${response.stores.length > 1 ? 'are' : 'is'} empty`);
     else if (response.results.length === 0)
       this.progress(
-        `no traces match "${query}"${response.tags.length ? ` with tags ${response.tags.join(', ')}` : ''} in "${store.name}" (${traces} traces)`,
+        `no traces match "${query}"${response.tags.length ? ` with tags ${response.tags.join(', ')}` : ''} in ${names} (${traces} traces)`,
       );
-    response.results.forEach((r, i) => this.log(formatSearchResult(r, i + 1)));
+    const showStore = response.stores.length > 1;
+    response.results.forEach((r, i) => this.log(formatSearchResult(r, i + 1, showStore)));
     if (response.budget?.omitted)
       this.progress(
         `${response.budget.omitted} more result(s) did not fit the budget of ${response.budget.tokens} tokens`,

@@ -17,7 +17,7 @@ export default class Show extends CtCommand {
 
   async run() {
     const { args, flags } = await this.parse(Show);
-    const store = await this.openStore(flags.store);
+    const store = await this.storeFor(args.id, flags.store);
     const trace = await findTrace(store.root, args.id);
     this.log(formatTrace(trace));
     return { store: store.name, ...trace };

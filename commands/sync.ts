@@ -3,6 +3,7 @@ import { indexProgressReporter } from '../src/cli/progress.js';
 import { ExitCode } from '../src/errors.js';
 import { publishPending } from '../src/forge/publish-pending.js';
 import { updateIndex } from '../src/index/build.js';
+import { markSynced } from '../src/store/registry.js';
 import { selectStores } from '../src/store/select.js';
 import type { Store } from '../src/store/store.js';
 import { pullStore } from '../src/store/sync.js';
@@ -30,6 +31,7 @@ export default class Sync extends CtCommand {
   /** Pull, publish what is pending, update the index: one store, its failure reported, not thrown. */
   private async syncOne(store: Store) {
     const pull = await pullStore(store);
+    if (pull.outcome === 'pulled' || pull.outcome === 'up-to-date') await markSynced(store.name);
     if (pull.outcome === 'failed') this.progress(`${store.name}: ${pull.message}\n  hint: ${pull.hint}`);
     else if (pull.outcome === 'no-upstream') this.progress(`${store.name}: ${pull.message} (nothing to pull)`);
     else

@@ -25,7 +25,7 @@ export default class Trust extends CtCommand {
       this.log(formatTrustFormulas());
       return { formulas: TRUST_FORMULAS };
     }
-    const store = await this.openStore(flags.store);
+    const store = await this.storeFor(args.id, flags.store);
     const explanation = await explainTrust(store, args.id);
     this.log(formatTrustExplanation(explanation));
     return { store: store.name, ...explanation };

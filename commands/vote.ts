@@ -27,13 +27,15 @@ export default class Vote extends CtCommand {
 
   async run() {
     const { args, flags } = await this.parse(Vote);
-    const store = await this.openStore(flags.store);
+    const store = await this.storeFor(args.id, flags.store);
+    // Notes said before the commit (where it will and will not go) are not repeated after it.
+    const said = new Set<string>();
     const result = await castVote(
       store,
       { id: args.id, vote: args.direction as 'up' | 'down', ...(flags.reason ? { reason: flags.reason } : {}) },
-      { noPublish: flags['no-publish'] },
+      { noPublish: flags['no-publish'], log: (m) => (said.add(m), this.progress(color.yellow(`note: ${m}`))) },
     );
-    for (const w of result.warnings) this.progress(color.yellow(`note: ${w}`));
+    for (const w of result.warnings) if (!said.has(w)) this.progress(color.yellow(`note: ${w}`));
     if (result.changed)
       this.log(
         [

@@ -1,29 +1,34 @@
 import { CtCommand } from '../../src/cli/base.js';
-import { formatTable } from '../../src/cli/format/common.js';
-import { readRegistry } from '../../src/store/registry.js';
+import { color, formatTable } from '../../src/cli/format/common.js';
+import { listSubscriptions } from '../../src/diagnose/subscriptions.js';
 
 export default class StoreList extends CtCommand {
-  static override summary = 'List the registered stores.';
+  static override summary = 'List the subscribed stores: name, source, commit, traces, weight, index, last sync.';
   static override enableJsonFlag = true;
 
   async run() {
     await this.parse(StoreList);
-    const registry = await readRegistry();
-    if (registry.stores.length === 0)
+    const stores = await listSubscriptions();
+    if (stores.length === 0)
       this.progress(
-        'no stores registered: commands use the built-in seeds store. Add one with `ct store add ' +
-          '<name> <url-or-path>` or `ct init <dir>`.',
+        'no stores: add one with `ct store add <url-or-path>`, or `ct store add seeds` for the built-in one',
       );
     else
       this.log(
-        formatTable(
-          registry.stores.map((s) => [
-            s.name === registry.default ? `* ${s.name}` : `  ${s.name}`,
-            s.path,
-            s.url ?? '',
+        formatTable([
+          ['store', 'source', 'commit', 'traces', 'weight', 'index', 'last sync'].map((h) => color.dim(h)),
+          ...stores.map((s) => [
+            `${s.default ? '*' : ' '} ${s.name}`,
+            s.builtin ? '(built in)' : (s.url ?? s.path),
+            s.commit ? `${s.commit.slice(0, 10)}${s.pinned ? ' (pinned)' : ''}` : '-',
+            s.traces === null ? '-' : String(s.traces),
+            String(s.weight),
+            s.index,
+            s.last_sync ? s.last_sync.slice(0, 16).replace('T', ' ') : '-',
           ]),
-        ),
+        ]),
       );
-    return { default: registry.default ?? null, stores: registry.stores };
+    for (const s of stores) if (s.problem) this.progress(`warning: ${s.name}: ${s.problem}`);
+    return { stores };
   }
 }

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CtError, ExitCode, UsageError } from '../errors.js';
-import { selectStore } from '../store/select.js';
+import { selectStore, selectStoreFor } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { closestName } from './suggest.js';
 
@@ -23,6 +23,11 @@ export abstract class CtCommand extends Command {
   /** The store for this command: --store, else the store containing the cwd, else the default. */
   protected async openStore(flag: string | undefined): Promise<Store> {
     return selectStore({ store: flag, log: (m) => this.progress(m) });
+  }
+
+  /** The store a command about one trace works on: --store, else the subscribed store holding the trace. */
+  protected async storeFor(traceId: string, flag: string | undefined): Promise<Store> {
+    return selectStoreFor(traceId, { store: flag, log: (m) => this.progress(m) });
   }
 
   /** Progress and notes: stderr, so stdout stays data. */

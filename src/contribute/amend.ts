@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import { AppliesToSchema, TitleSchema } from '../trace/schema.js';
 import { serializeTrace } from '../trace/serialize.js';
-import { resolveBase } from './base.js';
+import { localOnlyNotice, resolveBase } from './base.js';
 import { publishAndRecord } from './publish-step.js';
 import { blockingProblems } from './validate.js';
 
@@ -58,7 +58,7 @@ export type AmendResult = z.infer<typeof AmendResultSchema>;
 export async function amendTrace(
   store: Store,
   input: AmendInput,
-  options: { noPublish?: boolean } = {},
+  options: { noPublish?: boolean; log?: (message: string) => void } = {},
 ): Promise<AmendResult> {
   const change = parseInput(AmendInputSchema, input, {
     code: 'amendment-invalid',
@@ -115,6 +115,8 @@ export async function amendTrace(
     store.config,
   );
   blockingProblems(store, problems, text);
+  const notice = await localOnlyNotice(store, 'amendment');
+  if (notice) options.log?.(notice);
   const branch = `ct/amend/${trace.id.slice(-8).toLowerCase()}-${ulid().slice(-6).toLowerCase()}`;
   const title = `Amend trace: ${change.title ?? trace.title}`;
   const committed = await commitToNewBranch(store.root, {
@@ -139,7 +141,7 @@ export async function amendTrace(
     path: current.path,
     branch,
     commit: committed.commit,
-    warnings: problems.map((p) => `${p.rule}: ${p.message}`),
+    warnings: [...problems.map((p) => `${p.rule}: ${p.message}`), ...(notice ? [notice] : [])],
     publish,
   };
 }

@@ -1,5 +1,6 @@
 import { baseBranchOf } from '../forge/publish.js';
-import { runGit } from '../git/run.js';
+import { runGit, tryGit } from '../git/run.js';
+import { isBuiltinStore } from '../store/seeds.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -35,4 +36,24 @@ export async function resolveBase(store: Store): Promise<{ ref: string; branch: 
   )
     return { ref: local, branch };
   return { ref: 'HEAD', branch };
+}
+
+/**
+ * What a write to a store without a remote means, said before it is committed: it stays on this
+ * machine. The built-in seeds store never gets a remote (ct makes and updates it), so a write
+ * there is not queued for `ct publish` either; the message points to where it can be shared.
+ */
+export async function localOnlyNotice(store: Store, what: string): Promise<string | undefined> {
+  if (isBuiltinStore(store))
+    return (
+      `the trace is in the built-in seeds store, which is yours alone: this ${what} stays on this machine and ` +
+      'counts nowhere else. To share it, subscribe to a community store that has this trace ' +
+      '(`ct store add <url>`) and use --store <name>.'
+    );
+  const remote = store.config.forge.remote;
+  if (await tryGit(store.root, ['remote', 'get-url', remote])) return undefined;
+  return (
+    `store "${store.name}" has no remote "${remote}": this ${what} stays on a local branch until you add one ` +
+    `(git -C ${store.root} remote add ${remote} <url>) and run \`ct publish\`.`
+  );
 }

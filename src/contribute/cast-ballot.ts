@@ -13,7 +13,7 @@ import { findTraceAnywhere } from '../store/find-trace.js';
 import type { Store } from '../store/store.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
 import { TraceIdSchema } from '../trace/schema.js';
-import { resolveBase } from './base.js';
+import { localOnlyNotice, resolveBase } from './base.js';
 import { publishAndRecord } from './publish-step.js';
 import { blockingProblems } from './validate.js';
 
@@ -47,7 +47,7 @@ export type BallotResult = z.infer<typeof BallotResultSchema>;
 export async function castVote(
   store: Store,
   input: VoteInput,
-  options: { noPublish?: boolean } = {},
+  options: { noPublish?: boolean; log?: (message: string) => void } = {},
 ): Promise<BallotResult> {
   const vote = parseInput(VoteInputSchema, input, {
     code: 'invalid-input',
@@ -84,7 +84,7 @@ export async function castVote(
 export async function raiseFlag(
   store: Store,
   input: FlagInput,
-  options: { noPublish?: boolean } = {},
+  options: { noPublish?: boolean; log?: (message: string) => void } = {},
 ): Promise<BallotResult> {
   const flag = parseInput(FlagInputSchema, input, {
     code: 'invalid-input',
@@ -129,6 +129,7 @@ async function writeBallot(
     body: string;
     direct: boolean;
     noPublish?: boolean;
+    log?: (message: string) => void;
   },
 ): Promise<BallotResult> {
   const base = await resolveBase(store);
@@ -154,6 +155,11 @@ async function writeBallot(
       warnings: [...warnings, `your ${ballot.kind} is already in the store; nothing to do`],
       publish: null,
     };
+  }
+  const notice = await localOnlyNotice(store, ballot.kind);
+  if (notice) {
+    ballot.log?.(notice);
+    warnings.push(notice);
   }
   const sign = await signingFor(store, identity.email, warnings);
   const title = ballot.title(trace);

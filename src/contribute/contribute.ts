@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { checkTraceFile } from '../check/run.js';
@@ -7,11 +8,12 @@ import { commitToNewBranch, readFileAtRef } from '../git/branch-commit.js';
 import { requireGitIdentity, signsCommits } from '../git/repo.js';
 import { normalizeTag } from '../store/config.js';
 import { TRACES_DIR } from '../store/load.js';
+import { selectStores } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import { AppliesToSchema, TagSchema, TitleSchema } from '../trace/schema.js';
 import { serializeTrace, slugify } from '../trace/serialize.js';
-import { resolveBase } from './base.js';
+import { localOnlyNotice, resolveBase } from './base.js';
 import { findNearDuplicates } from './duplicates.js';
 import { publishAndRecord } from './publish-step.js';
 import { blockingProblems } from './validate.js';
@@ -78,6 +80,35 @@ export interface ContributeOptions {
   /** Commit only; do not push or open a pull request. */
   noPublish?: boolean;
   log?: (message: string) => void;
+}
+
+/**
+ * Nothing flows from a private store into a public one without an explicit choice: a contribution
+ * to a public store that matches a trace of a subscribed private store (its near-duplicate check)
+ * needs `force`, and the error says which store and trace.
+ */
+async function refusePrivateOrigin(
+  store: Store,
+  draft: Pick<Contribution, 'title' | 'context' | 'solution'> & { tags: string[] },
+  log?: (message: string) => void,
+): Promise<void> {
+  if (store.config.visibility === 'private') return;
+  const { stores } = await selectStores({ createSeeds: false });
+  for (const other of stores) {
+    if (other.config.visibility !== 'private' || path.resolve(other.root) === path.resolve(store.root)) continue;
+    const [match] = await findNearDuplicates(other, draft, log).catch(() => []);
+    if (match)
+      throw new CtError(
+        'private-origin',
+        `this trace matches ${match.id} "${match.title}" of the private store "${other.name}" ` +
+          `(similarity ${match.similarity}), and "${store.name}" is public`,
+        {
+          hint: `contribute it to "${other.name}" instead (--store ${other.name}), or pass --force if it holds nothing private`,
+          exit: ExitCode.usage,
+          data: { store: other.name, id: match.id },
+        },
+      );
+  }
 }
 
 /**
@@ -156,6 +187,12 @@ export async function contribute(
     );
   }
 
+  if (!options.force) await refusePrivateOrigin(store, draft, options.log);
+  const notice = await localOnlyNotice(store, 'contribution');
+  if (notice) {
+    options.log?.(notice);
+    warnings.push(notice);
+  }
   const branch = `ct/trace/${slug.slice(0, 40)}-${id.slice(-6).toLowerCase()}`;
   const committed = await commitToNewBranch(store.root, {
     // Plumbing ignores commit.gpgSign: sign as the user's own commits would be.

@@ -1,3 +1,4 @@
+import { hasTrace } from '../store/find-trace.js';
 import { pickStore, selectStores } from '../store/select.js';
 import type { Store } from '../store/store.js';
 
@@ -19,6 +20,14 @@ export class ServedStores {
   async all(): Promise<Store[]> {
     const { stores } = await selectStores({ store: this.only, log: this.log });
     return stores.map(capNetworkTimeout);
+  }
+
+  /** The store a write about a trace goes to: the one named, else the served store that has it, else the default. */
+  async forTrace(traceId: string, name?: string): Promise<Store> {
+    if (name) return this.get(name);
+    const all = await this.all();
+    for (const store of all) if (await hasTrace(store.root, traceId)) return store;
+    return pickStore(all);
   }
 
   /** One store by name; without a name, the server's store or the default one. */

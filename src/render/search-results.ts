@@ -42,6 +42,7 @@ export function renderSearchResult(result: SearchResult, n: number): string {
       trust: trustLabel(result),
       score: result.score.toFixed(2),
       stale: result.stale.join('; '),
+      also_in: result.also_in.map((a) => a.store).join(', '),
       detail: result.detail,
     },
     [`Title: ${oneLine(result.title)}`, `Tags: ${result.tags.join(', ')}`, body],

@@ -40,7 +40,12 @@ export const WhySchema = z.object({
     .object({ rank: z.number().int(), similarity: z.number() })
     .nullable()
     .describe('Embedding rank and cosine similarity, or null.'),
-  relevance: z.number().describe('Fused relevance in [0, 1]: 0.9 x normalised BM25 + 0.1 x normalised similarity.'),
+  relevance: z
+    .number()
+    .describe('Fused relevance: 0.9 x normalised BM25 + 0.1 x normalised similarity, times the store weight.'),
+  store_weight: z
+    .number()
+    .describe("The weight of the trace's store (`ct store add --weight`, default 1): relevance is multiplied by it."),
   adjustments: z
     .array(z.object({ factor: z.string(), delta: z.number(), reason: z.string() }))
     .describe('Trust, validation, freshness and dispute adjustments added to the relevance.'),
@@ -67,6 +72,9 @@ export const SearchResultSchema = z.object({
   context: z.string().optional(),
   solution: z.string().optional(),
   why: WhySchema,
+  also_in: z
+    .array(z.object({ store: z.string(), id: z.string() }))
+    .describe('The same trace (same id, or a near-identical title) in other stores searched: shown once, here.'),
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 

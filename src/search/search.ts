@@ -1,4 +1,5 @@
 import type { Table } from '@lancedb/lancedb';
+import { titleTokens } from '../check/similar-titles.js';
 import { loadEmbedder } from '../embed/embedder.js';
 import { parseInput, UsageError } from '../errors.js';
 import { type ReadyOptions, readIndex } from '../index/ready.js';
@@ -45,6 +46,40 @@ interface Scored {
   score: number;
   trust: SearchResult['trust'];
   why: Pick<SearchResult['why'], 'lexical' | 'vector'>;
+  weight: number;
+  titleTokens: Set<string>;
+  /** Copies of this trace in other stores, folded into it. */
+  alsoIn: { store: string; id: string }[];
+}
+
+/** Titles this alike in two stores are one trace (the near-duplicate check of contributions uses 0.85 too). */
+const SAME_TRACE_TITLE = 0.85;
+
+/**
+ * The best `limit` candidates, best first, with a trace that several stores hold (the same id, or
+ * a near-identical title) shown once: where it scores best, the other stores listed in `also_in`.
+ */
+function keepDistinct(candidates: readonly Scored[], limit: number): Scored[] {
+  const kept: Scored[] = [];
+  for (const c of candidates) {
+    const twin = kept.find(
+      (k) =>
+        k.store !== c.store && (k.row.id === c.row.id || jaccard(k.titleTokens, c.titleTokens) >= SAME_TRACE_TITLE),
+    );
+    if (twin) {
+      if (!twin.alsoIn.some((a) => a.store === c.store)) twin.alsoIn.push({ store: c.store, id: c.row.id });
+      continue;
+    }
+    if (kept.length < limit) kept.push(c);
+  }
+  return kept;
+}
+
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size < 3 || b.size < 3) return 0;
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  return shared / (a.size + b.size - shared);
 }
 
 /**
@@ -82,7 +117,7 @@ export async function searchStores(
   const candidates = searched
     .flatMap((s) => s.candidates)
     .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id) || a.store.localeCompare(b.store));
-  const results = candidates.slice(0, options.limit).map((c) => toResult(c, options.query));
+  const results = keepDistinct(candidates, options.limit).map((c) => toResult(c, options.query));
   const response: SearchResponse = {
     query: options.query,
     tags: stores[0] ? normalizeTags(options.tags, stores[0]) : options.tags,
@@ -137,12 +172,13 @@ async function searchOneStore(
   );
   const vectorRank = new Map(vector.map((r, i) => [r.id, { rank: i + 1, similarity: round(1 - (r._distance ?? 1)) }]));
   const signals = await loadSignals(store.root);
+  const weight = store.weight ?? 1;
   const candidates = lexical.map((row, i): Scored => {
     const appliesTo = JSON.parse(row.applies_to || '{}') as Record<string, string>;
     const freshness = judgeFreshness(appliesTo, row.review_after || undefined, project);
     const signal = signals.get(row.id);
     const adjustments = adjustmentsFor(signal, row.status, freshness);
-    const relevance = round(fused.get(row.id) ?? 0);
+    const relevance = round((fused.get(row.id) ?? 0) * weight);
     return {
       store: store.name,
       row,
@@ -156,6 +192,9 @@ async function searchOneStore(
       score: round(relevance + adjustments.reduce((sum, a) => sum + a.delta, 0)),
       trust: summarizeTrust(signal),
       why: { lexical: { rank: i + 1, score: round(row._score ?? 0) }, vector: vectorRank.get(row.id) ?? null },
+      weight,
+      titleTokens: new Set(titleTokens(row.title)),
+      alsoIn: [],
     };
   });
   return { summary, candidates };
@@ -180,7 +219,14 @@ function toResult(c: Scored, query: string): SearchResult {
     detail: 'full',
     context: c.row.context,
     solution: c.row.solution,
-    why: { matched_terms: matched, ...c.why, relevance: c.relevance, adjustments: c.adjustments },
+    why: {
+      matched_terms: matched,
+      ...c.why,
+      relevance: c.relevance,
+      store_weight: c.weight,
+      adjustments: c.adjustments,
+    },
+    also_in: c.alsoIn,
   };
 }
 

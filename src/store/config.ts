@@ -30,6 +30,13 @@ export const StoreConfigSchema = z
       .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a store name is lowercase letters, digits, - and _ (at most 64)')
       .describe('The store name.'),
     description: z.string().max(500).optional(),
+    visibility: z
+      .enum(['public', 'private'])
+      .default('public')
+      .describe(
+        'private: a team or personal store. Contributing a trace that matches one of its traces into a public ' +
+          'store needs --force, so nothing leaks by accident.',
+      ),
     schema_version: z
       .literal(STORE_SCHEMA_VERSION)
       .describe(`The trace format version; ${STORE_SCHEMA_VERSION} today.`),

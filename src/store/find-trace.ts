@@ -20,23 +20,14 @@ export async function findTrace(root: string, query: string): Promise<Trace> {
       `"${query}" is too short to identify a trace`,
       'give the full 26-character id, or at least its first 6 characters',
     );
-  const files = await listTraceFiles(root);
-  const matches: string[] = [];
-  const idLine = /^id:\s*["']?([0-9A-Za-z]+)/m;
-  await Promise.all(
-    files.map(async (file) => {
-      const head = (await fs.readFile(path.join(root, file), 'utf8')).slice(0, 2048);
-      const id = idLine.exec(head)?.[1]?.toUpperCase();
-      if (id && (id === wanted || id.startsWith(wanted))) matches.push(file);
-    }),
-  );
+  const matches = await findTraceFiles(root, wanted);
   if (matches.length === 0)
     throw new NotFoundError(
       'trace-not-found',
       `no trace with id ${query} in ${root}`,
       'search for it with `ct search`, or pick another store with --store',
     );
-  const parsed = await readTraceFiles(root, matches.sort());
+  const parsed = await readTraceFiles(root, matches);
   const exact = parsed.filter((p) => p.parsed.data?.id === wanted);
   const candidates = exact.length > 0 ? exact : parsed;
   if (candidates.length > 1) {
@@ -64,6 +55,27 @@ export async function findTrace(root: string, query: string): Promise<Trace> {
   }
   return only.parsed.trace;
 }
+
+/** The trace files whose `id:` line starts with `query` (case-insensitive), matched without parsing. */
+export async function findTraceFiles(root: string, query: string): Promise<string[]> {
+  const wanted = query.trim().toUpperCase();
+  const matches: string[] = [];
+  await Promise.all(
+    (await listTraceFiles(root)).map(async (file) => {
+      const head = (await fs.readFile(path.join(root, file), 'utf8').catch(() => '')).slice(0, 2048);
+      const id = ID_LINE.exec(head)?.[1]?.toUpperCase();
+      if (id && (id === wanted || id.startsWith(wanted))) matches.push(file);
+    }),
+  );
+  return matches.sort();
+}
+
+/** True when the store has a trace with this id (or unique prefix of at least 6 characters). */
+export async function hasTrace(root: string, query: string): Promise<boolean> {
+  return query.trim().length >= 6 && (await findTraceFiles(root, query)).length > 0;
+}
+
+const ID_LINE = /^id:\s*["']?([0-9A-Za-z]+)/m;
 
 /**
  * Finds a trace in the working tree, else in `ref` (e.g. origin/main after a fetch): a trace

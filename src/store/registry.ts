@@ -15,12 +15,27 @@ export const RegisteredStoreSchema = z.object({
   url: z.string().optional().describe('The remote it was cloned from, when added by URL.'),
   managed: z.boolean().describe('True when ct cloned it into its data dir (removed with the store).'),
   added: z.string().describe('When it was registered (ISO 8601).'),
+  builtin: z.boolean().optional().describe('The built-in seeds store, made from the package on first use.'),
+  weight: z
+    .number()
+    .min(0.1)
+    .max(10)
+    .default(1)
+    .describe('How much its results count in a search over several stores: relevance is multiplied by it.'),
+  pin: z
+    .string()
+    .regex(/^[0-9a-f]{40,64}$/)
+    .optional()
+    .describe('A commit the store answers from (a detached worktree in the data dir): reproducible answers.'),
+  last_sync: z.string().optional().describe('When `ct sync` last pulled it (ISO 8601).'),
 });
 export type RegisteredStore = z.infer<typeof RegisteredStoreSchema>;
 
 const RegistrySchema = z.object({
   version: z.literal(1),
   default: z.string().optional(),
+  /** The built-in seeds store is subscribed until `ct store remove seeds`, and again after `ct store add seeds`. */
+  seeds: z.enum(['subscribed', 'removed']).default('subscribed'),
   stores: z.array(RegisteredStoreSchema),
 });
 export type Registry = z.infer<typeof RegistrySchema>;
@@ -33,7 +48,7 @@ export async function readRegistry(): Promise<Registry> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch {
-    return { version: 1, stores: [] };
+    return { version: 1, seeds: 'subscribed', stores: [] };
   }
   let data: unknown;
   try {
@@ -69,8 +84,26 @@ export function validateStoreName(name: string): void {
   }
 }
 
+/**
+ * Every store a read searches: the registered ones, plus the built-in seeds store while it is
+ * subscribed (listed even before it is created; it is created on first use).
+ */
+export function subscriptions(registry: Registry, seedsRoot: string): RegisteredStore[] {
+  const listed = registry.stores.some((s) => s.name === SEEDS_STORE_NAME);
+  if (listed || registry.seeds === 'removed') return registry.stores;
+  const seeds: RegisteredStore = {
+    name: SEEDS_STORE_NAME,
+    path: seedsRoot,
+    managed: true,
+    builtin: true,
+    added: '',
+    weight: 1,
+  };
+  return [...registry.stores, seeds];
+}
+
 export async function registerStore(
-  entry: Omit<RegisteredStore, 'added'>,
+  entry: Omit<RegisteredStore, 'added' | 'weight'> & { weight?: number },
   options: { makeDefault?: boolean } = {},
 ): Promise<{ store: RegisteredStore; isDefault: boolean }> {
   validateStoreName(entry.name);
@@ -88,7 +121,7 @@ export async function registerStore(
       exit: ExitCode.usage,
     });
   }
-  const store: RegisteredStore = { ...entry, added: new Date().toISOString() };
+  const store: RegisteredStore = { ...entry, weight: entry.weight ?? 1, added: new Date().toISOString() };
   registry.stores.push(store);
   const isDefault = options.makeDefault === true || registry.default === undefined;
   if (isDefault) registry.default = store.name;
@@ -123,4 +156,13 @@ export function unknownStore(name: string, registry: Registry): NotFoundError {
       : 'register one with `ct store add <name> <url-or-path>`, or pass a path to a store checkout',
     { name },
   );
+}
+
+/** Records when `ct sync` last pulled a registered store (the built-in one is not pulled). */
+export async function markSynced(name: string, at = new Date()): Promise<void> {
+  const registry = await readRegistry();
+  const entry = registry.stores.find((s) => s.name === name);
+  if (!entry) return;
+  entry.last_sync = at.toISOString();
+  await writeRegistry(registry);
 }

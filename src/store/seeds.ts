@@ -91,3 +91,8 @@ export function packagedSeedBlobs(): Promise<Set<string>> {
   })();
   return packagedBlobs;
 }
+
+/** True for the built-in seeds store (ct made it from the package; it has no remote, ever). */
+export function isBuiltinStore(store: { root: string }): boolean {
+  return path.resolve(store.root) === path.resolve(seedsStoreRoot());
+}

@@ -11,6 +11,10 @@ export interface Store {
   config: StoreConfig;
   /** How the store was chosen: --store, the cwd, the registry's default, or the built-in seeds. */
   source: 'flag' | 'cwd' | 'default' | 'builtin';
+  /** How much its results count in a search over several stores (registry weight, default 1). */
+  weight?: number;
+  /** The commit a pinned store answers from; `root` is then its detached worktree. */
+  pin?: string;
 }
 
 /** The root of the git checkout containing `dir` when it holds a ct.yml. */

@@ -52,7 +52,12 @@ describe('ct (built CLI)', () => {
     const list = parseJson<{ default: string; stores: { name: string }[] }>(
       await runCli(['store', 'list', '--json'], { env }),
     );
-    expect(list).toMatchObject({ default: 'team-traces', stores: [{ name: 'team-traces' }] });
+    expect(list).toMatchObject({
+      stores: [
+        { name: 'team-traces', default: true, builtin: false, weight: 1 },
+        { name: 'seeds', default: false, builtin: true },
+      ],
+    });
   });
 
   it('init refuses a non-empty directory and leaves it untouched', async () => {

@@ -50,8 +50,8 @@ describe('shell completion', () => {
     expect(result.code, result.stderr).toBe(0);
     const fn = path.join(env.XDG_CACHE_HOME, 'commontrace', 'autocomplete', 'functions', 'zsh', '_ct');
     expect(fs.readFileSync(fn, 'utf8')).toMatch(/#compdef ct/);
-    expect(fs.readFileSync(fn, 'utf8')).toContain('"search[Search a store, offline.]"');
-    expect(fs.readFileSync(fn, 'utf8')).toContain('"list[List the registered stores.]"');
+    expect(fs.readFileSync(fn, 'utf8')).toContain('"search[Search every subscribed store (or the ones named), offline.]"');
+    expect(fs.readFileSync(fn, 'utf8')).toContain('"list[List the subscribed stores: name, source, commit, traces, weight, index, last sync.]"');
     expect(spawnSync('zsh', ['-n', fn]).status).toBe(0);
   });
 
@@ -68,7 +68,7 @@ describe('shell completion', () => {
           .filter(Boolean)
           .map((l) => l.split('\t')[0]);
       expect(complete('ct sto')).toEqual(['store']);
-      expect(complete('ct store ')).toEqual(['add', 'default', 'list', 'remove']);
+      expect(complete('ct store ')).toEqual(['add', 'default', 'list', 'pin', 'remove', 'unpin']);
       expect(complete('ct search react --li')).toEqual(['--limit']);
       expect(complete('ct flag 01JDQ5Z8 --reason ')).toEqual(['duplicate', 'outdated', 'spam', 'unsafe', 'wrong']);
     },

@@ -16,7 +16,7 @@ describe('usage errors through the built CLI', () => {
     [['search', 'react', '--jsn', '--json'], /Nonexistent flag: --jsn/],
     [['search', 'react', '--limit', 'abc', '--json'], /--limit: Expected an integer/],
     [['search', 'react', '--json', '--limit'], /--limit expects a value/],
-    [['store', 'add', '--json'], /missing required arguments: name .*source/],
+    [['store', 'add', '--json'], /missing required argument: source/],
     [['vote', '01JDQ5Z8X4N2', 'sideways', '--json'], /Expected sideways to be one of: up, down/],
   ])('ct %j prints a small JSON error and exits 2', async (args, message) => {
     const result = await runCli(args, { env: home(), cwd: tempDir() });

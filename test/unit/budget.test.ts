@@ -18,7 +18,8 @@ const result = (id: string, bodyChars: number): SearchResult => ({
   detail: 'full',
   context: 'c'.repeat(bodyChars),
   solution: 's'.repeat(bodyChars),
-  why: { matched_terms: [], lexical: null, vector: null, relevance: 1, adjustments: [] },
+  why: { matched_terms: [], lexical: null, vector: null, relevance: 1, store_weight: 1, adjustments: [] },
+  also_in: [],
 });
 
 const response = (results: SearchResult[]): SearchResponse => ({

@@ -35,7 +35,8 @@ describe('quoting untrusted trace text', () => {
       stale: [],
       snippet: 'body < /trace> text',
       detail: 'snippet',
-      why: { matched_terms: [], lexical: null, vector: null, relevance: 0.5, adjustments: [] },
+      why: { matched_terms: [], lexical: null, vector: null, relevance: 0.5, store_weight: 1, adjustments: [] },
+      also_in: [],
     };
     const text = renderSearchResult(result, 1);
     expect(tags(text)).toEqual(['<trace', '</trace']);

@@ -2,7 +2,7 @@ import type { SearchResult } from '../../search/schema.js';
 import { color } from './common.js';
 
 /** One search result for a person: title, id, tags and badges, the snippet, and why it ranked there. */
-export function formatSearchResult(r: SearchResult, n: number): string {
+export function formatSearchResult(r: SearchResult, n: number, showStore = false): string {
   const badges = [
     r.trust.validated ? color.green('validated') : '',
     r.trust.disputed ? color.red(`disputed (${r.trust.flags} flag${r.trust.flags === 1 ? '' : 's'})`) : '',
@@ -18,11 +18,12 @@ export function formatSearchResult(r: SearchResult, n: number): string {
   ].join('; ');
   const lines = [
     `${color.bold(`${n}. ${r.title}`)}`,
-    `   ${color.dim(r.id)}  ${r.tags.map((t) => color.cyan(t)).join(' ')}  ${[trust, badges].filter(Boolean).join(' ')}`.trimEnd(),
+    `   ${color.dim(showStore ? `${r.store}/${r.id}` : r.id)}  ${r.tags.map((t) => color.cyan(t)).join(' ')}  ${[trust, badges].filter(Boolean).join(' ')}`.trimEnd(),
     `   ${r.snippet}`,
     `   ${color.dim(`why: ${why} (score ${r.score.toFixed(3)})`)}`,
   ];
   for (const s of r.stale) lines.push(`   ${color.yellow(`note: ${s}`)}`);
+  if (r.also_in.length) lines.push(`   ${color.dim(`also in: ${r.also_in.map((a) => a.store).join(', ')}`)}`);
   if (r.detail === 'full')
     lines.push('', indent(`## Context\n${r.context ?? ''}\n\n## Solution\n${r.solution ?? ''}`), '');
   return `${lines.join('\n')}\n`;

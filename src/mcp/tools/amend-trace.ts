@@ -18,7 +18,7 @@ export function registerAmendTrace(server: McpServer, stores: ServedStores, log:
     },
     async ({ store, ...input }) =>
       toolResult(log, async () => {
-        const result = await amendTrace(await stores.get(store), input);
+        const result = await amendTrace(await stores.forTrace(input.id, store), input);
         return {
           data: result,
           text: `Amendment of ${result.id} committed. ${describePublish(result.publish, result.branch)}`,

@@ -19,7 +19,7 @@ export function registerFlagTrace(server: McpServer, stores: ServedStores, log: 
     },
     async ({ store, ...input }) =>
       toolResult(log, async () => {
-        const result = await raiseFlag(await stores.get(store), input);
+        const result = await raiseFlag(await stores.forTrace(input.id, store), input);
         const text = result.changed
           ? `Flagged ${result.id} as ${input.reason}. ${describePublish(result.publish, result.branch)}`
           : `No change: ${result.warnings.join('; ')}`;

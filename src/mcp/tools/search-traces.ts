@@ -17,7 +17,12 @@ const InputSchema = SearchInputSchema.pick({ query: true, tags: true, limit: tru
     `Token budget for the answer (default ${DEFAULT_BUDGET}): whole traces while they fit, best first, then ` +
       'snippets. Raise it, or call get_trace, for more.',
   ),
-  store: z.string().optional().describe('Search only this store (default: every store this server serves).'),
+  stores: z
+    .array(z.string().min(1))
+    .max(20)
+    .optional()
+    .describe('Search only these stores, by name (default: every store this server serves).'),
+  store: z.string().optional().describe('Search only this store (the same as stores with one name).'),
 });
 
 export function registerSearchTraces(server: McpServer, stores: ServedStores, log: (m: string) => void): void {
@@ -33,9 +38,10 @@ export function registerSearchTraces(server: McpServer, stores: ServedStores, lo
       outputSchema: SearchResponseSchema,
       annotations: { title: 'Search traces', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async ({ store, budget, ...input }) =>
+    async ({ store, stores: names, budget, ...input }) =>
       toolResult(log, async () => {
-        const targets = store ? [await stores.get(store)] : await stores.all();
+        const wanted = [...(names ?? []), ...(store ? [store] : [])];
+        const targets = wanted.length ? await Promise.all(wanted.map((n) => stores.get(n))) : await stores.all();
         const response = await searchStores(
           targets,
           { ...input, budget: budget ?? DEFAULT_BUDGET },

@@ -19,7 +19,7 @@ export function registerVoteTrace(server: McpServer, stores: ServedStores, log: 
     },
     async ({ store, ...input }) =>
       toolResult(log, async () => {
-        const result = await castVote(await stores.get(store), input);
+        const result = await castVote(await stores.forTrace(input.id, store), input);
         const text = result.changed
           ? `Voted ${input.vote} on ${result.id}. ${describePublish(result.publish, result.branch)}`
           : `No change: ${result.warnings.join('; ')}`;

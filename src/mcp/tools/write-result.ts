@@ -3,7 +3,12 @@ import type { PublishResult } from '../../forge/publish.js';
 
 /** The `store` argument every write tool takes. */
 export const storeArgument = {
-  store: z.string().optional().describe('The store to write to (default: the default store).'),
+  store: z
+    .string()
+    .optional()
+    .describe(
+      'The store to write to (default: for a vote, amendment or flag the store the trace is in; else the default store).',
+    ),
 };
 
 /** Annotations of a write tool: it changes a store (never destroys) and reaches the network. */
