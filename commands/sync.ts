@@ -30,7 +30,9 @@ export default class Sync extends CtCommand {
 
   /** Pull, publish what is pending, update the index: one store, its failure reported, not thrown. */
   private async syncOne(store: Store) {
-    const pull = await pullStore(store);
+    // A pinned store answers from its pin; its checkout is still pulled, for when it is unpinned.
+    const checkout = store.checkout ? { ...store, root: store.checkout } : store;
+    const pull = await pullStore(checkout);
     if (pull.outcome === 'pulled' || pull.outcome === 'up-to-date') await markSynced(store.name);
     if (pull.outcome === 'failed') this.progress(`${store.name}: ${pull.message}\n  hint: ${pull.hint}`);
     else if (pull.outcome === 'no-upstream') this.progress(`${store.name}: ${pull.message} (nothing to pull)`);
@@ -39,7 +41,7 @@ export default class Sync extends CtCommand {
         `${store.name}: ${pull.outcome === 'pulled' ? `pulled ${pull.changed.length} changed file(s)` : 'up to date'}`,
       );
     try {
-      const published = await publishPending(store);
+      const published = await publishPending(checkout);
       for (const p of published) this.progress(`${store.name}: ${p.message}`);
       const progress = indexProgressReporter();
       const index = await updateIndex(store, { log: (m) => this.progress(m), onProgress: progress.onProgress }).finally(

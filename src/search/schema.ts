@@ -43,6 +43,13 @@ export const WhySchema = z.object({
   relevance: z
     .number()
     .describe('Fused relevance: 0.9 x normalised BM25 + 0.1 x normalised similarity, times the store weight.'),
+  query_coverage: z
+    .number()
+    .nullable()
+    .describe(
+      'With several stores: the share of the query terms the trace contains, which multiplies the relevance ' +
+        '(BM25 scores of different stores are not comparable); null with one store.',
+    ),
   store_weight: z
     .number()
     .describe("The weight of the trace's store (`ct store add --weight`, default 1): relevance is multiplied by it."),

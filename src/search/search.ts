@@ -8,8 +8,8 @@ import { ROW_COLUMNS, type TraceRow } from '../index/table.js';
 import { detectProjectVersions, judgeFreshness, type ProjectVersions } from '../project/versions.js';
 import { normalizeTag } from '../store/config.js';
 import type { Store } from '../store/store.js';
-import { expandForFts } from '../text/tokenize.js';
-import { summarizeTrust } from '../trust/signals.js';
+import { expandForFts, tokenize } from '../text/tokenize.js';
+import { summarizeTrust, type TraceSignals } from '../trust/signals.js';
 import { applyBudget } from './budget.js';
 import { type Adjustment, adjustmentsFor, CANDIDATES_PER_SIDE, fuseScores, round } from './rank.js';
 import {
@@ -45,7 +45,7 @@ interface Scored {
   relevance: number;
   score: number;
   trust: SearchResult['trust'];
-  why: Pick<SearchResult['why'], 'lexical' | 'vector'>;
+  why: Pick<SearchResult['why'], 'lexical' | 'vector' | 'query_coverage'>;
   weight: number;
   titleTokens: Set<string>;
   /** Copies of this trace in other stores, folded into it. */
@@ -105,18 +105,19 @@ export async function searchStores(
         context.log?.(message);
       };
       try {
-        return await searchOneStore(store, options, project, { ...context, log });
+        return await searchOneStore(store, options, { ...context, log });
       } catch (e) {
         if (stores.length === 1) throw e;
         const error = (e as Error).message.split('\n')[0] ?? 'unknown error';
         log(`skipped: ${error}`);
-        return { summary: { name: store.name, traces: 0, model: '', updated: false, error }, candidates: [] };
+        const summary = { name: store.name, traces: 0, model: '', updated: false, error };
+        return { store, summary, lexical: [], vector: [], signals: new Map() } satisfies StoreCandidates;
       }
     }),
   );
-  const candidates = searched
-    .flatMap((s) => s.candidates)
-    .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id) || a.store.localeCompare(b.store));
+  const candidates = scoreCandidates(searched, project, options.query).sort(
+    (a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id) || a.store.localeCompare(b.store),
+  );
   const results = keepDistinct(candidates, options.limit).map((c) => toResult(c, options.query));
   const response: SearchResponse = {
     query: options.query,
@@ -142,12 +143,16 @@ export function parseSearchInput(input: SearchInput): SearchOptions {
   });
 }
 
-async function searchOneStore(
-  store: Store,
-  options: SearchOptions,
-  project: ProjectVersions,
-  context: SearchContext,
-): Promise<{ summary: SearchResponse['stores'][number]; candidates: Scored[] }> {
+/** One store's raw candidates: what its index returned for both sides, and its trust signals. */
+interface StoreCandidates {
+  store: Store;
+  summary: SearchResponse['stores'][number];
+  lexical: Row[];
+  vector: Row[];
+  signals: Map<string, TraceSignals>;
+}
+
+async function searchOneStore(store: Store, options: SearchOptions, context: SearchContext): Promise<StoreCandidates> {
   const tags = normalizeTags(options.tags, store);
   const where =
     tags.length > 0 ? tags.map((t) => `array_has(tags, '${t.replace(/'/g, "''")}')`).join(' AND ') : undefined;
@@ -161,44 +166,110 @@ async function searchOneStore(
   );
   const summary = { name: store.name, traces: index.state?.traces ?? 0, model: index.model, updated: index.updated };
   const [lexical, vector] = result;
-  if (lexical.length === 0) return { summary, candidates: [] };
-  // Vector search always returns its nearest traces, however far: for a query that shares no
-  // term with any trace (a typo'd error, gibberish) those are noise, and the static embedding's
-  // similarities are not calibrated enough to cut them by a threshold. So a result must match the
-  // query lexically; the embedding re-ranks among those (see test/bench/eval-search.ts).
-  const fused = fuseScores(
-    lexical.map((r) => ({ id: r.id, score: r._score ?? 0 })),
-    vector.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })),
-  );
-  const vectorRank = new Map(vector.map((r, i) => [r.id, { rank: i + 1, similarity: round(1 - (r._distance ?? 1)) }]));
-  const signals = await loadSignals(store.root);
-  const weight = store.weight ?? 1;
-  const candidates = lexical.map((row, i): Scored => {
-    const appliesTo = JSON.parse(row.applies_to || '{}') as Record<string, string>;
-    const freshness = judgeFreshness(appliesTo, row.review_after || undefined, project);
-    const signal = signals.get(row.id);
-    const adjustments = adjustmentsFor(signal, row.status, freshness);
-    const relevance = round((fused.get(row.id) ?? 0) * weight);
-    return {
-      store: store.name,
-      row,
-      appliesTo,
-      stale: [
-        ...freshness.mismatches.map((m) => `applies to ${m}`),
-        ...(freshness.reviewDue ? ['review date passed'] : []),
-      ],
-      adjustments,
-      relevance,
-      score: round(relevance + adjustments.reduce((sum, a) => sum + a.delta, 0)),
-      trust: summarizeTrust(signal),
-      why: { lexical: { rank: i + 1, score: round(row._score ?? 0) }, vector: vectorRank.get(row.id) ?? null },
-      weight,
-      titleTokens: new Set(titleTokens(row.title)),
-      alsoIn: [],
-    };
-  });
-  return { summary, candidates };
+  const signals = lexical.length > 0 ? await loadSignals(store.root) : new Map<string, TraceSignals>();
+  return { store, summary, lexical, vector, signals };
 }
+
+/**
+ * Every store's candidates scored for one ranking. Within a store, both sides are min-max
+ * normalised over its candidates and fused (the weights measured on the dev sets). Across
+ * stores, BM25 scores are not comparable (each index has its own term statistics: in a store of
+ * ten traces every match scores low) and min-max gives every store's best hit the top score,
+ * however poor: so with several stores each candidate's relevance is also multiplied by the share
+ * of the query's terms it contains, which means the same in every store. Then the store's weight,
+ * and the adjustments for trust, validation, disputes and freshness from that store's signals.
+ *
+ * Vector search always returns its nearest traces, however far: for a query that shares no term
+ * with any trace (a typo'd error, gibberish) those are noise, and the static embedding's
+ * similarities are not calibrated enough to cut them by a threshold. So a result must match the
+ * query lexically; the embedding re-ranks among those (see test/bench/eval-search.ts).
+ */
+function scoreCandidates(searched: readonly StoreCandidates[], project: ProjectVersions, query: string): Scored[] {
+  const terms = searched.length > 1 ? queryTerms(query) : new Set<string>();
+  return searched.flatMap(({ store, lexical, vector, signals }) => {
+    const fused = fuseScores(
+      lexical.map((r) => ({ id: r.id, score: r._score ?? 0 })),
+      vector.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })),
+    );
+    const vectorRank = new Map(
+      vector.map((r, n) => [r.id, { rank: n + 1, similarity: round(1 - (r._distance ?? 1)) }]),
+    );
+    const weight = store.weight ?? 1;
+    return lexical.map((row, n): Scored => {
+      const appliesTo = JSON.parse(row.applies_to || '{}') as Record<string, string>;
+      const freshness = judgeFreshness(appliesTo, row.review_after || undefined, project);
+      const signal = signals.get(row.id);
+      const adjustments = adjustmentsFor(signal, row.status, freshness);
+      const coverage = terms.size > 0 ? termCoverage(terms, row) : 1;
+      const relevance = round((fused.get(row.id) ?? 0) * coverage * weight);
+      return {
+        store: store.name,
+        row,
+        appliesTo,
+        stale: [
+          ...freshness.mismatches.map((m) => `applies to ${m}`),
+          ...(freshness.reviewDue ? ['review date passed'] : []),
+        ],
+        adjustments,
+        relevance,
+        score: round(relevance + adjustments.reduce((sum, a) => sum + a.delta, 0)),
+        trust: summarizeTrust(signal),
+        why: {
+          lexical: { rank: n + 1, score: round(row._score ?? 0) },
+          vector: vectorRank.get(row.id) ?? null,
+          query_coverage: terms.size > 0 ? round(coverage) : null,
+        },
+        weight,
+        titleTokens: new Set(titleTokens(row.title)),
+        alsoIn: [],
+      };
+    });
+  });
+}
+
+/** The distinct code-aware tokens of a query, for measuring how much of it a trace contains. */
+function queryTerms(query: string): Set<string> {
+  return new Set(tokenize(query, { whole: false }).filter((t) => t.length > 1 && !STOP_WORDS.has(t)));
+}
+
+/**
+ * The share of the query's terms a trace contains: the mean of the share in its title (a trace's
+ * title states its problem, so a title that names the query is the strongest sign) and the share
+ * anywhere in its title, tags, context and solution.
+ */
+function termCoverage(terms: ReadonlySet<string>, row: Row): number {
+  const title = new Set(tokenize(row.title, { whole: false }));
+  const all = new Set(
+    tokenize(`${row.title} ${[...row.tags].join(' ')} ${row.context} ${row.solution}`, { whole: false }),
+  );
+  let inTitle = 0;
+  let anywhere = 0;
+  for (const t of terms) {
+    if (title.has(t)) inTitle++;
+    if (all.has(t)) anywhere++;
+  }
+  return (inTitle + anywhere) / (2 * terms.size);
+}
+
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'and',
+  'the',
+  'to',
+  'of',
+  'in',
+  'on',
+  'for',
+  'is',
+  'it',
+  'with',
+  'how',
+  'why',
+  'what',
+  'my',
+  'i',
+]);
 
 /** A kept candidate as a result, with its snippet (built only for what is kept). */
 function toResult(c: Scored, query: string): SearchResult {

@@ -135,7 +135,7 @@ async function openSubscription(
   if (entry.builtin) return { ...(await openSeeds(options)), weight: entry.weight };
   const root = entry.pin ? await pinnedRoot({ ...entry, pin: entry.pin }) : entry.path;
   const store = await openStore(root, source, entry.name);
-  return { ...store, weight: entry.weight, ...(entry.pin ? { pin: entry.pin } : {}) };
+  return { ...store, weight: entry.weight, ...(entry.pin ? { pin: entry.pin, checkout: entry.path } : {}) };
 }
 
 /** The store containing the cwd, with its registered name and weight when it is registered. */

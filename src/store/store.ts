@@ -15,6 +15,8 @@ export interface Store {
   weight?: number;
   /** The commit a pinned store answers from; `root` is then its detached worktree. */
   pin?: string;
+  /** A pinned store's own checkout, which `ct sync` pulls and writes start from. */
+  checkout?: string;
 }
 
 /** The root of the git checkout containing `dir` when it holds a ct.yml. */

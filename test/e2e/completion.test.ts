@@ -50,8 +50,12 @@ describe('shell completion', () => {
     expect(result.code, result.stderr).toBe(0);
     const fn = path.join(env.XDG_CACHE_HOME, 'commontrace', 'autocomplete', 'functions', 'zsh', '_ct');
     expect(fs.readFileSync(fn, 'utf8')).toMatch(/#compdef ct/);
-    expect(fs.readFileSync(fn, 'utf8')).toContain('"search[Search every subscribed store (or the ones named), offline.]"');
-    expect(fs.readFileSync(fn, 'utf8')).toContain('"list[List the subscribed stores: name, source, commit, traces, weight, index, last sync.]"');
+    expect(fs.readFileSync(fn, 'utf8')).toContain(
+      '"search[Search every subscribed store (or the ones named), offline.]"',
+    );
+    expect(fs.readFileSync(fn, 'utf8')).toContain(
+      '"list[List the subscribed stores: name, source, commit, traces, weight, index, last sync.]"',
+    );
     expect(spawnSync('zsh', ['-n', fn]).status).toBe(0);
   });
 

@@ -88,7 +88,9 @@ describe('ct sync and ct index on a real remote', () => {
     }>(second);
     expect(report.stores[0]?.pull).toMatchObject({ outcome: 'pulled', changed: ['traces/testing/b.md'] });
     expect(report.stores[0]?.index).toMatchObject({ traces: 2, embedded: 1 });
-    const found = parseJson<Response>(await runCli(['search', 'flaky on mondays', '--store', 'team', '--json'], { env, cwd: tempDir() }));
+    const found = parseJson<Response>(
+      await runCli(['search', 'flaky on mondays', '--store', 'team', '--json'], { env, cwd: tempDir() }),
+    );
     expect(found.results[0]?.path).toBe('traces/testing/b.md');
   });
 

@@ -18,7 +18,15 @@ const result = (id: string, bodyChars: number): SearchResult => ({
   detail: 'full',
   context: 'c'.repeat(bodyChars),
   solution: 's'.repeat(bodyChars),
-  why: { matched_terms: [], lexical: null, vector: null, relevance: 1, store_weight: 1, adjustments: [] },
+  why: {
+    matched_terms: [],
+    lexical: null,
+    vector: null,
+    relevance: 1,
+    query_coverage: null,
+    store_weight: 1,
+    adjustments: [],
+  },
   also_in: [],
 });
 

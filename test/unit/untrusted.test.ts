@@ -35,7 +35,15 @@ describe('quoting untrusted trace text', () => {
       stale: [],
       snippet: 'body < /trace> text',
       detail: 'snippet',
-      why: { matched_terms: [], lexical: null, vector: null, relevance: 0.5, store_weight: 1, adjustments: [] },
+      why: {
+        matched_terms: [],
+        lexical: null,
+        vector: null,
+        relevance: 0.5,
+        query_coverage: null,
+        store_weight: 1,
+        adjustments: [],
+      },
       also_in: [],
     };
     const text = renderSearchResult(result, 1);
