@@ -174,6 +174,91 @@ describe('one search over several stores, each with its own trust (federation)',
     expect(git(team.bare, 'branch', '--list', result.branch).trim()).toBe('');
   });
 
+  it('gives a session context drawn from every subscribed store (SessionStart hook)', async () => {
+    const project = tempDir('ct-fed-project-');
+    writeFile(
+      project,
+      'package.json',
+      JSON.stringify({ name: 'api', dependencies: { express: '^4.19.0', redis: '^4.6.0' } }, null, 2),
+    );
+    const payload = JSON.stringify({
+      session_id: 'fed',
+      transcript_path: path.join(project, 'fed.jsonl'),
+      cwd: project,
+      hook_event_name: 'SessionStart',
+      source: 'startup',
+    });
+    const result = await runCli(['hook', 'session-start'], {
+      env: { ...env, CT_HOOK_TIMEOUT_MS: '15000' },
+      cwd: project,
+      input: payload,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const context = (JSON.parse(result.stdout) as { hookSpecificOutput: { additionalContext: string } })
+      .hookSpecificOutput.additionalContext;
+    const stores = new Set([...context.matchAll(/<trace id="[0-9A-Z]{26}" store="([a-z]+)"/g)].map((m) => m[1]));
+    // The redis trace from a subscribed store (once, though two stores hold it) beside the seeds.
+    expect([...stores].some((s) => s === 'team' || s === 'ops')).toBe(true);
+    expect(stores.has('seeds')).toBe(true);
+    expect(context.split(REDIS_TITLE).length - 1).toBe(1);
+  });
+
+  it('routes a contribution to the store named, and guards what a private store holds', async () => {
+    const backup = [
+      'The nightly backup job fails with ENOSPC: no space left on device while writing the archive.',
+      'Write the archive to the data volume (BACKUP_DIR=/data/backups) and prune old archives first.',
+    ] as const;
+    const contribute = (extra: string[], title: string, [context, solution]: readonly [string, string] = backup) =>
+      ct([
+        'contribute',
+        '--title',
+        title,
+        '--context',
+        context,
+        '--solution',
+        solution,
+        '--tags',
+        'ops',
+        '--json',
+        ...extra,
+      ]);
+    const named = await contribute(['--store', 'ops'], 'Log rotation stops after logrotate state file corruption', [
+      'logrotate silently stops rotating /var/log/app/*.log: error: bad line in state file /var/lib/logrotate/status.',
+      'Delete the corrupt state file; logrotate rebuilds it on the next run (logrotate -f /etc/logrotate.conf).',
+    ]);
+    expect(named.code, named.stderr).toBe(0);
+    const { branch } = parseJson<{ branch: string }>(named);
+    expect(git(ops.bare, 'branch', '--list', branch).trim()).not.toBe('');
+    expect(git(team.bare, 'branch', '--list', branch).trim()).toBe('');
+
+    // team becomes private: the same write-up contributed to ops (public) now needs --force.
+    const config = fs.readFileSync(path.join(team.origin, 'ct.yml'), 'utf8');
+    fs.writeFileSync(path.join(team.origin, 'ct.yml'), `${config.trimEnd()}\nvisibility: private\n`);
+    writeFile(
+      team.origin,
+      'traces/backup/enospc.md',
+      traceText({
+        id: '01KF000000000000000000000E',
+        title: 'Backup job fails with ENOSPC no space left on device',
+        tags: '[backup]',
+        body:
+          '## Context\nThe nightly backup job fails with ENOSPC: no space left on device while writing the archive.\n\n' +
+          '## Solution\nWrite the archive to the data volume (BACKUP_DIR=/data/backups) and prune old archives.\n',
+      }),
+    );
+    commitAll(team.origin, 'private');
+    git(team.origin, 'push', '--quiet', 'origin', 'main');
+    expect((await ct(['sync', '--store', 'team'])).code).toBe(0);
+    const guarded = await contribute(['--store', 'ops'], 'Backup job fails with ENOSPC: no space left on device');
+    expect(guarded.code).not.toBe(0);
+    expect(guarded.stderr).toMatch(/private store "team"/);
+    const forced = await contribute(
+      ['--store', 'ops', '--force'],
+      'Backup job fails with ENOSPC: no space left on device',
+    );
+    expect(forced.code, forced.stderr).toBe(0);
+  });
+
   it('skips a store whose directory is gone, with a warning; the others still answer', async () => {
     const listed = parseJson<{ stores: { name: string; path: string }[] }>(await ct(['store', 'list', '--json']));
     fs.rmSync(listed.stores.find((s) => s.name === 'ops')?.path as string, { recursive: true, force: true });
