@@ -4,6 +4,7 @@
  */
 import { benchEmbedSpeed } from './embed-speed.js';
 import { benchEvalSearch } from './eval-search.js';
+import { benchFederation } from './federation.js';
 import { benchGuards } from './guards.js';
 import { benchIndexBuild } from './index-build.js';
 import { benchMcpLatency } from './mcp-latency.js';
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'session-start': () => benchSessionStart(),
   guards: () => benchGuards(),
   secrets: () => benchSecrets(),
+  federation: () => benchFederation(),
 };
 
 const wanted = process.argv.slice(2);
