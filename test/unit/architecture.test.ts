@@ -11,7 +11,7 @@ import { getPackageRoot } from '../../src/paths.js';
 const LAYERS: string[][] = [
   ['errors', 'paths'],
   ['util', 'git', 'text', 'project'],
-  ['trace'],
+  ['trace', 'hosts'],
   ['store'],
   ['ballot', 'forge', 'embed'],
   ['check', 'trust'],
