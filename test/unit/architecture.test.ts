@@ -13,7 +13,7 @@ const LAYERS: string[][] = [
   ['util', 'git', 'text', 'project'],
   ['trace', 'hosts'],
   ['store'],
-  ['ballot', 'forge', 'embed'],
+  ['ballot', 'forge', 'embed', 'staleness'],
   ['check', 'trust'],
   ['index', 'trace-log', 'review'],
   ['search'],
