@@ -121,6 +121,9 @@ const SIGNALS: Record<string, Ecosystem> = {
 
 const PREFIX = /^(npm|pypi|crates|go):(.+)$/;
 
+/** Spellings of npm package names that traces use (the same as for matching a project's versions). */
+const ALIASES: Record<string, string> = { nextjs: 'next', 'next.js': 'next', reactjs: 'react', ts: 'typescript' };
+
 /** A key without its ecosystem prefix (`npm:next` -> `next`), for comparing with a project's versions. */
 export function packageName(key: string): string {
   return PREFIX.exec(key)?.[2] ?? key;
@@ -138,6 +141,7 @@ export function resolvePackage(key: string, context: readonly string[]): Package
   const name = key.trim();
   if (NOT_PACKAGES.has(name.toLowerCase())) return { skip: 'a tool or runtime, not a registry package' };
   if (/^[a-z0-9.-]+\.[a-z]{2,}\/\S+$/i.test(name)) return { ecosystem: 'go', name };
+  if (/^[\w.-]+\/[\w.-]+(@\S+)?$/.test(name)) return { skip: 'a GitHub Action or repository, not a registry package' };
   const signalled = new Set<Ecosystem>();
   for (const word of context) {
     const ecosystem = SIGNALS[word.toLowerCase()];
@@ -145,7 +149,11 @@ export function resolvePackage(key: string, context: readonly string[]): Package
   }
   if (signalled.size > 1)
     return {
-      skip: `the trace mixes ${[...signalled].join(' and ')}: write the key as ${[...signalled].map((e) => `${e}:${name}`).join(' or ')}`,
+      skip: `the trace mixes ${[...signalled].sort().join(' and ')} packages: prefix the key (${[...signalled]
+        .sort()
+        .map((e) => `${e}:<name>`)
+        .join(' or ')})`,
     };
-  return { ecosystem: [...signalled][0] ?? 'npm', name };
+  const ecosystem = [...signalled][0] ?? 'npm';
+  return { ecosystem, name: ecosystem === 'npm' ? (ALIASES[name.toLowerCase()] ?? name) : name };
 }

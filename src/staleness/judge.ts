@@ -77,15 +77,26 @@ export function judgeRegistry(
       latest.major > 0
         ? `>=${latest.major}.0.0 <${latest.major + 1}.0.0-0`
         : `>=0.${latest.minor}.0 <0.${latest.minor + 1}.0-0`;
-    if (!semver.intersects(range, window))
-      verdict.stale.push({
+    if (semver.intersects(range, window)) continue;
+    // A registry whose latest release is below the whole range has never had the versions the
+    // trace was verified with: most likely an unrelated package of the same name (npm's alembic).
+    if (!semver.gtr(latest.version, range)) {
+      verdict.notChecked.push({
         key,
-        ecosystem: ref.ecosystem,
-        package: ref.name,
         range,
-        latest: answer.latest,
-        checked_at: answer.checked_at,
+        ecosystem: ref.ecosystem,
+        reason: `the ${ref.ecosystem} package of that name is older than the range (another package?): prefix the key, e.g. pypi:<name>`,
       });
+      continue;
+    }
+    verdict.stale.push({
+      key,
+      ecosystem: ref.ecosystem,
+      package: ref.name,
+      range,
+      latest: answer.latest,
+      checked_at: answer.checked_at,
+    });
   }
   return verdict;
 }

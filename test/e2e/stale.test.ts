@@ -212,7 +212,7 @@ describe('ct stale: traces that need review, against a registry', () => {
     const notChecked = Object.fromEntries(report.not_checked.map((n) => [n.key, n.reason]));
     expect(notChecked.postgres).toMatch(/tool or runtime/);
     expect(notChecked['no-such-package-here']).toMatch(/no package no-such-package-here on npm/);
-    expect(notChecked.django).toMatch(/mixes .*pypi:django/);
+    expect(notChecked.django).toMatch(/mixes npm and pypi packages: prefix the key/);
     expect(report.lookups).toEqual({ fetched: 6, cached: 0, failed: 0 });
     expect(registry.requests).toContain('/@acme%2Fwidgets');
   });

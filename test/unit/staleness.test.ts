@@ -26,6 +26,10 @@ describe('registry staleness', () => {
     const gone = judgeRegistry({ next: '^13' }, [], () => ({ status: 'not-found', latest: null, checked_at: '' }));
     expect(gone.stale).toEqual([]);
     expect(judge({ next: 'latest-ish' }, '15.0.0').notChecked[0]?.reason).toBe('not a semver range');
+    // npm's "alembic" is an unrelated 0.0.3: a registry below the whole range is not a verdict.
+    const squat = judge({ alembic: '>=1.8' }, '0.0.3');
+    expect(squat.stale).toEqual([]);
+    expect(squat.notChecked[0]?.reason).toMatch(/older than the range/);
   });
 
   it('resolves keys to registries: prefix, Go module path, the trace language, npm by default; tools are skipped', () => {
@@ -38,8 +42,11 @@ describe('registry staleness', () => {
     expect(resolvePackage('tokio', ['rust'])).toEqual({ ecosystem: 'crates', name: 'tokio' });
     expect(resolvePackage('vite', ['frontend'])).toEqual({ ecosystem: 'npm', name: 'vite' });
     expect(resolvePackage('postgres', [])).toEqual({ skip: expect.stringContaining('tool or runtime') });
+    expect(resolvePackage('nextjs', ['stripe'])).toEqual({ ecosystem: 'npm', name: 'next' });
+    expect(resolvePackage('actions/setup-node', [])).toEqual({ skip: expect.stringContaining('GitHub Action') });
+    expect(resolvePackage('@acme/widgets', [])).toEqual({ ecosystem: 'npm', name: '@acme/widgets' });
     expect(resolvePackage('pytest-asyncio', ['python', 'vitest', 'node'])).toEqual({
-      skip: expect.stringContaining('pypi:pytest-asyncio'),
+      skip: expect.stringContaining('npm:<name> or pypi:<name>'),
     });
   });
 });
