@@ -40,3 +40,15 @@ describe('editing a host config in place', () => {
     expect(setJsonServer(out, 'mcp.json', 'mcpServers', 'ct', FIELDS)).toBe(out);
   });
 });
+
+describe('inserting next to a one-line sibling', () => {
+  it('leaves the sibling as written', () => {
+    const text = '{\n  "mcpServers": {\n    "one": {"command": "x"},\n    "two": {"command": "y"} // mine\n  }\n}\n';
+    const out = setJsonServer(text, 'mcp.json', 'mcpServers', 'ct', FIELDS);
+    expect(out).toContain(
+      '    "one": {"command": "x"},\n    "two": {"command": "y"},\n    "ct": {\n      "command": "ct",',
+    );
+    expect(out).toContain('// mine');
+    expect(JSON.parse(out.replace('// mine', '')).mcpServers.ct).toEqual(FIELDS);
+  });
+});
