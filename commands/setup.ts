@@ -29,7 +29,9 @@ export default class Setup extends CtCommand {
       options: ['user', 'project'],
       default: 'user',
     }),
-    project: Flags.directory({ description: 'The project folder for --scope project (default: the current one).' }),
+    project: Flags.directory({
+      description: 'The project folder for --scope project (default: the git work tree around the current folder).',
+    }),
     name: Flags.string({ description: 'The server name in the config.', default: 'ct' }),
     'dry-run': Flags.boolean({ description: 'Print the diff that would be applied; write nothing.' }),
   };

@@ -5,7 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { pathExists, writeFileAtomic } from '../util/fs.js';
 import { getJsonServer, setJsonServer } from './edit-json.js';
 import { getTomlServer, setTomlServer } from './edit-toml.js';
 import { HOST_IDS, HOSTS, type Host, type HostId, type Scope, type ServerCommand, scopesOf } from './hosts.js';
@@ -31,7 +31,7 @@ export type SetupResult = z.infer<typeof SetupResultSchema>;
 export interface SetupOptions {
   host: string;
   scope?: Scope;
-  /** The project folder for the project scope (default: the current directory). */
+  /** The project folder for the project scope (default: the git work tree around the current directory, else it). */
   project?: string;
   /** The server name in the host's config. */
   name?: string;
@@ -54,7 +54,7 @@ export async function setupHost(options: SetupOptions): Promise<SetupResult> {
   const name = options.name ?? 'ct';
   if (!SERVER_NAME_PATTERN.test(name))
     throw new UsageError(`--name "${name}" is not a server name`, 'use letters, digits, "-" and "_", e.g. ct');
-  const project = path.resolve(options.project ?? process.cwd());
+  const project = options.project ? path.resolve(options.project) : await projectRoot(process.cwd());
   const file = host.file(scope, project, env);
   if (!file)
     throw new UsageError(
@@ -125,7 +125,7 @@ export async function listHosts(
   options: { project?: string; name?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<HostList> {
   const env = options.env ?? process.env;
-  const project = path.resolve(options.project ?? process.cwd());
+  const project = options.project ? path.resolve(options.project) : await projectRoot(process.cwd());
   const name = options.name ?? 'ct';
   return Promise.all(
     HOST_IDS.map(async (id) => {
@@ -180,6 +180,17 @@ async function onPath(command: string, env: NodeJS.ProcessEnv): Promise<boolean>
       )
         return true;
   return false;
+}
+
+/** The project a folder belongs to: the nearest folder above it with a .git, else the folder itself. */
+export async function projectRoot(dir: string): Promise<string> {
+  let current = path.resolve(dir);
+  for (;;) {
+    if (await pathExists(path.join(current, '.git'))) return current;
+    const parent = path.dirname(current);
+    if (parent === current) return path.resolve(dir);
+    current = parent;
+  }
 }
 
 async function writeBackup(file: string): Promise<string> {

@@ -338,7 +338,16 @@ describe('ct setup: the hosts themselves see the server', () => {
       `[projects.${JSON.stringify(other.project)}]\ntrust_level = "trusted"\n`,
     );
     await run('git', ['init', '-q'], { cwd: other.project, env: other.env });
-    const setup = await runCli(['setup', 'codex', '--scope', 'project'], { cwd: other.project, env: other.env });
+    // From a subfolder: the project is the git work tree around it.
+    const sub = path.join(other.project, 'src', 'lib');
+    fs.mkdirSync(sub, { recursive: true });
+    const setup = await runCli(['setup', 'codex', '--scope', 'project'], { cwd: sub, env: other.env });
+    expect(
+      parseJson(await runCli(['setup', 'codex', '--scope', 'project', '--json'], { cwd: sub, env: other.env })),
+    ).toMatchObject({
+      file: path.join(other.project, '.codex', 'config.toml'),
+      action: 'unchanged',
+    });
     expect(setup.code, setup.stderr).toBe(0);
     const list = await run(clis.codex, ['mcp', 'list'], { cwd: other.project, env: other.env });
     expect(list.out).toMatch(/^ct\s+\S+.*\bmcp\b.*enabled/m);
