@@ -9,6 +9,7 @@ import { getPackageRoot, resolveDataDir } from '../paths.js';
 import { readStoreConfig } from '../store/config.js';
 import { readRegistry, registryFile } from '../store/registry.js';
 import { selectStore } from '../store/select.js';
+import { checkClaudePlugin, checkCliOnPath } from './install.js';
 import { getStoreStatus } from './status.js';
 
 export const DoctorCheckSchema = z.object({
@@ -174,8 +175,10 @@ export async function runDoctor(options: { store?: string; oclifDataDir?: string
     add(
       'secret-scanner',
       found.length > 0 ? 'ok' : 'fail',
-      found.length > 0 ? 'secret scanner (secretlint) works' : 'the secret scanner missed a known GitHub token',
-      'reinstall commontrace (npm install --global commontrace)',
+      found.length > 0
+        ? 'secret scanner (secretlint, gitleaks rules, provider patterns) works'
+        : 'the secret scanner missed a known GitHub token',
+      'reinstall commontrace (in its checkout: npm run install:global)',
     );
   } catch (e) {
     add(
@@ -206,6 +209,10 @@ export async function runDoctor(options: { store?: string; oclifDataDir?: string
       `command manifest for ${manifest.version} (${Object.keys(manifest.commands ?? {}).length} commands)`,
       'npm run build (a stale manifest hides new commands)',
     );
+
+  const cli = await checkCliOnPath(root, pkg.version);
+  checks.push(cli.finding);
+  checks.push(...(await checkClaudePlugin(cli.path !== undefined)));
 
   return { ok: !checks.some((c) => c.status === 'fail'), checks };
 }

@@ -130,7 +130,10 @@ export async function searchStores(
   };
   if (options.budget !== undefined) return applyBudget(response, options.budget, options.detail);
   if (options.detail === 'full') return response;
-  return { ...response, results: results.map(({ context: _c, solution: _s, ...rest }) => rest) };
+  return {
+    ...response,
+    results: results.map(({ context: _c, solution: _s, ...rest }) => ({ ...rest, detail: 'snippet' as const })),
+  };
 }
 
 /** The search input validated, with a usage error naming the field. */
