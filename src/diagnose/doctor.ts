@@ -9,7 +9,7 @@ import { getPackageRoot, resolveDataDir } from '../paths.js';
 import { readStoreConfig } from '../store/config.js';
 import { readRegistry, registryFile } from '../store/registry.js';
 import { selectStore } from '../store/select.js';
-import { checkClaudePlugin, checkCliOnPath } from './install.js';
+import { checkClaudePlugin, checkCliOnPath, type HookSwitch } from './install.js';
 import { getStoreStatus } from './status.js';
 
 export const DoctorCheckSchema = z.object({
@@ -35,7 +35,9 @@ function atLeast(version: string, min: number[]): boolean {
 }
 
 /** Every check a user needs when something is off, each with a fix. Never throws. */
-export async function runDoctor(options: { store?: string; oclifDataDir?: string } = {}): Promise<DoctorReport> {
+export async function runDoctor(
+  options: { store?: string; oclifDataDir?: string; hooks?: readonly HookSwitch[] } = {},
+): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (id: string, status: DoctorCheck['status'], message: string, fix?: string) =>
     checks.push({ id, status, message, ...(fix && status !== 'ok' ? { fix } : {}) });
@@ -212,7 +214,7 @@ export async function runDoctor(options: { store?: string; oclifDataDir?: string
 
   const cli = await checkCliOnPath(root, pkg.version);
   checks.push(cli.finding);
-  checks.push(...(await checkClaudePlugin(cli.path !== undefined)));
+  checks.push(...(await checkClaudePlugin(cli.path !== undefined, options.hooks)));
 
   return { ok: !checks.some((c) => c.status === 'fail'), checks };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { explainHook, HOOK_NAMES, userConfigFile } from '../hooks/config.js';
 
 /** One finding of the install checks, in the shape `ct doctor` prints. */
 export interface InstallFinding {
@@ -113,7 +112,19 @@ async function registeredCtServers(configDir: string): Promise<string[]> {
  * The Claude Code side: is the plugin installed and enabled, are its MCP server and hooks in
  * place, and can they start `ct`? Silent (no finding) where Claude Code is not set up at all.
  */
-export async function checkClaudePlugin(ctOnPath: boolean): Promise<InstallFinding[]> {
+/** Whether a plugin hook is on, and what decided it (from src/hooks/config.ts, passed in by the command). */
+export interface HookSwitch {
+  hook: string;
+  enabled: boolean;
+  from: 'CT_HOOKS' | 'config.json' | 'default';
+  /** The file a `config.json` setting came from. */
+  file?: string;
+}
+
+export async function checkClaudePlugin(
+  ctOnPath: boolean,
+  hookSwitches: readonly HookSwitch[] = [],
+): Promise<InstallFinding[]> {
   const configDir = claudeConfigDir();
   const hasClaude = await fs.stat(configDir).then(
     (s) => s.isDirectory(),
@@ -188,16 +199,14 @@ export async function checkClaudePlugin(ctOnPath: boolean): Promise<InstallFindi
       status: 'ok',
       message: `Claude Code plugin ${key} is installed and enabled: MCP server, SessionStart and Stop hooks`,
     });
-    for (const hook of HOOK_NAMES) {
-      const setting = await explainHook(hook);
+    for (const setting of hookSwitches)
       if (!setting.enabled)
         findings.push({
-          id: `plugin.hooks.${hook}`,
+          id: `plugin.hooks.${setting.hook}`,
           status: 'warn',
-          message: `the ${hook} hook is off (${setting.from === 'CT_HOOKS' ? `CT_HOOKS=${process.env.CT_HOOKS}` : userConfigFile()})`,
-          fix: setting.from === 'CT_HOOKS' ? 'unset CT_HOOKS' : `remove the "hooks" key from ${userConfigFile()}`,
+          message: `the ${setting.hook} hook is off (${setting.from === 'CT_HOOKS' ? `CT_HOOKS=${process.env.CT_HOOKS}` : setting.file})`,
+          fix: setting.from === 'CT_HOOKS' ? 'unset CT_HOOKS' : `remove the "hooks" key from ${setting.file}`,
         });
-    }
   }
   if (!ctOnPath) findings.push(needsCt('The plugin'));
   return findings;
