@@ -8,6 +8,7 @@ import { ROW_COLUMNS, type TraceRow } from '../index/table.js';
 import { detectProjectVersions, judgeFreshness, type ProjectVersions } from '../project/versions.js';
 import { normalizeTag } from '../store/config.js';
 import type { Store } from '../store/store.js';
+import { STOP_WORDS } from '../text/stop-words.js';
 import { expandForFts, tokenize } from '../text/tokenize.js';
 import { summarizeTrust, type TraceSignals } from '../trust/signals.js';
 import { applyBudget } from './budget.js';
@@ -253,26 +254,6 @@ function termCoverage(terms: ReadonlySet<string>, row: Row): number {
   }
   return (inTitle + anywhere) / (2 * terms.size);
 }
-
-const STOP_WORDS = new Set([
-  'a',
-  'an',
-  'and',
-  'the',
-  'to',
-  'of',
-  'in',
-  'on',
-  'for',
-  'is',
-  'it',
-  'with',
-  'how',
-  'why',
-  'what',
-  'my',
-  'i',
-]);
 
 /** A kept candidate as a result, with its snippet (built only for what is kept). */
 function toResult(c: Scored, query: string): SearchResult {

@@ -22,6 +22,15 @@ const SecretAllowEntrySchema = z.string().superRefine((entry, ctx) => {
     });
 });
 
+/** A floor for one `ct eval` metric: below it, `ct eval` exits non-zero (the store's CI gate). */
+const metricFloor = (metric: string) =>
+  z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(`ct eval fails when the mean ${metric} over the store's labelled queries is below this (0..1).`);
+
 /** `ct.yml`: a store's name, schema version, embedding model, policy and tag aliases. */
 export const StoreConfigSchema = z
   .object({
@@ -126,6 +135,20 @@ export const StoreConfigSchema = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    eval: z
+      .object({
+        queries: z
+          .string()
+          .min(1)
+          .default('eval/queries.yml')
+          .describe('The labelled queries `ct eval` reads: a YAML list of { query, relevant: [trace ids] }.'),
+        min_recall_at_5: metricFloor('recall@5'),
+        min_recall_at_10: metricFloor('recall@10'),
+        min_mrr_at_10: metricFloor('MRR@10'),
+        min_ndcg_at_10: metricFloor('nDCG@10'),
       })
       .strict()
       .prefault({}),

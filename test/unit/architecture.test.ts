@@ -17,7 +17,7 @@ const LAYERS: string[][] = [
   ['check', 'trust'],
   ['index', 'trace-log', 'review'],
   ['search'],
-  ['contribute', 'render', 'diagnose'],
+  ['contribute', 'render', 'diagnose', 'eval'],
   ['cli', 'mcp', 'hooks'],
 ];
 
