@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ExitCode, isCtError } from '../errors.js';
@@ -102,6 +103,7 @@ export function createApp(ctx: ServeContext): Hono<Env> {
 
   app.all('/mcp', bodyLimit({ maxSize: MCP_MAX_BYTES }), (c) => mcp.handle(c.req.raw));
 
+  // Browsers send Origin with every POST; a form posted from another site is refused (403).
   app.use(csrf());
   app.use(bodyLimit({ maxSize: 64 * 1024 }));
 
@@ -213,6 +215,8 @@ export function createApp(ctx: ServeContext): Hono<Env> {
   app.notFound((c) => c.html(errorPage('Not found', `nothing at ${c.req.path}`, 'start from the search page'), 404));
 
   app.onError((err, c) => {
+    // hono's own refusals (a cross-origin form POST, a body over the limit) keep their answer.
+    if (err instanceof HTTPException) return err.getResponse();
     const status = statusOf(err);
     if (status === 500) ctx.log(`unexpected error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     const message = isCtError(err) ? err.message : `unexpected error: ${err.message}`;

@@ -113,13 +113,13 @@ function historySection(view: TraceView): Html {
   const events = [...(view.log?.events ?? [])].reverse();
   const diffs = new Map(view.versions.map((v) => [v.commit, v]));
   return html`<section class="history"><h2>History</h2>
-<ol class="events" reversed>${events.map((e) => {
+<ul class="events">${events.map((e) => {
     const version = e.type === 'vote' || e.type === 'flag' ? undefined : diffs.get(e.commit);
     return html`<li class="event ${e.type}">
 <span class="when">${e.at.slice(0, 10)}</span> <span class="who">${e.author.name}</span> <span class="what">${e.summary}</span> <code class="commit">${e.commit.slice(0, 10)}</code>
 ${version?.diff ? html`<details class="diff"><summary>Changes</summary>${diffBlock(version.diff)}</details>` : ''}
 </li>`;
-  })}</ol></section>`;
+  })}</ul></section>`;
 }
 
 /** A unified diff with added and removed lines marked for the stylesheet. */
