@@ -19,6 +19,7 @@ const LAYERS: string[][] = [
   ['search'],
   ['contribute', 'render', 'diagnose', 'eval'],
   ['cli', 'mcp', 'hooks'],
+  ['serve'],
 ];
 
 const root = getPackageRoot();
