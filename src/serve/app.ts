@@ -12,9 +12,11 @@ import { acceptContribution } from '../review/accept.js';
 import { listReviews } from '../review/list.js';
 import { rejectContribution } from '../review/reject.js';
 import { searchStores } from '../search/search.js';
+import type { Store } from '../store/store.js';
 import { countTags } from '../store/tags.js';
 import { bearerToken, isLocalHostHeader, isLoopbackAddress, TOKEN_COOKIE, tokenMatches } from './access.js';
 import { readAsset } from './assets.js';
+import { FreshnessGate } from './fresh-gate.js';
 import { errorPage, type Html } from './html.js';
 import { McpHttpEndpoint } from './mcp-http.js';
 import { loginPage } from './pages/login.js';
@@ -22,7 +24,7 @@ import { decisionPage, reviewPage } from './pages/review.js';
 import { searchPage, searchResults } from './pages/search.js';
 import { taggedList, tagsPage } from './pages/tags.js';
 import { loadTraceView, tracePage } from './pages/trace.js';
-import { listTaggedTraces } from './tagged.js';
+import { countIndexedTags, listTaggedTraces } from './tagged.js';
 
 export interface ServeContext {
   stores: ServedStores;
@@ -42,7 +44,7 @@ type Env = { Variables: { authed: boolean } };
 const FRESHNESS_TTL_MS = 3000;
 /** Web search shows this many results. */
 const WEB_LIMIT = 20;
-/** Tag suggestions are recounted at most this often (counting parses every trace). */
+/** Tag suggestions are recounted at most this often. */
 const TAGS_TTL_MS = 60_000;
 const MCP_MAX_BYTES = 4 * 1024 * 1024;
 
@@ -54,9 +56,16 @@ const MCP_MAX_BYTES = 4 * 1024 * 1024;
  */
 export function createApp(ctx: ServeContext): Hono<Env> {
   const app = new Hono<Env>();
-  const mcp = new McpHttpEndpoint(ctx.stores, ctx.log, ctx.allowWrite);
+  const gate = new FreshnessGate(ctx.log);
+  const mcp = new McpHttpEndpoint(ctx.stores, gate, ctx.log, ctx.allowWrite);
   const searchOptions = { log: ctx.log, freshnessTtlMs: FRESHNESS_TTL_MS, cwd: ctx.cwd };
-  const tagCache = cachedTags(ctx);
+  /** The served stores, their indexes checked once for all concurrent requests. */
+  const freshStores = async () => {
+    const stores = await ctx.stores.all();
+    await gate.pass(stores);
+    return stores;
+  };
+  const tagCache = cachedTags(freshStores, ctx.log);
 
   app.use(
     secureHeaders({
@@ -119,11 +128,11 @@ export function createApp(ctx: ServeContext): Hono<Env> {
 
   /** The results for a query and tag: a search, the tag's traces, or the hint. */
   const results = async (query: string, tag: string): Promise<Html> => {
-    if (!query && tag) return taggedList(tag, await listTaggedTraces(await ctx.stores.all(), tag, searchOptions));
+    if (!query && tag) return taggedList(tag, await listTaggedTraces(await freshStores(), tag, searchOptions));
     if (!query) return searchResults(undefined);
     try {
       const response = await searchStores(
-        await ctx.stores.all(),
+        await freshStores(),
         { query, tags: tag ? [tag] : [], limit: WEB_LIMIT, detail: 'snippet' },
         searchOptions,
       );
@@ -150,7 +159,7 @@ export function createApp(ctx: ServeContext): Hono<Env> {
     const limit = Number(c.req.query('limit') ?? WEB_LIMIT);
     return c.json(
       await searchStores(
-        await ctx.stores.all(),
+        await freshStores(),
         { query: c.req.query('q') ?? '', tags: tag ? [tag] : [], limit, detail: 'snippet' },
         searchOptions,
       ),
@@ -260,26 +269,21 @@ function statusOf(err: Error): ContentfulStatusCode {
   }
 }
 
-/** The most used tags of the served stores, for the tag filter; recounted in the background. */
-function cachedTags(ctx: ServeContext): () => Promise<string[]> {
+/** The most used tags of the served stores (from their indexes), for the tag filter; recounted in the background. */
+function cachedTags(stores: () => Promise<Store[]>, log: (m: string) => void): () => Promise<string[]> {
   let tags: string[] = [];
   let at = 0;
   let running: Promise<void> | undefined;
   const refresh = async () => {
-    const stores = await ctx.stores.all();
-    const counts = new Map<string, number>();
-    for (const s of stores)
-      for (const t of (await countTags(s.root)).tags) counts.set(t.tag, (counts.get(t.tag) ?? 0) + t.count);
-    tags = [...counts]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    tags = (await countIndexedTags(await stores(), { log, freshnessTtlMs: FRESHNESS_TTL_MS }))
       .slice(0, 200)
-      .map(([t]) => t);
+      .map((t) => t.tag);
     at = Date.now();
   };
   return async () => {
     if (!running && Date.now() - at > TAGS_TTL_MS)
       running = refresh()
-        .catch((e: Error) => ctx.log(`tags could not be counted: ${e.message}`))
+        .catch((e: Error) => log(`tags could not be counted: ${e.message}`))
         .finally(() => {
           running = undefined;
         });

@@ -1,8 +1,11 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { ServedStores } from '../mcp/served-stores.js';
 import { buildInstructions, version } from '../mcp/server.js';
 import { registerTools } from '../mcp/tools/index.js';
+import type { Store } from '../store/store.js';
+import type { FreshnessGate } from './fresh-gate.js';
 
 /** The server instructions (index state of every store) are rebuilt at most this often. */
 const INSTRUCTIONS_TTL_MS = 10_000;
@@ -17,17 +20,26 @@ const INSTRUCTIONS_TTL_MS = 10_000;
  */
 export class McpHttpEndpoint {
   private instructions: { text: string; at: number } | undefined;
+  /** One validator for every request: building an Ajv instance per server object costs more than a search. */
+  private readonly validator = new AjvJsonSchemaValidator();
 
   constructor(
     private readonly stores: ServedStores,
+    private readonly gate: FreshnessGate,
     private readonly log: (message: string) => void,
     private readonly allowWrite: boolean,
   ) {}
 
   async handle(request: Request): Promise<Response> {
+    const stores = await this.stores.all();
+    await this.gate.pass(stores);
     const server = new McpServer(
       { name: 'commontrace', title: 'CommonTrace', version },
-      { instructions: await this.instructionsText(), capabilities: { logging: {} } },
+      {
+        instructions: await this.instructionsText(stores),
+        capabilities: { logging: {} },
+        jsonSchemaValidator: this.validator,
+      },
     );
     registerTools(server, this.stores, this.log, { write: this.allowWrite });
     const transport = new WebStandardStreamableHTTPServerTransport({
@@ -42,10 +54,10 @@ export class McpHttpEndpoint {
     }
   }
 
-  private async instructionsText(): Promise<string> {
+  private async instructionsText(stores: Store[]): Promise<string> {
     const now = Date.now();
     if (this.instructions && now - this.instructions.at < INSTRUCTIONS_TTL_MS) return this.instructions.text;
-    const { text } = await buildInstructions(await this.stores.all());
+    const { text } = await buildInstructions(stores);
     const writes = this.allowWrite
       ? ''
       : '\nThis server is read-only: contribute, vote, amend and flag with `ct` or a server started with --allow-write.';

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { CtError, ExitCode } from '../errors.js';
-import { ServedStores } from '../mcp/served-stores.js';
 import { buildInstructions, warmUp } from '../mcp/server.js';
 import { checkBindPolicy } from './access.js';
 import { createApp } from './app.js';
+import { CachedServedStores } from './fresh-gate.js';
 
 export interface ServeOptions {
   port?: number;
@@ -33,7 +33,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const host = options.host ?? DEFAULT_HOST;
   const log = options.log ?? ((m: string) => process.stderr.write(`[ct serve] ${m}\n`));
   checkBindPolicy(host, options.token);
-  const stores = new ServedStores(options.store, log);
+  const stores = new CachedServedStores(options.store, log);
   const served = await stores.all();
   const app = createApp({
     stores,

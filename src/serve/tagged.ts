@@ -1,6 +1,7 @@
 import { type ReadyOptions, readIndex } from '../index/ready.js';
 import { normalizeTag } from '../store/config.js';
 import type { Store } from '../store/store.js';
+import type { TagCount } from '../store/tags.js';
 
 export interface TaggedTrace {
   store: string;
@@ -39,4 +40,18 @@ export async function listTaggedTraces(
     }),
   );
   return lists.flat().sort((a, b) => a.title.localeCompare(b.title) || a.store.localeCompare(b.store));
+}
+
+/** Tag counts over the served stores from their indexes (one column read, no trace file parsed), most used first. */
+export async function countIndexedTags(stores: readonly Store[], options: ReadyOptions = {}): Promise<TagCount[]> {
+  const counts = new Map<string, number>();
+  for (const store of stores) {
+    const { result } = await readIndex(store, options, async ({ table }) =>
+      table ? ((await table.query().select(['tags']).toArray()) as { tags: string[] }[]) : [],
+    );
+    for (const row of result) for (const tag of row.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([tag, count]) => ({ tag, count }))
+    .sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
 }
