@@ -98,37 +98,43 @@ export async function benchServe(): Promise<Record<string, unknown>> {
     let sent = 0;
     let failed = 0;
     const errors = new Set<string>();
-    const deadline = Date.now() + SECONDS * 1000;
     const connectMs: number[] = [];
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async (_, n) => {
-        const t0 = performance.now();
-        const client = new Client({ name: `bench-${n}`, version: '1' });
-        await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
-        connectMs.push(performance.now() - t0);
-        for (let i = n; Date.now() < deadline; i++) {
-          const query = queries[i % queries.length] as string;
-          sent++;
-          const t = performance.now();
-          try {
-            const result = await client.callTool({ name: 'search_traces', arguments: { query, limit: 5 } });
-            if (result.isError) throw new Error(JSON.stringify(result.content).slice(0, 200));
-            latencies.push(performance.now() - t);
-          } catch (e) {
-            failed++;
-            errors.add((e as Error).message.slice(0, 200));
+    const rssAfterRound: (number | undefined)[] = [];
+    // Two rounds of fresh clients: memory that is only working space comes back to the same level
+    // after the second round; a leak keeps growing with every request.
+    for (let round = 0; round < 2; round++) {
+      const deadline = Date.now() + (SECONDS * 1000) / 2;
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async (_, n) => {
+          const t0 = performance.now();
+          const client = new Client({ name: `bench-${n}`, version: '1' });
+          await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
+          connectMs.push(performance.now() - t0);
+          for (let i = n + round * CLIENTS; Date.now() < deadline; i++) {
+            const query = queries[i % queries.length] as string;
+            sent++;
+            const t = performance.now();
+            try {
+              const result = await client.callTool({ name: 'search_traces', arguments: { query, limit: 5 } });
+              if (result.isError) throw new Error(JSON.stringify(result.content).slice(0, 200));
+              latencies.push(performance.now() - t);
+            } catch (e) {
+              failed++;
+              errors.add((e as Error).message.slice(0, 200));
+            }
           }
-        }
-        await client.close();
-      }),
-    );
+          await client.close();
+        }),
+      );
+      rssAfterRound.push(rssMb(pid));
+    }
     clearInterval(sampler);
     const rssAfter = rssMb(pid);
     return {
       note:
         'web: GET /?q= (the whole HTML page, 20 results) one at a time after 10 warm-up queries; floor: GET /assets/style.css ' +
         'from the same server. mcp: search_traces (limit 5, default budget) through the SDK client over Streamable HTTP, ' +
-        'each client calling back to back; tldr-example queries; the server is one `ct serve` process.',
+        'each client calling back to back, in two halves of SECONDS/2 with new clients (RSS after each); tldr-example queries; the server is one `ct serve` process.',
       traces: TRACES,
       cpus: os.cpus().length,
       web_search: { first_ms: Math.round(first), ...summarizeLatencies(web) },
@@ -145,6 +151,8 @@ export async function benchServe(): Promise<Record<string, unknown>> {
         latency: summarizeLatencies(latencies),
         server_rss_mb: {
           before: rssBefore,
+          after_first_half: rssAfterRound[0],
+          after_second_half: rssAfterRound[1],
           after: rssAfter,
           min: Math.min(...samples),
           max: Math.max(...samples),
