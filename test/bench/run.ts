@@ -6,6 +6,7 @@ import { benchEmbedSpeed } from './embed-speed.js';
 import { benchEvalSearch } from './eval-search.js';
 import { benchFederation } from './federation.js';
 import { benchGuards } from './guards.js';
+import { benchHostsHistoryStale } from './hosts-history-stale.js';
 import { benchIndexBuild } from './index-build.js';
 import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   secrets: () => benchSecrets(),
   federation: () => benchFederation(),
   serve: () => benchServe(),
+  'hosts-history-stale': () => benchHostsHistoryStale(),
 };
 
 const wanted = process.argv.slice(2);
