@@ -202,6 +202,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     skipped,
     ann,
     built_at: new Date().toISOString(),
+    // An update on top of a shipped index keeps saying so: its rows still came from the pack.
+    source: full ? { type: 'local' } : (state?.source ?? { type: 'local' }),
   };
   await writeSignals(store);
   await writeIndexState(store.root, next);
@@ -266,7 +268,7 @@ async function createTable(db: Connection, name: string, rows: TraceRow[], dim: 
  */
 export const annThreshold = (): number => Number(process.env.CT_ANN_THRESHOLD ?? 10_000);
 
-async function ensureVectorIndex(table: Table, log?: (m: string) => void): Promise<boolean> {
+export async function ensureVectorIndex(table: Table, log?: (m: string) => void): Promise<boolean> {
   if ((await table.countRows()) < annThreshold()) return false;
   if ((await table.listIndices()).some((i) => i.columns.includes('vector'))) return true;
   log?.(`Building an approximate vector index (${annThreshold()}+ traces)...`);
@@ -275,7 +277,7 @@ async function ensureVectorIndex(table: Table, log?: (m: string) => void): Promi
   return true;
 }
 
-async function ensureFtsIndex(table: Table): Promise<void> {
+export async function ensureFtsIndex(table: Table): Promise<void> {
   if ((await table.countRows()) === 0) return;
   const indices = await table.listIndices();
   if (indices.some((i) => i.columns.includes('fts'))) return;

@@ -7,6 +7,17 @@ import { findSymlink, writeFileAtomic } from '../util/fs.js';
 /** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
 export const INDEX_SCHEMA_VERSION = 3;
 
+/** Where the rows of an index came from: built here, or the store's shipped index (then updated here). */
+export const IndexSourceSchema = z.object({
+  type: z.enum(['local', 'shipped']),
+  ref: z.string().optional().describe('shipped: the git ref it was fetched from.'),
+  index_commit: z.string().optional().describe('shipped: the commit on that ref.'),
+  store_commit: z.string().optional().describe('shipped: the store commit it was built from.'),
+  signer: z.string().optional().describe('shipped: who signed its manifest.'),
+  installed_at: z.string().optional(),
+});
+export type IndexSource = z.infer<typeof IndexSourceSchema>;
+
 export const IndexStateSchema = z.object({
   schema_version: z.number().int(),
   model: z.string().describe('Embedding model id.'),
@@ -17,6 +28,7 @@ export const IndexStateSchema = z.object({
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })).default([]),
   ann: z.boolean().default(false).describe('True when the vector column has an approximate (IVF_PQ) index.'),
   built_at: z.string(),
+  source: IndexSourceSchema.default({ type: 'local' }),
 });
 export type IndexState = z.infer<typeof IndexStateSchema>;
 
@@ -37,6 +49,6 @@ export async function readIndexState(root: string): Promise<IndexState | undefin
   }
 }
 
-export async function writeIndexState(root: string, state: IndexState): Promise<void> {
+export async function writeIndexState(root: string, state: z.input<typeof IndexStateSchema>): Promise<void> {
   await writeFileAtomic(stateFile(root), `${JSON.stringify(state, null, 2)}\n`);
 }
