@@ -24,6 +24,7 @@ export const IndexStateSchema = z.object({
   dim: z.number().int(),
   table: z.string().describe('The LanceDB table readers should open.'),
   commit: z.string().nullable().describe('HEAD when the index was last updated.'),
+  traces_tree: z.string().optional().describe('The tree id of traces/ at `commit`, when the index matched it exactly.'),
   traces: z.number().int(),
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })).default([]),
   ann: z.boolean().default(false).describe('True when the vector column has an approximate (IVF_PQ) index.'),
