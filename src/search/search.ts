@@ -10,6 +10,7 @@ import { loadRegistryCache, type RegistryCache } from '../staleness/cache.js';
 import { describeStale, judgeFromCache } from '../staleness/judge.js';
 import { normalizeTag } from '../store/config.js';
 import type { Store } from '../store/store.js';
+import { STOP_WORDS } from '../text/stop-words.js';
 import { expandForFts, tokenize } from '../text/tokenize.js';
 import { summarizeTrust, type TraceSignals } from '../trust/signals.js';
 import { applyBudget } from './budget.js';
@@ -136,7 +137,10 @@ export async function searchStores(
   };
   if (options.budget !== undefined) return applyBudget(response, options.budget, options.detail);
   if (options.detail === 'full') return response;
-  return { ...response, results: results.map(({ context: _c, solution: _s, ...rest }) => rest) };
+  return {
+    ...response,
+    results: results.map(({ context: _c, solution: _s, ...rest }) => ({ ...rest, detail: 'snippet' as const })),
+  };
 }
 
 /** The search input validated, with a usage error naming the field. */
@@ -170,7 +174,14 @@ async function searchOneStore(store: Store, options: SearchOptions, context: Sea
         ])
       : ([[], []] as Row[][]),
   );
-  const summary = { name: store.name, traces: index.state?.traces ?? 0, model: index.model, updated: index.updated };
+  const summary = {
+    name: store.name,
+    traces: index.state?.traces ?? 0,
+    model: index.model,
+    updated: index.updated,
+    ...(index.updated ? { embedded: index.embedded } : {}),
+    ...(index.state ? { index_source: index.state.source.type } : {}),
+  };
   const [lexical, vector] = result;
   const signals = lexical.length > 0 ? await loadSignals(store.root) : new Map<string, TraceSignals>();
   return { store, summary, lexical, vector, signals };
@@ -269,26 +280,6 @@ function termCoverage(terms: ReadonlySet<string>, row: Row): number {
   }
   return (inTitle + anywhere) / (2 * terms.size);
 }
-
-const STOP_WORDS = new Set([
-  'a',
-  'an',
-  'and',
-  'the',
-  'to',
-  'of',
-  'in',
-  'on',
-  'for',
-  'is',
-  'it',
-  'with',
-  'how',
-  'why',
-  'what',
-  'my',
-  'i',
-]);
 
 /** A kept candidate as a result, with its snippet (built only for what is kept). */
 function toResult(c: Scored, query: string): SearchResult {

@@ -11,6 +11,7 @@ import { benchIndexBuild } from './index-build.js';
 import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
 import { benchSecrets } from './secrets.js';
+import { benchServe } from './serve.js';
 import { benchSessionStart } from './session-start.js';
 import { benchStartup } from './startup.js';
 
@@ -25,6 +26,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   guards: () => benchGuards(),
   secrets: () => benchSecrets(),
   federation: () => benchFederation(),
+  serve: () => benchServe(),
   'hosts-history-stale': () => benchHostsHistoryStale(),
 };
 

@@ -17,8 +17,9 @@ const LAYERS: string[][] = [
   ['check', 'trust'],
   ['index', 'trace-log', 'review'],
   ['search'],
-  ['contribute', 'render', 'diagnose'],
+  ['contribute', 'render', 'diagnose', 'eval'],
   ['cli', 'mcp', 'hooks'],
+  ['serve'],
 ];
 
 const root = getPackageRoot();
