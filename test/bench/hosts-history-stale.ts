@@ -25,8 +25,8 @@ function timeCommand(command: string, args: string[], runs: number, env: NodeJS.
 
 /**
  * `ct setup`, `ct show --at`, `ct diff` and `ct stale` on the seeds store (218 traces), each as a
- * whole process beside its floor: `node -e 0`, and `git show` / `git log -p` for the history
- * commands. `ct stale` is timed with every registry answer in the cache (the common case within
+ * whole process beside its floors: `node -e 0`, `ct show` without --at, and `git show` /
+ * `git log -p` for the history commands. `ct stale` is timed with every registry answer in the cache (the common case within
  * the TTL); the cache is filled first from a local server that answers in npm's format.
  */
 export async function benchHostsHistoryStale(runs = 7): Promise<Record<string, unknown>> {
@@ -74,6 +74,7 @@ export async function benchHostsHistoryStale(runs = 7): Promise<Record<string, u
     })(),
     setup_codex_dry_run: timeCommand(process.execPath, [BIN, 'setup', 'codex', '--dry-run'], runs, env, cwd),
     git_show_floor: timeCommand('git', ['show', `HEAD:traces/${file}`], runs, env, seeds),
+    show_now: timeCommand(process.execPath, [BIN, 'show', id], runs, env, cwd),
     show_at_head: timeCommand(process.execPath, [BIN, 'show', id, '--at', 'HEAD'], runs, env, cwd),
     show_at_date: timeCommand(process.execPath, [BIN, 'show', id, '--at', '2099-01-01'], runs, env, cwd),
     git_log_p_floor: timeCommand('git', ['log', '-p', '-1', '--', `traces/${file}`], runs, env, seeds),
