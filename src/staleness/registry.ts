@@ -17,9 +17,10 @@ export function registryBase(ecosystem: Ecosystem, env: NodeJS.ProcessEnv = proc
 }
 
 /**
- * Asks a package registry for the latest version of a package: npm's abbreviated metadata
- * (`dist-tags.latest`), PyPI's JSON API (`info.version`), crates.io (`max_stable_version`) or the Go
- * module proxy (`@latest`). Rejects on a network failure, a timeout or an answer it cannot read:
+ * Asks a package registry for the latest version of a package: npm's dist-tags (its
+ * `/-/package/<name>/dist-tags` endpoint, else `dist-tags.latest` of the abbreviated metadata),
+ * PyPI's JSON API (`info.version`), crates.io (`max_stable_version`) or the Go module proxy
+ * (`@latest`). Rejects on a network failure, a timeout or an answer it cannot read:
  * the caller records those as "not checked", never as a verdict.
  */
 export async function fetchLatest(
@@ -27,38 +28,53 @@ export async function fetchLatest(
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<RegistryAnswer> {
   const base = registryBase(ref.ecosystem, options.env);
+  const get = (url: string, accept = 'application/json') =>
+    fetch(url, {
+      headers: {
+        accept,
+        // crates.io refuses requests without a User-Agent.
+        'user-agent': 'commontrace (ct stale; https://github.com/commontrace)',
+      },
+      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      redirect: 'follow',
+    });
+  if (ref.ecosystem === 'npm') {
+    const escaped = ref.name.startsWith('@')
+      ? `@${encodeURIComponent(ref.name.slice(1))}`
+      : encodeURIComponent(ref.name);
+    // The dist-tags endpoint answers in bytes; the package document (even abbreviated) is megabytes
+    // for a package with many releases (next: 21 MB). Registries without the endpoint get the document.
+    const tags = await get(`${base}/-/package/${escaped}/dist-tags`).catch(() => undefined);
+    if (tags?.ok) {
+      const latest = ((await tags.json().catch(() => undefined)) as Record<string, unknown> | undefined)?.latest;
+      if (typeof latest === 'string' && latest.length > 0 && latest.length <= 100) return { status: 'ok', latest };
+    } else await tags?.body?.cancel();
+    return readAnswer(
+      await get(`${base}/${escaped}`, 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8'),
+      ref.ecosystem,
+    );
+  }
   const url = {
-    npm: () =>
-      `${base}/${ref.name.startsWith('@') ? `@${encodeURIComponent(ref.name.slice(1))}` : encodeURIComponent(ref.name)}`,
     pypi: () => `${base}/pypi/${encodeURIComponent(ref.name)}/json`,
     crates: () => `${base}/api/v1/crates/${encodeURIComponent(ref.name)}`,
     // The module proxy escapes capitals as "!" + lower case.
     go: () => `${base}/${ref.name.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`)}/@latest`,
   }[ref.ecosystem]();
-  const response = await fetch(url, {
-    headers: {
-      accept:
-        ref.ecosystem === 'npm'
-          ? 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8'
-          : 'application/json',
-      // crates.io refuses requests without a User-Agent.
-      'user-agent': 'commontrace (ct stale; https://github.com/commontrace)',
-    },
-    signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    redirect: 'follow',
-  });
+  return readAnswer(await get(url), ref.ecosystem);
+}
+
+async function readAnswer(response: Response, ecosystem: Ecosystem): Promise<RegistryAnswer> {
   if (response.status === 404 || response.status === 410) {
     await response.body?.cancel();
     return { status: 'not-found' };
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new Error(`${url} answered HTTP ${response.status}`);
+    throw new Error(`${response.url} answered HTTP ${response.status}`);
   }
-  const body = (await response.json()) as Record<string, any>;
-  const latest = pick(ref.ecosystem, body);
+  const latest = pick(ecosystem, (await response.json()) as Record<string, any>);
   if (typeof latest !== 'string' || latest.length === 0 || latest.length > 100)
-    throw new Error(`${url} answered without a latest version`);
+    throw new Error(`${response.url} answered without a latest version`);
   return { status: 'ok', latest };
 }
 
