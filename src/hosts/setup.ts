@@ -85,9 +85,11 @@ export async function setupHost(options: SetupOptions): Promise<SetupResult> {
         );
   let backup: string | null = null;
   if (!options.dryRun && action !== 'unchanged') {
-    if (before !== undefined) backup = await writeBackup(file);
-    await writeFileAtomic(file, after);
-    if (backup) await fs.chmod(file, (await fs.stat(backup)).mode & 0o7777);
+    // A config kept in a dotfiles repository is often a symbolic link: write through it, not over it.
+    const target = await fs.realpath(file).catch(() => file);
+    if (before !== undefined) backup = await writeBackup(target);
+    await writeFileAtomic(target, after);
+    if (backup) await fs.chmod(target, (await fs.stat(backup)).mode & 0o7777);
   }
   return {
     host: host.id,

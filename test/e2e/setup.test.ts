@@ -217,6 +217,23 @@ describe('ct setup: every host, both scopes', () => {
     expect(merged.args.at(-1)).toBe('mcp');
   });
 
+  it('writes through a symbolic link (a config kept in a dotfiles repository)', async () => {
+    const world = makeWorld();
+    const dotfiles = path.join(world.home, 'dotfiles');
+    fs.mkdirSync(dotfiles);
+    fs.writeFileSync(path.join(dotfiles, 'settings.json'), '{ "theme": "dark" }\n');
+    fs.mkdirSync(path.join(world.home, '.gemini'));
+    fs.symlinkSync(path.join(dotfiles, 'settings.json'), path.join(world.home, '.gemini', 'settings.json'));
+    const result = await runCli(['setup', 'gemini', '--json'], { env: world.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(fs.lstatSync(path.join(world.home, '.gemini', 'settings.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(dotfiles, 'settings.json'), 'utf8'))).toMatchObject({
+      theme: 'dark',
+      mcpServers: { ct: { args: expect.arrayContaining(['mcp']) } },
+    });
+    expect(parseJson<{ backup: string }>(result).backup).toMatch(/dotfiles\/settings\.json\.ct-backup-/);
+  });
+
   it('refuses a config it cannot read, naming the file and the place, and writes nothing', async () => {
     const world = makeWorld();
     const file = path.join(world.home, '.gemini', 'settings.json');
