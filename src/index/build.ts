@@ -249,7 +249,7 @@ async function vectorsByBlob(table: Table, blobs: readonly string[]): Promise<Ma
 async function createTable(db: Connection, name: string, rows: TraceRow[], dim: number): Promise<Table> {
   // Written in slices: converting 100,000 rows to Arrow in one call peaked at 2.8 GB. The new
   // table is invisible to readers until the state file names it, so slices are safe.
-  const table = await db.createEmptyTable(name, rowSchema(dim), { mode: 'overwrite' });
+  const table = await db.createEmptyTable(name, await rowSchema(dim), { mode: 'overwrite' });
   for (let i = 0; i < rows.length; i += WRITE_SLICE)
     await table.add(rows.slice(i, i + WRITE_SLICE) as unknown as Record<string, unknown>[]);
   if (rows.length > WRITE_SLICE) await table.optimize({ cleanupOlderThan: new Date() });

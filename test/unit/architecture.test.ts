@@ -19,6 +19,7 @@ const LAYERS: string[][] = [
   ['search'],
   ['contribute', 'render', 'diagnose'],
   ['cli', 'mcp', 'hooks'],
+  ['fast'],
 ];
 
 const root = getPackageRoot();
