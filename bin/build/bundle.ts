@@ -10,18 +10,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { HELP_SNAPSHOT } from '../../src/fast/main.js';
-import { getPackageRoot } from '../../src/paths.js';
+import { getPackageRoot, seedsDir } from '../../src/paths.js';
+import { readTraceFiles, SEEDS_SNAPSHOT, traceTerms } from '../../src/search/scan.js';
 
 const root = getPackageRoot();
 
 /**
- * Left to Node at run time: native code (LanceDB, and apache-arrow, which must be the same copy
- * LanceDB uses), the model runtimes (large, loaded only for their models), and oclif (loaded only
- * to print an error as the oclif commands do).
+ * Left to Node at run time: LanceDB's native module (its loader tries a file beside itself first,
+ * then the platform package), the model runtimes (large, loaded only for their models), and oclif
+ * (loaded only to print an error as the oclif commands do). LanceDB's JavaScript and apache-arrow
+ * are bundled: loading them as a few hundred CommonJS files took ~150 ms of a search.
  */
 const EXTERNAL = [
-  '@lancedb/lancedb',
-  'apache-arrow',
+  '@lancedb/lancedb-*',
+  '*.node',
   '@energetic-ai/*',
   '@xenova/transformers',
   '@huggingface/transformers',
@@ -36,6 +38,9 @@ const result = await build({
   format: 'cjs',
   target: 'node20',
   external: EXTERNAL,
+  // One apache-arrow, the CommonJS build LanceDB requires: src/index/table.ts's import() would
+  // otherwise bundle the ES build beside it, and LanceDB checks schemas with instanceof.
+  alias: { 'apache-arrow': path.join(root, 'node_modules', 'apache-arrow', 'Arrow.node.js') },
   // import.meta.url (src/paths.ts finds the package from it) as the bundle's own URL.
   define: { 'import.meta.url': '__ctBundleUrl' },
   banner: {
@@ -75,3 +80,13 @@ fs.writeFileSync(path.join(root, 'dist', HELP_SNAPSHOT), help.stdout);
 process.stderr.write(
   `wrote dist/ct.cjs (${Math.round(bytes / 1024)} KB from ${inputs} modules) and dist/${HELP_SNAPSHOT}\n`,
 );
+
+// The seeds as the SessionStart hook scans them before the seeds store is indexed (src/search/scan.ts).
+// The body is only scanned through its tokens; notes and verification are never shown.
+const seeds = (await readTraceFiles(path.join(seedsDir(), 'traces'))).map(({ trace, path: file }) => ({
+  path: file,
+  terms: traceTerms(trace),
+  trace: { ...trace, body: '', sections: { context: trace.sections.context, solution: trace.sections.solution } },
+}));
+fs.writeFileSync(path.join(root, 'dist', SEEDS_SNAPSHOT), JSON.stringify(seeds));
+process.stderr.write(`wrote dist/${SEEDS_SNAPSHOT} (${seeds.length} seed traces)\n`);
