@@ -163,6 +163,15 @@ export async function runDoctor(
       );
     if (status.index.state === 'built') add('index', 'ok', `index of "${store.name}" is up to date`);
     else add('index', 'warn', `index of "${store.name}" is ${status.index.state}`, indexFix);
+    if (status.index.source) add('index.source', 'ok', `index of "${store.name}": ${status.index.source}`);
+    const shipped = status.index.shipped;
+    if (store.config.index.shipped && shipped && (shipped.outcome === 'refused' || shipped.outcome === 'failed'))
+      add(
+        'index.shipped',
+        'warn',
+        `the shipped index of "${store.name}" was ${shipped.outcome} (${shipped.code ?? 'error'}): ${shipped.reason}; a local index is used`,
+        'tell the store maintainers (their CI exports it with `ct index --export`); nothing to do locally',
+      );
   } catch (e) {
     add(
       'store.current',

@@ -1,4 +1,13 @@
-import { applyEdits, modify, type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import {
+  applyEdits,
+  type Edit,
+  findNodeAtLocation,
+  modify,
+  type ParseError,
+  parse,
+  parseTree,
+  printParseErrorCode,
+} from 'jsonc-parser';
 import { InvalidInputError } from '../errors.js';
 
 /**
@@ -32,7 +41,7 @@ export function setJsonServer(
   const formattingOptions = detectIndent(text);
   let out = text.trim() === '' ? '{}\n' : text;
   if (existing === undefined) {
-    out = applyEdits(out, modify(out, [serversKey, name], fields, { formattingOptions }));
+    out = applyEdits(out, insertProperty(out, [serversKey, name], fields, formattingOptions));
   } else {
     for (const [key, value] of Object.entries(fields))
       if (JSON.stringify(existing[key]) !== JSON.stringify(value))
@@ -49,6 +58,33 @@ export function getJsonServer(text: string, serversKey: string, name: string): R
   const servers = root[serversKey];
   const entry = isObject(servers) ? servers[name] : undefined;
   return isObject(entry) ? entry : undefined;
+}
+
+/**
+ * jsonc-parser formats an insertion together with the property before it (a one-line sibling
+ * comes out spread over several lines): insert after the last sibling instead, laid out at its
+ * indentation.
+ */
+function insertProperty(
+  text: string,
+  jsonPath: string[],
+  value: unknown,
+  formattingOptions: ReturnType<typeof detectIndent>,
+): Edit[] {
+  const formatted = modify(text, jsonPath, value, { formattingOptions });
+  const [bare] = modify(text, jsonPath, value, {});
+  const tree = parseTree(text, [], { allowTrailingComma: true });
+  const parent = tree ? findNodeAtLocation(tree, jsonPath.slice(0, -1)) : undefined;
+  const last = parent?.children?.at(-1);
+  if (!bare || bare.length !== 0 || !bare.content.startsWith(',') || !parent || !last) return formatted;
+  // An object written on one line has no sibling indentation to follow.
+  if (!text.slice(parent.offset, last.offset).includes('\n')) return formatted;
+  const lineStart = text.lastIndexOf('\n', last.offset) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+  const unit = formattingOptions.insertSpaces ? ' '.repeat(formattingOptions.tabSize) : '\t';
+  const { eol } = formattingOptions;
+  const body = JSON.stringify(value, null, unit).split('\n').join(`${eol}${indent}`);
+  return [{ offset: bare.offset, length: 0, content: `,${eol}${indent}${JSON.stringify(jsonPath.at(-1))}: ${body}` }];
 }
 
 function parseJsonConfig(text: string, file: string): Record<string, unknown> | undefined {

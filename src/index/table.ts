@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Connection, Table } from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
 import { indexDir } from './state.js';
 
 // LanceDB's native layer logs warnings ("no existing dataset, it will be created") to stderr;
@@ -61,7 +61,14 @@ export const ROW_COLUMNS = [
   'chars',
 ] as const;
 
-export function rowSchema(dim: number): Schema {
+/** The table's Arrow schema (apache-arrow is loaded here, only when a table is created). */
+export async function rowSchema(dim: number): Promise<Schema> {
+  return rowSchemaOf(await import('apache-arrow'), dim);
+}
+
+/** The schema from an apache-arrow module a caller already loaded. */
+export function rowSchemaOf(arrow: typeof import('apache-arrow'), dim: number): Schema {
+  const { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } = arrow;
   const utf8 = (name: string) => new Field(name, new Utf8(), false);
   return new Schema([
     utf8('id'),

@@ -174,7 +174,14 @@ async function searchOneStore(store: Store, options: SearchOptions, context: Sea
         ])
       : ([[], []] as Row[][]),
   );
-  const summary = { name: store.name, traces: index.state?.traces ?? 0, model: index.model, updated: index.updated };
+  const summary = {
+    name: store.name,
+    traces: index.state?.traces ?? 0,
+    model: index.model,
+    updated: index.updated,
+    ...(index.updated ? { embedded: index.embedded } : {}),
+    ...(index.state ? { index_source: index.state.source.type } : {}),
+  };
   const [lexical, vector] = result;
   const signals = lexical.length > 0 ? await loadSignals(store.root) : new Map<string, TraceSignals>();
   return { store, summary, lexical, vector, signals };

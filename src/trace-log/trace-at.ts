@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { readBlobs } from '../git/blobs.js';
-import { runGit, spawnGit } from '../git/run.js';
+import { spawnGit } from '../git/run.js';
 import { parseTrace } from '../trace/parse.js';
 import { type Trace, TraceSchema } from '../trace/schema.js';
 import { locateTrace, resolveCommit } from './locate-trace.js';
@@ -34,23 +34,31 @@ export function isDate(at: string): boolean {
  * that day, UTC), by committer date: when a change reached the store, not when it was written.
  */
 export async function resolvePoint(root: string, at: string, ref = 'HEAD'): Promise<VersionPoint> {
-  let commit: string;
+  // One git process: the commit and its date together.
+  const format = '--format=%H %cI';
   if (isDate(at)) {
     const until = DATE_ONLY.test(at) ? `${at}T23:59:59Z` : at;
     if (Number.isNaN(Date.parse(until)))
       throw new InvalidInputError('bad-date', `"${at}" is not a date`, 'write a date as YYYY-MM-DD, e.g. 2026-11-21');
-    const head = await resolveCommit(root, ref);
-    const found = (await runGit(root, ['rev-list', '-1', '--first-parent', `--before=${until}`, head])).stdout.trim();
-    if (!found)
-      throw new NotFoundError(
-        'no-commit-at-date',
-        `the store at ${root} has no commit on or before ${at}`,
-        'give a later date, or a commit from `ct log <id>`',
-      );
-    commit = found;
-  } else commit = await resolveCommit(root, at);
-  const date = (await runGit(root, ['show', '-s', '--format=%cI', commit])).stdout.trim();
-  return { at, commit, date };
+    const found = await spawnGit(root, ['log', '-1', '--first-parent', `--before=${until}`, format, ref, '--']);
+    const [commit, date] = found.stdout.toString('utf8').trim().split(' ');
+    if (found.code === 0 && commit && date) return { at, commit, date };
+    if (found.code !== 0) await resolveCommit(root, ref); // no history at all: its error says so
+    throw new NotFoundError(
+      'no-commit-at-date',
+      `the store at ${root} has no commit on or before ${at}`,
+      'give a later date, or a commit from `ct log <id>`',
+    );
+  }
+  const found = await spawnGit(root, ['log', '-1', '--no-walk', format, '--end-of-options', `${at}^{commit}`, '--']);
+  const [commit, date] = found.stdout.toString('utf8').trim().split(' ');
+  if (found.code === 0 && commit && date) return { at, commit, date };
+  await resolveCommit(root, at); // throws the clear "no commit named ..." error
+  throw new NotFoundError(
+    'ref-not-found',
+    `no commit named ${at} in ${root}`,
+    'give a branch, tag or commit of the store',
+  );
 }
 
 /** The trace as the store held it at `at` (a commit, branch, tag or date). */

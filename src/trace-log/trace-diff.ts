@@ -42,10 +42,13 @@ export async function diffTrace(root: string, query: string, from?: string, to?:
     const last = edits.at(-1);
     if (!last)
       throw new NotFoundError('no-history', `no commit changes the trace ${query}`, 'ct log <id> shows its history');
-    const parent = (await runGit(root, ['rev-list', '--parents', '-n', '1', last.commit])).stdout.trim().split(' ')[1];
     // The trace's first commit has no parent in a store that began with it: compare with nothing.
+    const parent = await resolvePoint(root, `${last.commit}^`).catch((e: unknown) => {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    });
     fromPoint = parent
-      ? { ...(await resolvePoint(root, parent)), at: `${last.commit.slice(0, 12)}^` }
+      ? { ...parent, at: `${last.commit.slice(0, 12)}^` }
       : { at: 'before the first commit', commit: '', date: '' };
   }
   if (fromPoint.commit && fromPoint.commit === toPoint.commit)

@@ -293,7 +293,7 @@ describe('ct setup: the hosts themselves see the server', () => {
     if ('missing' in clis && process.env.CI) throw new Error(clis.missing);
   }, 600_000);
 
-  it('Claude Code (devDependency): claude mcp get ct connects to the server in ~/.claude.json', async () => {
+  it('Claude Code (devDependency): claude mcp get ct connects to the server in ~/.claude.json, lists the project one', async () => {
     const world = makeWorld();
     expect((await runCli(['setup', 'claude-code'], { env: world.env })).code).toBe(0);
     const got = await run(path.join(ROOT, 'node_modules', '.bin', 'claude'), ['mcp', 'get', 'ct'], {
@@ -302,6 +302,20 @@ describe('ct setup: the hosts themselves see the server', () => {
     });
     expect(got.out).toMatch(/Scope: User config/);
     expect(got.out).toMatch(/Status: ✔ Connected/);
+
+    // A project's .mcp.json: Claude Code lists it, and asks the user once to approve it.
+    const other = makeWorld();
+    const project = await runCli(['setup', 'claude-code', '--scope', 'project'], {
+      cwd: other.project,
+      env: other.env,
+    });
+    expect(project.code, project.stderr).toBe(0);
+    const listed = await run(path.join(ROOT, 'node_modules', '.bin', 'claude'), ['mcp', 'get', 'ct'], {
+      cwd: other.project,
+      env: other.env,
+    });
+    expect(listed.out).toMatch(/Scope: Project config/);
+    expect(listed.out).toMatch(/Pending approval/);
   }, 120_000);
 
   it('Codex CLI: codex mcp list shows ct from the user config, and from a trusted project', async (ctx) => {
