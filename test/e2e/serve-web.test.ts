@@ -47,7 +47,20 @@ describe('ct serve: the web view in headless Chromium', () => {
         body: '## Context\nredis connection refused at localhost:6379 from the app container\n\n## Solution\nUse the service name:\n\n```python\nclient = redis.Redis(host="redis", port=6379)\n```\n',
       }),
     );
-    writeFile(root, 'traces/postgresql/pg.md', traceText({ id: ids.pg, tags: '[postgresql, docker-compose]' }));
+    writeFile(
+      root,
+      'traces/postgresql/pg.md',
+      traceText({ id: ids.pg, tags: '[postgresql, docker-compose]', extra: 'applies_to: { "npm:express": "4.x" }' }),
+    );
+    // What `ct stale` would have cached: express's latest major is past the trace's range.
+    writeFile(
+      home.CT_HOME,
+      'cache/registry-versions.json',
+      JSON.stringify({
+        version: 1,
+        entries: { 'npm:express': { status: 'ok', latest: '5.1.0', checked_at: '2026-12-01T00:00:00Z' } },
+      }),
+    );
     writeFile(
       root,
       'traces/misc/hostile.md',
@@ -124,6 +137,9 @@ describe('ct serve: the web view in headless Chromium', () => {
     await page.waitForURL(new RegExp(`/trace/${ids.pg}`));
     expect(await page.locator('h1').textContent()).toBe(
       'Docker Compose healthcheck for PostgreSQL before the app starts',
+    );
+    expect(await page.locator('p.stale').textContent()).toMatch(
+      /npm:express 4\.x leaves out the current major: npm latest is 5\.1\.0/,
     );
     // Highlighted code from the markdown.
     expect(await page.locator('.body pre code .hljs-attr').count()).toBeGreaterThan(0);
