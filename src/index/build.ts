@@ -140,9 +140,13 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   // table (invisible to readers until the state file names it) before the next one is read, so
   // memory holds one slice, not the store. An update collects its rows for one atomic merge.
   const target = full
-    ? await db.createEmptyTable((tableName = `traces-${Date.now().toString(36)}`), rowSchema(embedder?.dim ?? 0), {
-        mode: 'overwrite',
-      })
+    ? await db.createEmptyTable(
+        (tableName = `traces-${Date.now().toString(36)}`),
+        await rowSchema(embedder?.dim ?? 0),
+        {
+          mode: 'overwrite',
+        },
+      )
     : undefined;
   const pending: TraceRow[] = [];
   let embeddedCount = 0;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as arrow from 'apache-arrow';
 import {
   type Data,
   makeData,
@@ -9,7 +10,7 @@ import {
   tableToIPC,
   vectorFromArray,
 } from 'apache-arrow';
-import { rowSchema, type TraceRow } from './table.js';
+import { rowSchemaOf, type TraceRow } from './table.js';
 
 /**
  * The shipped index's rows travel as Arrow IPC files of this many rows, sorted by trace id. Ids
@@ -24,7 +25,7 @@ export const PACK_CHUNK_ROWS = 5_000;
  * index and compare it with the published one.
  */
 export function encodePackChunk(rows: readonly TraceRow[], dim: number): Buffer {
-  const schema = rowSchema(dim);
+  const schema = rowSchemaOf(arrow, dim);
   const children = schema.fields.map(
     (field) =>
       vectorFromArray(
@@ -45,7 +46,7 @@ export function encodePackChunk(rows: readonly TraceRow[], dim: number): Buffer 
 /** The rows of a chunk; throws when the bytes are not an Arrow file with the index's columns. */
 export function decodePackChunk(bytes: Uint8Array, dim: number): TraceRow[] {
   const table = tableFromIPC(bytes);
-  const expected = rowSchema(dim).fields.map((f) => `${f.name}:${f.type}`);
+  const expected = rowSchemaOf(arrow, dim).fields.map((f) => `${f.name}:${f.type}`);
   const actual = table.schema.fields.map((f) => `${f.name}:${f.type}`);
   if (expected.join(',') !== actual.join(','))
     throw new Error(`its columns are ${actual.join(', ')}; expected ${expected.join(', ')}`);

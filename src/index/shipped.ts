@@ -10,7 +10,7 @@ import { withIndexLock } from './lock.js';
 import { type IndexManifest, IndexManifestSchema, MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { configuredModel, modelFor } from './model.js';
-import { decodePackChunk, rowsDigest, sha256 } from './pack.js';
+import type { decodePackChunk } from './pack.js';
 import { INDEX_SCHEMA_VERSION, indexDir, readIndexState, writeIndexState } from './state.js';
 import { connectIndex, rowSchema } from './table.js';
 
@@ -160,6 +160,8 @@ async function verifyAndInstall(
   indexCommit: string,
   _log?: (m: string) => void,
 ): Promise<ShippedAttempt> {
+  // apache-arrow (behind pack.js) loads only when a shipped index is actually installed.
+  const { decodePackChunk, rowsDigest, sha256 } = await import('./pack.js');
   const root = store.root;
   const manifestText = await readBlob(root, `${indexCommit}:${MANIFEST_FILE}`);
   if (!manifestText) throw new Refusal('manifest-invalid', `${ref} has no ${MANIFEST_FILE}`);
@@ -231,7 +233,7 @@ async function verifyAndInstall(
   const previousTable = (await readIndexState(root))?.table;
   const db = await connectIndex(root);
   const tableName = `traces-shipped-${Date.now().toString(36)}`;
-  const table = await db.createEmptyTable(tableName, rowSchema(manifest.model.dim), { mode: 'overwrite' });
+  const table = await db.createEmptyTable(tableName, await rowSchema(manifest.model.dim), { mode: 'overwrite' });
   const pairs: { id: string; blob: string }[] = [];
   try {
     let previous = '';

@@ -19,7 +19,7 @@ const INSTRUCTIONS_TTL_MS = 10_000;
  * server-initiated messages (GET answers 405), which these tools never send.
  */
 export class McpHttpEndpoint {
-  private instructions: { text: string; at: number } | undefined;
+  private instructions: { text: Promise<string>; at: number } | undefined;
   /** One validator for every request: building an Ajv instance per server object costs more than a search. */
   private readonly validator = new AjvJsonSchemaValidator();
 
@@ -31,6 +31,18 @@ export class McpHttpEndpoint {
   ) {}
 
   async handle(request: Request): Promise<Response> {
+    // Without sessions there is no stream for server-initiated messages (GET) and nothing to end
+    // (DELETE): 405 tells a client so at once, where an SSE stream closed at once would make it
+    // reconnect again and again.
+    if (request.method !== 'POST')
+      return Response.json(
+        {
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Method not allowed: this endpoint is stateless, POST only' },
+          id: null,
+        },
+        { status: 405, headers: { Allow: 'POST' } },
+      );
     const stores = await this.stores.all();
     await this.gate.pass(stores);
     const server = new McpServer(
@@ -54,14 +66,18 @@ export class McpHttpEndpoint {
     }
   }
 
-  private async instructionsText(stores: Store[]): Promise<string> {
+  /** Built once for all the requests of INSTRUCTIONS_TTL_MS: concurrent initializations share one build. */
+  private instructionsText(stores: Store[]): Promise<string> {
     const now = Date.now();
     if (this.instructions && now - this.instructions.at < INSTRUCTIONS_TTL_MS) return this.instructions.text;
-    const { text } = await buildInstructions(stores);
     const writes = this.allowWrite
       ? ''
       : '\nThis server is read-only: contribute, vote, amend and flag with `ct` or a server started with --allow-write.';
-    this.instructions = { text: `${text}${writes}`, at: now };
-    return this.instructions.text;
+    const text = buildInstructions(stores).then(({ text: base }) => `${base}${writes}`);
+    this.instructions = { text, at: now };
+    text.catch(() => {
+      this.instructions = undefined;
+    });
+    return text;
   }
 }

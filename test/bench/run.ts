@@ -13,6 +13,7 @@ import { benchSearchScale } from './search-scale.js';
 import { benchSecrets } from './secrets.js';
 import { benchServe } from './serve.js';
 import { benchSessionStart } from './session-start.js';
+import { benchStart } from './start.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   federation: () => benchFederation(),
   serve: () => benchServe(),
   'hosts-history-stale': () => benchHostsHistoryStale(),
+  start: () => benchStart(),
 };
 
 const wanted = process.argv.slice(2);

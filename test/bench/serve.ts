@@ -19,6 +19,12 @@ const TRACES = Number(process.env.CT_BENCH_SERVE_TRACES ?? 2_000);
 const SECONDS = Number(process.env.CT_BENCH_SERVE_SECONDS ?? 30);
 const CLIENTS = Number(process.env.CT_BENCH_SERVE_CLIENTS ?? 50);
 const WEB_QUERIES = 200;
+/**
+ * CT_BENCH_SERVE_HEAP_MB caps the server's V8 old space (--max-old-space-size): with the default
+ * limit V8 lets its heap grow long before collecting, so RSS rises under load without any leak;
+ * with a cap it must collect, and RSS staying level then shows nothing accumulates.
+ */
+const HEAP_MB = process.env.CT_BENCH_SERVE_HEAP_MB ? Number(process.env.CT_BENCH_SERVE_HEAP_MB) : undefined;
 
 /** Resident memory of a process from /proc (Linux). */
 function rssMb(pid: number): number | undefined {
@@ -31,7 +37,8 @@ function rssMb(pid: number): number | undefined {
 }
 
 function startServe(root: string, env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--store', root], {
+  const heap = HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : [];
+  const child = spawn(process.execPath, [...heap, BIN, 'serve', '--port', '0', '--store', root], {
     env,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -137,6 +144,8 @@ export async function benchServe(): Promise<Record<string, unknown>> {
         'each client calling back to back, in two halves of SECONDS/2 with new clients (RSS after each); tldr-example queries; the server is one `ct serve` process.',
       traces: TRACES,
       cpus: os.cpus().length,
+      load_average: os.loadavg().map((l) => Math.round(l * 10) / 10),
+      server_heap_cap_mb: HEAP_MB ?? null,
       web_search: { first_ms: Math.round(first), ...summarizeLatencies(web) },
       static_floor: summarizeLatencies(floor),
       mcp: {

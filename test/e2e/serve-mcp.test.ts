@@ -108,6 +108,10 @@ describe('ct serve: MCP over Streamable HTTP and the token', () => {
     expect(status).toBe(403);
     const plain = await fetch(`${local.url}/tags`);
     expect(plain.status).toBe(200);
+    // Stateless: no server-to-client stream to open.
+    const stream = await fetch(`${local.url}/mcp`, { headers: { Accept: 'text/event-stream' } });
+    expect(stream.status).toBe(405);
+    expect(stream.headers.get('allow')).toBe('POST');
   });
 
   it('answers a client on the network only with the token: 401 without, all seven tools with --allow-write', async () => {

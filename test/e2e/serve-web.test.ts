@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAll, git, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAs, FLAG, flagFile, person, vote, voteFile } from '../helpers/people.js';
 import { ARTIFACTS, launchChromium, type ServeProcess, startServe } from '../helpers/serve.js';
 import { traceText } from '../helpers/trace.js';
 
@@ -46,7 +47,20 @@ describe('ct serve: the web view in headless Chromium', () => {
         body: '## Context\nredis connection refused at localhost:6379 from the app container\n\n## Solution\nUse the service name:\n\n```python\nclient = redis.Redis(host="redis", port=6379)\n```\n',
       }),
     );
-    writeFile(root, 'traces/postgresql/pg.md', traceText({ id: ids.pg, tags: '[postgresql, docker-compose]' }));
+    writeFile(
+      root,
+      'traces/postgresql/pg.md',
+      traceText({ id: ids.pg, tags: '[postgresql, docker-compose]', extra: 'applies_to: { "npm:express": "4.x" }' }),
+    );
+    // What `ct stale` would have cached: express's latest major is past the trace's range.
+    writeFile(
+      home.CT_HOME,
+      'cache/registry-versions.json',
+      JSON.stringify({
+        version: 1,
+        entries: { 'npm:express': { status: 'ok', latest: '5.1.0', checked_at: '2026-12-01T00:00:00Z' } },
+      }),
+    );
     writeFile(
       root,
       'traces/misc/hostile.md',
@@ -62,6 +76,11 @@ describe('ct serve: the web view in headless Chromium', () => {
     const pg = path.join(root, 'traces/postgresql/pg.md');
     fs.writeFileSync(pg, fs.readFileSync(pg, 'utf8').replace('interval: 2s', 'interval: 2s\n      retries: 15'));
     git(root, 'commit', '--quiet', '-am', 'Amend healthcheck', '-m', 'The default of 3 retries gives up too early');
+    // Another person votes on the redis trace, a third flags it: trust, votes and the dispute show on its page.
+    const voter = person('Voter');
+    const flagger = person('Flagger');
+    commitAs(voter, root, { [voteFile(ids.redis, voter)]: vote('up') }, { message: 'Vote up' });
+    commitAs(flagger, root, { [flagFile(ids.redis, flagger)]: FLAG }, { message: 'Flag outdated' });
     // A contribution branch for the review queue (a store without a remote reviews local ct/* branches).
     git(root, 'checkout', '--quiet', '-b', 'ct/trace/vite-port');
     writeFile(
@@ -119,6 +138,9 @@ describe('ct serve: the web view in headless Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe(
       'Docker Compose healthcheck for PostgreSQL before the app starts',
     );
+    expect(await page.locator('p.stale').textContent()).toMatch(
+      /npm:express 4\.x leaves out the current major: npm latest is 5\.1\.0/,
+    );
     // Highlighted code from the markdown.
     expect(await page.locator('.body pre code .hljs-attr').count()).toBeGreaterThan(0);
     const events = page.locator('.history li.event');
@@ -172,15 +194,22 @@ describe('ct serve: the web view in headless Chromium', () => {
     await page.locator('#q').fill('redis connection refused');
     await page.locator('#q').press('Enter');
     await page.waitForURL(/\?q=redis/);
-    expect(await page.locator('#results a.title').first().textContent()).toContain('Redis connection refused');
+    const redis = page.locator('#results a.title', { hasText: 'Redis connection refused' });
+    expect(await redis.count()).toBe(1);
     const fits = () =>
       page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
     expect(await fits()).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'phone-search.png'), fullPage: true });
-    await page.locator('#results a.title').first().click();
+    await redis.click();
     await page.locator('.history').waitFor();
     expect(await fits()).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'phone-trace.png'), fullPage: true });
+    // Votes, the flag and the dispute, from the store's files and history.
+    const trust = await page.locator('.trust-box').textContent();
+    expect(trust).toMatch(/Votes that count: 1 up, 0 down/);
+    expect(trust).toMatch(/Disputed: 1 flag\(s\) \(outdated\)/);
+    expect(trust).toMatch(/Flagger: flagged outdated: compose v1 syntax/);
+    expect(await page.locator('.history li.event.vote').textContent()).toMatch(/Voter voted up/);
     // The tag browser, and a tag's traces.
     await page.goto(`${serve.url}/tags`);
     await page.locator('.tag-cloud a', { hasText: 'docker-compose' }).click();

@@ -19,7 +19,7 @@ const LAYERS: string[][] = [
   ['search'],
   ['contribute', 'render', 'diagnose', 'eval'],
   ['cli', 'mcp', 'hooks'],
-  ['serve'],
+  ['fast', 'serve'],
 ];
 
 const root = getPackageRoot();

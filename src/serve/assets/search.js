@@ -24,7 +24,7 @@
       if (!response.ok) return;
       results.innerHTML = await response.text();
       results.dataset.query = query.value.trim();
-      const url = params.size ? `/?${params}` : '/';
+      const url = params.toString() ? `/?${params}` : '/';
       history.replaceState(null, '', url);
     } catch (error) {
       if (error.name !== 'AbortError') results.dataset.error = String(error);

@@ -2,6 +2,8 @@ import { loadSignals } from '../../index/signals.js';
 import { detectProjectVersions, judgeFreshness } from '../../project/versions.js';
 import { trustLabel } from '../../render/search-results.js';
 import { injectionWarnings, warningLine } from '../../render/untrusted.js';
+import { loadRegistryCache } from '../../staleness/cache.js';
+import { describeStale, judgeFromCache } from '../../staleness/judge.js';
 import { findTrace } from '../../store/find-trace.js';
 import type { Store } from '../../store/store.js';
 import type { Trace } from '../../trace/schema.js';
@@ -21,13 +23,22 @@ export interface TraceView {
   historyError: string | undefined;
 }
 
-/** Everything the trace page shows: the trace, its signals, staleness for the server's project, its history. */
+/** Everything the trace page shows: the trace, its signals, staleness (the server's project, `ct stale`'s cache), its history. */
 export async function loadTraceView(store: Store, id: string, cwd: string): Promise<TraceView> {
   const trace = await findTrace(store.root, id);
-  const [signals, project] = await Promise.all([loadSignals(store.root), detectProjectVersions(cwd)]);
+  const [signals, project, registry] = await Promise.all([
+    loadSignals(store.root),
+    detectProjectVersions(cwd),
+    loadRegistryCache(),
+  ]);
   const freshness = judgeFreshness(trace.applies_to ?? {}, trace.review_after, project);
+  // As search does: what `ct stale` cached about the registries, unless the project's own versions fit.
+  const outdated = judgeFromCache(trace.applies_to ?? {}, trace.tags, registry).stale.filter(
+    (s) => !freshness.matches.some((m) => m.startsWith(`${s.key} `)),
+  );
   const stale = [
     ...freshness.mismatches.map((m) => `applies to ${m}`),
+    ...outdated.map(describeStale),
     ...(freshness.reviewDue ? [`review date ${trace.review_after} passed`] : []),
   ];
   let log: TraceLog | undefined;
