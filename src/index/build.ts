@@ -11,7 +11,7 @@ import { withIndexLock } from './lock.js';
 import { modelFor } from './model.js';
 import { writeSignals } from './signals.js';
 import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
-import { connectIndex, FTS_OPTIONS, openTable, rowSchema, type TraceRow } from './table.js';
+import { connectIndex, ensureFtsIndexes, openTable, rowSchema, type TraceRow } from './table.js';
 
 export interface IndexProgress {
   phase: 'scan' | 'embed' | 'write' | 'optimize';
@@ -186,7 +186,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     // LanceDB adds a version per write: compact, fold new rows into the indexes, drop old versions
     // (a minute's grace for readers that opened one).
     await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-    await ensureFtsIndex(table);
+    await ensureFtsIndexes(table);
   }
 
   const ann = table ? await ensureVectorIndex(table, options.log) : false;
@@ -253,7 +253,7 @@ async function createTable(db: Connection, name: string, rows: TraceRow[], dim: 
   for (let i = 0; i < rows.length; i += WRITE_SLICE)
     await table.add(rows.slice(i, i + WRITE_SLICE) as unknown as Record<string, unknown>[]);
   if (rows.length > WRITE_SLICE) await table.optimize({ cleanupOlderThan: new Date() });
-  await ensureFtsIndex(table);
+  await ensureFtsIndexes(table);
   return table;
 }
 
@@ -273,12 +273,4 @@ async function ensureVectorIndex(table: Table, log?: (m: string) => void): Promi
   const lancedb = await import('@lancedb/lancedb');
   await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }), replace: true });
   return true;
-}
-
-async function ensureFtsIndex(table: Table): Promise<void> {
-  if ((await table.countRows()) === 0) return;
-  const indices = await table.listIndices();
-  if (indices.some((i) => i.columns.includes('fts'))) return;
-  const lancedb = await import('@lancedb/lancedb');
-  await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
 }
