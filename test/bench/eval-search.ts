@@ -30,7 +30,7 @@ const WARMUP_QUERIES = 20;
 /** The models compared: the previous default first, the current default second (bootstrap: second - first). */
 const MODELS = [USE_LITE_STATIC_MODEL, DEFAULT_MODEL] as const;
 /** Lexical weights tried for the fusion (diagnostic only: the product's weight is LEXICAL_WEIGHT). */
-const ALPHAS = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0] as const;
+const ALPHAS = [0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0] as const;
 const METRICS = ['r5', 'r10', 'mrr10', 'ndcg10'] as const;
 
 interface Ranked {
