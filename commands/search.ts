@@ -1,9 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../src/cli/base.js';
-import { formatSearchResult } from '../src/cli/format/search.js';
-import { indexProgressReporter } from '../src/cli/progress.js';
-import { searchStores } from '../src/search/search.js';
-import { selectStores } from '../src/store/select.js';
+import { runSearchCommand } from '../src/cli/search-command.js';
 
 export default class Search extends CtCommand {
   static override summary = 'Search every subscribed store (or the ones named), offline.';
@@ -51,29 +48,15 @@ export default class Search extends CtCommand {
 
   async run() {
     const { argv, flags } = await this.parse(Search);
-    const query = (argv as string[]).join(' ');
-    const { stores, skipped } = await selectStores({ stores: flags.store, log: (m) => this.progress(m) });
-    for (const s of skipped) this.progress(`warning: store "${s.name}" skipped: ${s.reason}`);
-    const progress = indexProgressReporter();
-    const response = await searchStores(
-      stores,
-      { query, tags: flags.tag ?? [], limit: flags.limit, ...(flags.budget ? { budget: flags.budget } : {}) },
-      { log: (m) => this.progress(m), onProgress: progress.onProgress },
+    return runSearchCommand(
+      {
+        query: (argv as string[]).join(' '),
+        store: flags.store,
+        tag: flags.tag,
+        limit: flags.limit,
+        budget: flags.budget,
+      },
+      { log: (line) => this.log(line), progress: (m) => this.progress(m) },
     );
-    progress.stop();
-    const traces = response.stores.reduce((sum, s) => sum + s.traces, 0);
-    const names = response.stores.map((s) => `"${s.name}"`).join(', ');
-    if (traces === 0) this.progress(`no traces: ${names} ${response.stores.length > 1 ? 'are' : 'is'} empty`);
-    else if (response.results.length === 0)
-      this.progress(
-        `no traces match "${query}"${response.tags.length ? ` with tags ${response.tags.join(', ')}` : ''} in ${names} (${traces} traces)`,
-      );
-    const showStore = response.stores.length > 1;
-    response.results.forEach((r, i) => this.log(formatSearchResult(r, i + 1, showStore)));
-    if (response.budget?.omitted)
-      this.progress(
-        `${response.budget.omitted} more result(s) did not fit the budget of ${response.budget.tokens} tokens`,
-      );
-    return response;
   }
 }

@@ -31,12 +31,13 @@ export function getDataDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The package root (where package.json, seeds/ and store-template/ live), from dist/ or src/. */
 export function getPackageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
-  // src/paths.ts -> <root>/src ; dist/src/paths.js -> <root>/dist/src
+  // src/paths.ts -> <root>/src ; dist/src/paths.js -> <root>/dist/src ; the bundle dist/ct.cjs -> <root>/dist
   for (let i = 0; i < 4; i++) {
     if (path.basename(dir) === 'src') {
       const parent = path.dirname(dir);
       return path.basename(parent) === 'dist' ? path.dirname(parent) : parent;
     }
+    if (path.basename(dir) === 'dist') return path.dirname(dir);
     dir = path.dirname(dir);
   }
   throw new Error('cannot locate the commontrace package root');

@@ -1,7 +1,5 @@
 import { CtCommand } from '../../src/cli/base.js';
-import { isHookEnabled } from '../../src/hooks/config.js';
-import { debugHook, readHookInput, writeHookOutput } from '../../src/hooks/io.js';
-import { SessionStartInputSchema } from '../../src/hooks/schema.js';
+import { runSessionStartCommand } from '../../src/hooks/session-start-command.js';
 
 export default class HookSessionStart extends CtCommand {
   static override summary = 'Claude Code SessionStart hook: add traces relevant to the project to the session.';
@@ -15,20 +13,6 @@ export default class HookSessionStart extends CtCommand {
 
   async run(): Promise<void> {
     await this.parse(HookSessionStart);
-    try {
-      const input = await readHookInput(SessionStartInputSchema);
-      if (!(await isHookEnabled('session-start')))
-        return debugHook('session-start: turned off (CT_HOOKS or config.json)');
-      // Loaded only when needed: the search stack (LanceDB, the embedder) is most of the start-up time.
-      const { runSessionStartHook } = await import('../../src/hooks/session-start.js');
-      const result = await runSessionStartHook(input);
-      if (result.silentBecause) debugHook(`session-start: silent: ${result.silentBecause}`);
-      writeHookOutput(result.output);
-      // Searches still running past the time limit must not hold the session: leave now.
-      if (result.timedOut) process.exit(0);
-    } catch (e) {
-      // A hook must never fail the session: any error means no context.
-      debugHook(`session-start: silent after an error: ${(e as Error).stack ?? String(e)}`);
-    }
+    await runSessionStartCommand();
   }
 }

@@ -3,6 +3,7 @@ import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { CtError, ExitCode, UsageError } from '../errors.js';
 import { selectStore, selectStoreFor } from '../store/select.js';
 import type { Store } from '../store/store.js';
+import { describeFailure } from './report-error.js';
 import { closestName } from './suggest.js';
 
 /**
@@ -44,40 +45,18 @@ export abstract class CtCommand extends Command {
       if (oclifExit === 2 || /flag|argument|Unexpected/i.test(err.name)) process.exitCode = ExitCode.usage;
       return super.catch(err);
     }
-    const known = err instanceof CtError ? err : isOclifError ? this.toUsageError(err) : undefined;
-    if (known) {
-      process.exitCode = known.exit;
-      if (this.jsonEnabled()) {
-        // Only our own small shape: oclif's default would serialise the parser's whole context
-        // (package.json, every command's manifest, the home path), ~190 KB for a missing argument.
-        this.logJson({ error: known.toJSON() });
-        process.stderr.write(`Error: ${known.message}\n`);
-        return undefined;
-      }
-      throw new Errors.CLIError(known.message, {
-        code: known.code,
-        exit: known.exit,
-        suggestions: known.hint ? [known.hint] : undefined,
-      });
-    }
-    process.exitCode = ExitCode.unexpected;
-    const message = `unexpected error: ${err.message}`;
-    if (this.jsonEnabled()) {
-      this.logJson({ error: { code: 'unexpected', message, hint: 'run again with DEBUG=1 for the stack trace' } });
-      process.stderr.write(`${message}\n`);
-      if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`);
+    const known = err instanceof CtError ? err : isOclifError ? this.toUsageError(err) : err;
+    const report = describeFailure(known, this.jsonEnabled());
+    process.exitCode = report.exit;
+    if (report.json) {
+      // Only our own small shape: oclif's default would serialise the parser's whole context
+      // (package.json, every command's manifest, the home path), ~190 KB for a missing argument.
+      this.logJson(report.json);
+      process.stderr.write(report.stderr ?? '');
       return undefined;
     }
-    if (process.env.DEBUG) process.stderr.write(`${err.stack}\n`);
-    throw new Errors.CLIError(message, {
-      exit: ExitCode.unexpected,
-      code: 'unexpected',
-      suggestions: [
-        process.env.DEBUG
-          ? 'please report this with the stack above'
-          : 'run again with DEBUG=1 for the stack trace, and report it',
-      ],
-    });
+    const cli = report.cli as NonNullable<typeof report.cli>;
+    throw new Errors.CLIError(cli.message, { code: cli.code, exit: cli.exit, suggestions: cli.suggestions });
   }
 
   /** `--jsn` -> "Did you mean --json?", added to oclif's "Nonexistent flag" message. */

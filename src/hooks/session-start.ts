@@ -1,13 +1,18 @@
 import { readIndexState } from '../index/state.js';
 import { detectProject, type ProjectProfile } from '../project/detect.js';
+import { detectProjectVersions, type ProjectVersions } from '../project/versions.js';
 import { type ContextTrace, renderSessionContext } from '../render/session-context.js';
 import { injectionWarnings } from '../render/untrusted.js';
+import { readPackagedSeeds, type ScannedTrace, scanTraces } from '../search/scan.js';
 import type { SearchResult } from '../search/schema.js';
 import { searchStores } from '../search/search.js';
+import { readRegistry, SEEDS_STORE_NAME, subscriptions } from '../store/registry.js';
+import { isBuiltinStore, seedsStoreRoot } from '../store/seeds.js';
 import { selectStores } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { isHookEnabled } from './config.js';
 import type { SessionStartInput, SessionStartOutput } from './schema.js';
+import { startSeedsBuild } from './seeds-build.js';
 
 export interface SessionStartOptions {
   /** Stop starting new searches after this many ms (what was found so far is used). */
@@ -90,7 +95,8 @@ export async function runSessionStartHook(
  * What the SessionStart hook adds to a new session: the project's stack, detected from its
  * files, and a few traces about it from the local indexes. Reads only indexes that already
  * exist (a missing one is skipped, a stale one used as it is: building one takes too long for a
- * session start). Undefined when there is nothing worth adding.
+ * session start), except the built-in seeds store's: until it is built (in the background, started
+ * here) the packaged seed files are searched directly. Undefined when there is nothing worth adding.
  */
 export async function buildSessionStartContext(
   cwd: string,
@@ -98,18 +104,27 @@ export async function buildSessionStartContext(
 ): Promise<SessionStartContext | undefined> {
   const started = Date.now();
   const softDeadline = started + (options.softDeadlineMs ?? 1000);
-  const [profile, stores] = await Promise.all([detectProject(cwd), hookStores(cwd, options.env ?? process.env)]);
+  const env = options.env ?? process.env;
+  const [profile, stores] = await Promise.all([detectProject(cwd), hookStores(cwd, env)]);
   const skip = (reason: string) => (options.onSkip?.(reason), undefined);
   const topics = topicsFor(profile);
   if (topics.length === 0) return skip(`nothing detected in ${cwd}`);
-  if (stores.length === 0) return skip('no store (nothing registered, and no seeds store yet)');
 
   const indexed: { store: Store; traces: number }[] = [];
   for (const store of stores) {
     const state = await readIndexState(store.root);
     if (state && state.traces > 0) indexed.push({ store, traces: state.traces });
   }
-  if (indexed.length === 0) return skip(`no index yet for ${stores.map((s) => s.name).join(', ')}`);
+  // The built-in seeds store is created and indexed on first use, which takes longer than a
+  // session start: the first sessions read the packaged seeds directly while a background
+  // process builds it.
+  const seeds = await unbuiltSeeds(indexed, env, detectProjectVersions(cwd));
+  if (indexed.length === 0 && !seeds)
+    return skip(`no index yet for ${stores.map((s) => s.name).join(', ') || 'any store'}`);
+  const sources = [
+    ...indexed.map((s) => ({ name: s.store.name, traces: s.traces })),
+    ...(seeds ? [{ name: SEEDS_STORE_NAME, traces: seeds.traces.length }] : []),
+  ];
 
   // Per topic, the best traces of every store; topics are searched in priority order until the
   // soft deadline, so a slow disk shortens the list instead of delaying the session.
@@ -117,11 +132,14 @@ export async function buildSessionStartContext(
   for (const topic of topics) {
     if (Date.now() > softDeadline) break;
     // A store whose index cannot be read is left out; the others still count.
-    const hits = await searchTopic(
-      indexed.map((s) => s.store),
-      topic,
-      cwd,
-    ).catch(() => []);
+    const hits = indexed.length
+      ? await searchTopic(
+          indexed.map((s) => s.store),
+          topic,
+          cwd,
+        ).catch(() => [])
+      : [];
+    if (seeds) hits.push(...(await seeds.search(topic)));
     found.set(
       topic.name,
       hits.map((result) => ({ topic: topic.name, result })),
@@ -129,15 +147,42 @@ export async function buildSessionStartContext(
   }
   if (found.size === 0) return skip('out of time before the first search');
   const chosen = interleave(topics, found, options.maxTraces ?? 5);
-  const context = renderSessionContext(
-    profile,
-    chosen,
-    indexed.map((s) => ({ name: s.store.name, traces: s.traces })),
-    options.maxTokens ?? 1500,
-  );
+  const context = renderSessionContext(profile, chosen, sources, options.maxTokens ?? 1500);
   return context
     ? { context, profile, traces: chosen }
     : skip(`no trace matches ${topics.map((t) => t.name).join(', ')}`);
+}
+
+/**
+ * When the seeds store is subscribed (not removed, no CT_STORE) but not indexed yet: starts its
+ * background build and returns a search over the packaged seed files (src/search/scan.ts) with
+ * the same tag-then-text rule as searchTopic.
+ */
+async function unbuiltSeeds(
+  indexed: readonly { store: Store }[],
+  env: NodeJS.ProcessEnv,
+  project: Promise<ProjectVersions>,
+): Promise<{ traces: ScannedTrace[]; search: (topic: Topic) => Promise<SearchResult[]> } | undefined> {
+  if (env.CT_STORE?.trim()) return undefined;
+  if (indexed.some((s) => isBuiltinStore(s.store))) return undefined;
+  const registry = await readRegistry();
+  if (!subscriptions(registry, seedsStoreRoot()).some((s) => s.builtin)) return undefined;
+  await startSeedsBuild(env).catch(() => undefined);
+  const traces = await readPackagedSeeds();
+  const versions = await project;
+  return {
+    traces,
+    search: async (topic) => {
+      const run = (tags: string[], limit: number) =>
+        scanTraces(
+          traces,
+          { query: topic.query, tags, limit, store: SEEDS_STORE_NAME, validated: true },
+          versions,
+        ).filter(isFitToShow);
+      const tagged = run([topic.name], PER_TOPIC);
+      return tagged.length > 0 ? tagged : run([], 2);
+    },
+  };
 }
 
 /** Technologies first (the most telling), then infrastructure, then the main language. */

@@ -1,9 +1,11 @@
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CtError, ExitCode } from '../errors.js';
 import { localPath, refuseLocalSymlinks } from '../store/local.js';
+import { writeFileAtomic } from '../util/fs.js';
 
 /**
  * Serialises writers of one store's index. The lock is a directory next to the index whose mtime
@@ -28,7 +30,10 @@ export async function withIndexLock<T>(
   for (;;) {
     try {
       release = await lockfile.lock(target, { stale: 15_000, update: 5_000, realpath: false, lockfilePath });
-      await fs.writeFile(`${lockfilePath}.owner`, `${os.hostname()} ${process.pid}\n`).catch(() => undefined);
+      await writeFileAtomic(
+        `${lockfilePath}.owner`,
+        `${os.hostname()} ${process.pid} ${startTimeOf(process.pid) ?? ''}\n`,
+      ).catch(() => undefined);
       break;
     } catch (e) {
       if ((e as { code?: string }).code !== 'ELOCKED') throw e;
@@ -51,23 +56,43 @@ export async function withIndexLock<T>(
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+  // A process that exits while holding the lock (process.exit, as the SessionStart hook does when
+  // out of time) leaves neither the lock (proper-lockfile removes it on exit) nor its owner file.
+  const removeOwner = () => fsSync.rmSync(`${lockfilePath}.owner`, { force: true });
+  process.once('exit', removeOwner);
   try {
     return await work();
   } finally {
+    process.removeListener('exit', removeOwner);
     await fs.rm(`${lockfilePath}.owner`, { force: true });
     await release().catch(() => undefined);
   }
 }
 
+/**
+ * True when the lock's owner file names a process of this host that is gone: dead, or its pid
+ * now used by another process (a different start time).
+ */
 async function ownerIsGone(lockfilePath: string): Promise<boolean> {
   const owner = await fs.readFile(`${lockfilePath}.owner`, 'utf8').catch(() => undefined);
-  const [host, pidText] = owner?.trim().split(' ') ?? [];
+  const [host, pidText, started] = owner?.trim().split(' ') ?? [];
   const pid = Number(pidText);
   if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return false;
   } catch (e) {
     return (e as { code?: string }).code === 'ESRCH';
+  }
+  return started !== undefined && started !== '' && startTimeOf(pid) !== started;
+}
+
+/** When a process started (Linux: /proc/<pid>/stat field 22, in clock ticks since boot); undefined elsewhere. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = fsSync.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Connection, Table } from '@lancedb/lancedb';
-import { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
 import { indexDir } from './state.js';
 
 // LanceDB's native layer logs warnings ("no existing dataset, it will be created") to stderr;
@@ -50,7 +50,7 @@ export const FTS_OPTIONS = {
 
 /**
  * The full-text columns and the weight of each in a lexical query: the sum of their BM25 scores,
- * each times its weight (LanceDB's multi-match query). `fts` holds the whole trace (title, tags,
+ * each times its weight (a boolean should-query: see lexicalQuery). `fts` holds the whole trace (title, tags,
  * body); the others repeat one part of it so that a match there counts more: the title (what the
  * problem is), the code blocks, and the comments and docstrings inside them (natural language
  * about the code). Fitted on cosqa-dev and seamonkey-dup (test/bench/eval-search.ts, README "How
@@ -89,7 +89,14 @@ export const ROW_COLUMNS = [
   'chars',
 ] as const;
 
-export function rowSchema(dim: number): Schema {
+/** The table's Arrow schema (apache-arrow is loaded here, only when a table is created). */
+export async function rowSchema(dim: number): Promise<Schema> {
+  return rowSchemaOf(await import('apache-arrow'), dim);
+}
+
+/** The schema from an apache-arrow module a caller already loaded. */
+export function rowSchemaOf(arrow: typeof import('apache-arrow'), dim: number): Schema {
+  const { Field, FixedSizeList, Float32, Int32, List, Schema, Utf8 } = arrow;
   const utf8 = (name: string) => new Field(name, new Utf8(), false);
   return new Schema([
     utf8('id'),

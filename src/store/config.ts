@@ -53,6 +53,42 @@ export const StoreConfigSchema = z
       .object({ model: z.string().min(1).describe('The embedding model id the published index uses.') })
       .strict()
       .optional(),
+    index: z
+      .object({
+        shipped: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Clients fetch the index the store's CI built and signed (`ct index --export`) instead of embedding " +
+              'every trace themselves; a pack that fails verification is refused and the index built locally.',
+          ),
+        ref: z
+          .string()
+          .regex(/^refs\/[\w./-]+$/, 'a git ref under refs/, e.g. refs/ct/index')
+          .default('refs/ct/index')
+          .describe('The git ref the shipped index is published on.'),
+        signers: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'Principals (e-mail addresses in allowed_signers) whose signature on the index manifest is accepted; ' +
+              'empty: any key allowed_signers lists for the ct-index namespace.',
+          ),
+        remote: z
+          .string()
+          .regex(/^(s3|gs|az):\/\/[^/]+(\/.*)?$/, 's3://bucket/prefix (or gs://, az://)')
+          .optional()
+          .describe('A LanceDB dataset on object storage that clients query in place instead of a local index.'),
+        storage_options: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe(
+            "LanceDB storageOptions for `remote` (endpoint, region, allowHttp...); credentials come from the environment's " +
+              'AWS_* variables, never from ct.yml.',
+          ),
+      })
+      .strict()
+      .prefault({}),
     forge: z
       .object({
         type: z

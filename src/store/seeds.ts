@@ -18,30 +18,53 @@ export const seedsStoreRoot = (): string => path.join(getDataDir(), 'stores', SE
 /**
  * The built-in store: a git repository in the data dir made from the package's seeds/ on first
  * use, and brought up to date (one commit) when the installed package ships different seeds.
+ * It is made in a staging directory and renamed into place, so two processes creating it at
+ * once (the SessionStart hook's background build and a `ct search`) never mix their work: the
+ * second rename fails and that process uses the first one's store.
  */
 export async function ensureSeedsStore(log?: (message: string) => void): Promise<string> {
   const root = seedsStoreRoot();
   const source = path.join(seedsDir(), 'traces');
   const files = (await walkFiles(source)).filter((f) => f.endsWith('.md'));
   const digest = await digestFiles(source, files);
-  const stampFile = localPath(root, 'seeds.json');
   if (await pathExists(path.join(root, 'ct.yml'))) {
-    const stamp = await fs.readFile(stampFile, 'utf8').then(
+    const stamp = await fs.readFile(localPath(root, 'seeds.json'), 'utf8').then(
       (t) => JSON.parse(t) as { digest?: string },
       () => ({}) as { digest?: string },
     );
     if (stamp.digest === digest) return root;
     log?.(`Updating the built-in seeds store in ${root} (${files.length} traces)`);
-  } else {
-    log?.(`Creating the built-in seeds store in ${root} (${files.length} traces)`);
-    // A leftover from an interrupted first run has no ct.yml: start it again from scratch.
-    await fs.rm(root, { recursive: true, force: true });
-    await initStore(root, {
+    await commitSeeds(root, source, files, digest);
+    return root;
+  }
+  log?.(`Creating the built-in seeds store in ${root} (${files.length} traces)`);
+  await removeDeadStagings(root);
+  const staging = `${root}${STAGING}${process.pid}`;
+  await fs.rm(staging, { recursive: true, force: true });
+  try {
+    await initStore(staging, {
       name: SEEDS_STORE_NAME,
       description: 'The built-in CommonTrace seed traces',
       identity: SEEDS_IDENTITY,
     });
+    await commitSeeds(staging, source, files, digest);
+    // A leftover from a run interrupted before this change has no ct.yml: replace it.
+    if ((await pathExists(root)) && !(await pathExists(path.join(root, 'ct.yml'))))
+      await fs.rm(root, { recursive: true, force: true });
+    await fs.rename(staging, root);
+  } catch (e) {
+    await fs.rm(staging, { recursive: true, force: true });
+    // Another process put its store in place first: use that one.
+    if (await pathExists(path.join(root, 'ct.yml'))) return root;
+    throw e;
   }
+  return root;
+}
+
+const STAGING = '.new-';
+
+/** The seed traces copied into `root`'s traces/, committed as the seeds identity, and the stamp written. */
+async function commitSeeds(root: string, source: string, files: string[], digest: string): Promise<void> {
   await fs.rm(path.join(root, 'traces'), { recursive: true, force: true });
   for (const file of files) {
     await fs.mkdir(path.dirname(path.join(root, 'traces', file)), { recursive: true });
@@ -56,12 +79,30 @@ export async function ensureSeedsStore(log?: (message: string) => void): Promise
     await runGit(
       root,
       ['commit', '--quiet', '--no-verify', '--no-gpg-sign', '-m', `Import ${files.length} seed traces`],
-      {
-        env,
-      },
+      { env },
     );
-  await writeFileAtomic(stampFile, `${JSON.stringify({ digest, traces: files.length })}\n`);
-  return root;
+  await writeFileAtomic(localPath(root, 'seeds.json'), `${JSON.stringify({ digest, traces: files.length })}\n`);
+}
+
+/** Staging directories of processes that died while creating the store. */
+async function removeDeadStagings(root: string): Promise<void> {
+  const parent = path.dirname(root);
+  const prefix = `${path.basename(root)}${STAGING}`;
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(name.slice(prefix.length));
+    if (!name.startsWith(prefix) || !Number.isInteger(pid) || isAlive(pid)) continue;
+    await fs.rm(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -55,7 +55,7 @@ export async function createTraceTable(
   for await (const batch of batches) {
     if (batch.length === 0) continue;
     const data = batch as unknown as Record<string, unknown>[];
-    if (!table) table = await db.createTable(name, data, { schema: rowSchema(dim), mode: 'overwrite' });
+    if (!table) table = await db.createTable(name, data, { schema: await rowSchema(dim), mode: 'overwrite' });
     else await table.add(data);
     rows += batch.length;
     batchCount++;

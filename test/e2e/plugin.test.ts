@@ -45,6 +45,20 @@ const hooksJson = JSON.parse(fs.readFileSync(path.join(PLUGIN, 'hooks', 'hooks.j
 };
 const hookCommand = (event: string): string => hooksJson.hooks[event]?.[0]?.hooks[0]?.command ?? '';
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstSeed(): string {
+  const dir = path.join(ROOT, 'seeds', 'traces');
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.md')) as string;
+}
+
 function sessionStartPayload(cwd: string, source: string, sessionId = `sess-${source}`): string {
   return JSON.stringify({
     session_id: sessionId,
@@ -172,17 +186,22 @@ describe('ct hook session-start', () => {
         stderr: '',
       });
     };
-    // Nothing registered and no seeds store yet: the hook must not create (and index) one.
+    // The seeds store removed and nothing registered: nothing to read, and nothing is built.
     const emptyHome = path.join(tempDir('ct-empty-home-'), 'ct');
+    expect((await runCli(['store', 'remove', 'seeds'], { env: { CT_HOME: emptyHome } })).code).toBe(0);
     await silent(nodeProject, { CT_HOME: emptyHome }, 'no store');
-    expect(fs.existsSync(path.join(emptyHome, 'stores'))).toBe(false);
+    expect(fs.existsSync(path.join(emptyHome, 'stores', 'seeds'))).toBe(false);
+    expect(fs.existsSync(path.join(emptyHome, 'seeds-build.pid'))).toBe(false);
 
-    // A store whose index is missing: skipped, not rebuilt during the session start.
+    // A registered store whose index is missing: skipped, not rebuilt during the session start.
     const noIndexHome = path.join(tempDir('ct-noindex-home-'), 'ct');
-    fs.cpSync(ctHome, noIndexHome, { recursive: true });
-    fs.rmSync(path.join(noIndexHome, 'stores', 'seeds', '.ct', 'index'), { recursive: true, force: true });
+    const team = path.join(tempDir('ct-team-store-'), 'team');
+    expect((await runCli(['init', team], { env: { CT_HOME: noIndexHome } })).code).toBe(0);
+    writeFile(team, 'traces/react/a.md', fs.readFileSync(path.join(ROOT, 'seeds', 'traces', firstSeed()), 'utf8'));
+    // `ct init` registers the new store.
+    expect((await runCli(['store', 'remove', 'seeds'], { env: { CT_HOME: noIndexHome } })).code).toBe(0);
     await silent(nodeProject, { CT_HOME: noIndexHome }, 'no index');
-    expect(fs.existsSync(path.join(noIndexHome, 'stores', 'seeds', '.ct', 'index'))).toBe(false);
+    expect(fs.existsSync(path.join(team, '.ct', 'index'))).toBe(false);
 
     await silent(nodeProject, { CT_HOOKS: 'off' }, 'CT_HOOKS=off');
     await silent(nodeProject, { CT_HOOKS: 'stop' }, 'CT_HOOKS=stop keeps only the stop hook');
@@ -211,6 +230,53 @@ describe('ct hook session-start', () => {
     });
     expect(bare).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
+
+  it('gives context in the very first session of a fresh home, and builds the seeds store meanwhile', async () => {
+    // No `ct` command has run in this home: the built-in seeds store does not exist yet.
+    const freshHome = path.join(tempDir('ct-fresh-home-'), 'ct');
+    const first = await runHookCommand(hookCommand('SessionStart'), {
+      cwd: nodeProject,
+      // The default time limit, as in a real first session.
+      env: { ...env, CT_HOME: freshHome, CT_HOOK_TIMEOUT_MS: '' },
+      input: sessionStartPayload(nodeProject, 'startup', 'first'),
+    });
+    expect(first.code, first.stderr).toBe(0);
+    const context = SessionStartOutputSchema.parse(JSON.parse(first.stdout)).hookSpecificOutput.additionalContext;
+    expect(context).toMatch(/uses react 18\.3\.1, vite 5\.2\.11, typescript 5\.4\.5/);
+    expect(context).toMatch(/store "seeds" \(2\d\d traces\)/);
+    const traces = context.match(/<trace id="[0-9A-Z]{26}" store="seeds"[^>]*>/g) ?? [];
+    expect(traces.length).toBeGreaterThanOrEqual(2);
+    expect(traces.some((t) => /topic="react"/.test(t))).toBe(true);
+    expect(traces.some((t) => /topic="typescript"/.test(t))).toBe(true);
+
+    // A second session while the build runs does not start another one.
+    const claim = path.join(freshHome, 'seeds-build.pid');
+    const builder = fs.readFileSync(claim, 'utf8').trim();
+    const second = await runHookCommand(hookCommand('SessionStart'), {
+      cwd: nodeProject,
+      env: { ...env, CT_HOME: freshHome },
+      input: sessionStartPayload(nodeProject, 'startup', 'second'),
+    });
+    expect(second.code).toBe(0);
+    if (fs.existsSync(claim) && isAlive(Number(builder))) expect(fs.readFileSync(claim, 'utf8').trim()).toBe(builder);
+
+    // The background build finishes on its own: the store and its index, no lock left behind.
+    const state = path.join(freshHome, 'stores', 'seeds', '.ct', 'index', 'state.json');
+    for (let waited = 0; !(fs.existsSync(state) && !isAlive(Number(builder))) && waited < 90_000; waited += 250)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(JSON.parse(fs.readFileSync(state, 'utf8')).traces).toBeGreaterThan(200);
+    expect(fs.existsSync(path.join(freshHome, 'stores', 'seeds', '.ct', 'index.lock'))).toBe(false);
+    expect(fs.existsSync(path.join(freshHome, 'stores', 'seeds', '.ct', 'index.lock.owner'))).toBe(false);
+    expect(fs.readdirSync(path.join(freshHome, 'stores'))).toEqual(['seeds']);
+
+    // From then on the hook reads the index.
+    const later = await runHookCommand(hookCommand('SessionStart'), {
+      cwd: nodeProject,
+      env: { ...env, CT_HOME: freshHome },
+      input: sessionStartPayload(nodeProject, 'startup', 'later'),
+    });
+    expect(later.stdout).toMatch(/topic=\\"react\\"/);
+  }, 120_000);
 
   it('stays silent on input it cannot use', async () => {
     for (const input of [

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, USE_LITE_STATIC_MODEL } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/index/build.js';
 import { readIndexState } from '../../src/index/state.js';
+import { getPackageRoot } from '../../src/paths.js';
 import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
@@ -64,6 +67,21 @@ describe('updateIndex', () => {
       id: ID(3),
       path: 'traces/testing/renamed.md',
     });
+  });
+
+  it('after a commit of votes only, compares the traces/ tree instead of every blob and still counts the votes', async () => {
+    const { root, store } = await storeWith(2);
+    await updateIndex(store);
+    const before = await readIndexState(root);
+    expect(before?.traces_tree).toBe(git(root, 'rev-parse', 'HEAD:traces').trim());
+    const voter = person('Voter');
+    commitAs(voter, root, { [voteFile(ID(1), voter)]: 'vote: up\nat: 2026-11-21T10:00:00Z\n' });
+    expect(await updateIndex(store)).toMatchObject({ full: false, traces: 2, embedded: 0, removed: 0 });
+    const after = await readIndexState(root);
+    expect(after?.commit).toBe(git(root, 'rev-parse', 'HEAD').trim());
+    expect(after?.table).toBe(before?.table);
+    const hit = (await searchStores([store], { query: 'widget1 E1' })).results.find((r) => r.id === ID(1));
+    expect(hit?.trust.up).toBe(1);
   });
 
   it('skips invalid traces and duplicate ids with a warning, and never breaks the index', async () => {
@@ -204,6 +222,54 @@ describe('updateIndex', () => {
     const log: string[] = [];
     expect(await updateIndex(store, { log: (m) => log.push(m) })).toMatchObject({ traces: 1 });
     expect(log.filter((m) => /Waiting for another ct process/.test(m))).toEqual([]);
+  });
+
+  it('takes over at once the lock of a process whose pid now belongs to another process', async () => {
+    const { root, store } = await storeWith(1);
+    fs.mkdirSync(path.join(root, '.ct/index.lock'), { recursive: true });
+    // This test's own pid, alive, but with a start time that is not its own: the owner was another process.
+    fs.writeFileSync(path.join(root, '.ct/index.lock.owner'), `${os.hostname()} ${process.pid} 1\n`);
+    const log: string[] = [];
+    expect(await updateIndex(store, { log: (m) => log.push(m) })).toMatchObject({ traces: 1 });
+    expect(log.filter((m) => /Waiting for another ct process/.test(m))).toEqual([]);
+  });
+
+  it('leaves no lock and no owner file when the holder exits, and takes over from one that was killed', async () => {
+    const { root, store } = await storeWith(1);
+    const lockModule = path.join(getPackageRoot(), 'dist', 'src', 'index', 'lock.js');
+    const holder = (then: string) =>
+      spawn(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const { withIndexLock } = await import(${JSON.stringify(lockModule)});
+           await withIndexLock(${JSON.stringify(root)}, async () => { console.log('locked'); ${then} });`,
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+    const locked = (child: ReturnType<typeof holder>) =>
+      new Promise<void>((resolve) => child.stdout?.on('data', (d: Buffer) => d.includes('locked') && resolve()));
+    const exited = (child: ReturnType<typeof holder>) => new Promise((resolve) => child.on('exit', resolve));
+
+    // process.exit() inside the locked work (the SessionStart hook leaves that way when out of time).
+    const quitter = holder('process.exit(0);');
+    await exited(quitter);
+    expect(fs.existsSync(path.join(root, '.ct/index.lock'))).toBe(false);
+    expect(fs.existsSync(path.join(root, '.ct/index.lock.owner'))).toBe(false);
+
+    // SIGKILL: nothing runs on exit, the lock and its owner stay; the next writer takes over without waiting.
+    const victim = holder('await new Promise((r) => setTimeout(r, 60_000));');
+    await locked(victim);
+    victim.kill('SIGKILL');
+    await exited(victim);
+    expect(fs.existsSync(path.join(root, '.ct/index.lock.owner'))).toBe(true);
+    const log: string[] = [];
+    const started = Date.now();
+    expect(await updateIndex(store, { log: (m) => log.push(m) })).toMatchObject({ traces: 1 });
+    expect(log.filter((m) => /Waiting for another ct process/.test(m))).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(fs.existsSync(path.join(root, '.ct/index.lock.owner'))).toBe(false);
   });
 });
 

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describeFailure } from '../cli/report-error.js';
+import { getPackageRoot } from '../paths.js';
+import { parseFastSearchArgs } from './parse-search.js';
+
+/** The root help as `ct --help` prints it to a pipe (80 columns, no colour), written at build time. */
+export const HELP_SNAPSHOT = 'help.txt';
+
+/**
+ * The fast path of bin/run.js (bundled into dist/ct.cjs by bin/build/bundle.ts): the commands that
+ * agents and hooks run cold and often, answered without loading oclif and its plugins (~100 ms of
+ * a run). It handles `ct --version`, the root `ct --help` to a pipe, `ct search` with plain flags and
+ * `ct hook session-start`, through the same functions as the oclif commands. Anything else returns
+ * false and bin/run.js hands the arguments to oclif unchanged.
+ */
+export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const [first, ...rest] = argv;
+  if (first === '--version') {
+    const pjson = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    // oclif's config.userAgent, which `--version` prints.
+    process.stdout.write(
+      `${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`,
+    );
+    return true;
+  }
+  if (first === undefined || (first === '--help' && rest.length === 0)) return printHelpSnapshot(env);
+  if (first === 'hook' && rest.length === 1 && rest[0] === 'session-start') {
+    const { runSessionStartCommand } = await import('../hooks/session-start-command.js');
+    await runSessionStartCommand();
+    return true;
+  }
+  if (first === 'search') {
+    const args = parseFastSearchArgs(rest, env);
+    if (!args || (args.json && process.stdout.isTTY)) return false;
+    await runSearch(args);
+    return true;
+  }
+  return false;
+}
+
+function printHelpSnapshot(env: NodeJS.ProcessEnv): boolean {
+  // oclif wraps help to the terminal's width and colours it: only a pipe gets the snapshot.
+  if (process.stdout.isTTY || env.OCLIF_COLUMNS || env.FORCE_COLOR) return false;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(getPackageRoot(), 'dist', HELP_SNAPSHOT), 'utf8');
+  } catch {
+    return false;
+  }
+  process.stdout.write(text);
+  return true;
+}
+
+async function runSearch(args: ReturnType<typeof parseFastSearchArgs> & object): Promise<void> {
+  const { runSearchCommand } = await import('../cli/search-command.js');
+  try {
+    const response = await runSearchCommand(args, {
+      log: (line) => {
+        if (!args.json) process.stdout.write(`${line}\n`);
+      },
+      progress: (message) => process.stderr.write(`${message}\n`),
+    });
+    if (args.json) process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+  } catch (e) {
+    const report = describeFailure(e instanceof Error ? e : new Error(String(e)), args.json);
+    process.exitCode = report.exit;
+    if (report.json) {
+      process.stdout.write(`${JSON.stringify(report.json, null, 2)}\n`);
+      process.stderr.write(report.stderr ?? '');
+      return;
+    }
+    // oclif prints its errors ("Error: ...", the suggestions) and exits with their code.
+    const { Errors } = await import('@oclif/core');
+    const cli = report.cli as NonNullable<typeof report.cli>;
+    await Errors.handle(
+      new Errors.CLIError(cli.message, { code: cli.code, exit: cli.exit, suggestions: cli.suggestions }),
+    );
+  }
+}
