@@ -19,6 +19,7 @@ export default class Eval extends CtCommand {
   static override examples = [
     '<%= config.bin %> eval',
     '<%= config.bin %> eval --against main',
+    '<%= config.bin %> eval --against-model use-lite-static-v1',
     '<%= config.bin %> eval --store team --json',
   ];
   static override enableJsonFlag = true;
@@ -28,6 +29,12 @@ export default class Eval extends CtCommand {
       description: 'A commit, tag or branch of the store to compare with (paired bootstrap of the difference).',
       helpValue: '<git-ref>',
     }),
+    'against-model': Flags.string({
+      description:
+        'An embedding model to compare with (e.g. use-lite-static-v1): the same queries on the commit of --against ' +
+        '(default HEAD, so uncommitted traces are left out of that side) indexed with this model.',
+      helpValue: '<model>',
+    }),
   };
 
   async run() {
@@ -36,6 +43,7 @@ export default class Eval extends CtCommand {
     const progress = indexProgressReporter();
     const report = await evaluateStore(store, {
       ...(flags.against ? { against: flags.against } : {}),
+      ...(flags['against-model'] ? { againstModel: flags['against-model'] } : {}),
       log: (m) => this.progress(m),
       onProgress: progress.onProgress,
     });

@@ -65,13 +65,16 @@ export interface EvalReport extends EvalSide {
 export interface EvalOptions extends ReadyOptions {
   /** A commit-ish of the store to compare with (evaluated in a temporary worktree). */
   against?: string;
+  /** An embedding model to compare with: the other side uses it (at `against`, default HEAD). */
+  againstModel?: string;
 }
 
 /**
  * `ct eval`: runs a store's labelled queries (ct.yml `eval.queries`, default eval/queries.yml)
  * through the same search as `ct search` and reports recall@5/10, MRR@10 and nDCG@10 with 95%
  * bootstrap intervals, the floors of ct.yml `eval` met or not, and with `against` the same
- * queries on another commit of the store with the paired difference. Every id a query names
+ * queries on another commit of the store (or with another embedding model: `againstModel`) with
+ * the paired difference. Every id a query names
  * must be a trace of the store: a typo would otherwise read as a miss for ever.
  */
 export async function evaluateStore(store: Store, options: EvalOptions = {}): Promise<EvalReport> {
@@ -90,10 +93,17 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
     passed: floors.every((f) => f.passed),
     per_query: current.outcomes,
   };
-  if (options.against) {
-    const other = await atRef(store, options.against, (s) => runQueries(s, queries, { ...options, autoUpdate: true }));
+  if (options.against || options.againstModel) {
+    const ref = options.against ?? 'HEAD';
+    const model = options.againstModel;
+    const other = await atRef(store, ref, (s) =>
+      runQueries(model ? { ...s, config: { ...s.config, embedding: { model } } } : s, queries, {
+        ...options,
+        autoUpdate: true,
+      }),
+    );
     report.against = {
-      ref: options.against,
+      ref,
       ...other.side,
       difference: Object.fromEntries(
         METRIC_KEYS.map((k) => [

@@ -13,7 +13,7 @@ import { withIndexLock } from './lock.js';
 import { modelFor } from './model.js';
 import { hasSignals, writeSignals } from './signals.js';
 import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
-import { connectIndex, FTS_OPTIONS, openTable, rowSchema, type TraceRow } from './table.js';
+import { connectIndex, ensureFtsIndexes, openTable, rowSchema, type TraceRow } from './table.js';
 
 export interface IndexProgress {
   phase: 'scan' | 'embed' | 'write' | 'optimize';
@@ -227,7 +227,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   if (target) {
     table = target;
     if (written > WRITE_SLICE) await table.optimize({ cleanupOlderThan: new Date() });
-    await ensureFtsIndex(table);
+    await ensureFtsIndexes(table);
   } else if (table && (pending.length > 0 || removed.length > 0)) {
     const where =
       removed.length > 0 ? `id IN (${removed.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})` : undefined;
@@ -240,7 +240,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     // LanceDB adds a version per write: compact, fold new rows into the indexes, drop old versions
     // (a minute's grace for readers that opened one).
     await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-    await ensureFtsIndex(table);
+    await ensureFtsIndexes(table);
   }
 
   const ann = table ? await ensureVectorIndex(table, options.log) : false;
@@ -344,12 +344,4 @@ export async function ensureVectorIndex(table: Table, log?: (m: string) => void)
   const lancedb = await import('@lancedb/lancedb');
   await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }), replace: true });
   return true;
-}
-
-export async function ensureFtsIndex(table: Table): Promise<void> {
-  if ((await table.countRows()) === 0) return;
-  const indices = await table.listIndices();
-  if (indices.some((i) => i.columns.includes('fts'))) return;
-  const lancedb = await import('@lancedb/lancedb');
-  await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
 }

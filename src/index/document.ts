@@ -1,3 +1,4 @@
+import { codeBlocks, codeComments } from '../text/code.js';
 import { expandForFts } from '../text/tokenize.js';
 import type { Trace } from '../trace/schema.js';
 import type { TraceRow } from './table.js';
@@ -24,6 +25,18 @@ export function lexicalText(trace: Pick<Trace, 'title' | 'tags' | 'body'>): stri
   return expandForFts([trace.title, trace.tags.join(' '), trace.body].join('\n'));
 }
 
+/** The weighted full-text columns (see FTS_FIELDS): the title, the code blocks, and the comments in them. */
+export function lexicalFields(
+  trace: Pick<Trace, 'title' | 'body'>,
+): Pick<TraceRow, 'fts_title' | 'fts_code' | 'fts_comments'> {
+  const code = codeBlocks(trace.body);
+  return {
+    fts_title: expandForFts(trace.title),
+    fts_code: expandForFts(code),
+    fts_comments: expandForFts(codeComments(code)),
+  };
+}
+
 /** A trace as an index row, everything but its vector: shared by `ct index` and the benchmarks. */
 export function toTraceRow(
   trace: Pick<
@@ -47,5 +60,6 @@ export function toTraceRow(
     body: trace.body,
     chars: where.chars,
     fts: lexicalText(trace),
+    ...lexicalFields(trace),
   };
 }

@@ -12,7 +12,7 @@ import { signManifest } from './manifest-signature.js';
 import { configuredModel } from './model.js';
 import { encodePackChunk, PACK_CHUNK_ROWS, rowsDigest, sha256 } from './pack.js';
 import { readIndexState } from './state.js';
-import { connectIndex, openTable, ROW_COLUMNS, type TraceRow } from './table.js';
+import { connectIndex, FTS_FIELDS, openTable, ROW_COLUMNS, type TraceRow } from './table.js';
 
 export interface ExportOptions {
   /** An SSH private key to sign the manifest with; without one the index is published unsigned (clients refuse it). */
@@ -86,7 +86,7 @@ export async function exportIndex(store: Store, options: ExportOptions = {}): Pr
     const rows = (await (table as NonNullable<typeof table>)
       .query()
       .where(`id IN (${slice.map((r) => `'${r.id.replace(/'/g, "''")}'`).join(', ')})`)
-      .select([...ROW_COLUMNS, 'fts', 'vector'])
+      .select([...ROW_COLUMNS, ...FTS_FIELDS.map((f) => f.column), 'vector'])
       .toArray()) as TraceRow[];
     rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const bytes = encodePackChunk(rows, state.dim);

@@ -5,14 +5,14 @@ import { modelContentHash } from '../embed/model-hash.js';
 import { spawnGit, tryGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { ensureFtsIndex, ensureVectorIndex } from './build.js';
+import { ensureVectorIndex } from './build.js';
 import { withIndexLock } from './lock.js';
 import { type IndexManifest, IndexManifestSchema, MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { configuredModel, modelFor } from './model.js';
 import type { decodePackChunk } from './pack.js';
 import { INDEX_SCHEMA_VERSION, indexDir, readIndexState, writeIndexState } from './state.js';
-import { connectIndex, rowSchema } from './table.js';
+import { connectIndex, ensureFtsIndexes, rowSchema } from './table.js';
 
 /** Why a shipped index was not used: each a stable code with a sentence a person can act on. */
 export const RefusalCode = z.enum([
@@ -264,7 +264,7 @@ async function verifyAndInstall(
     }
     if (pairs.length !== manifest.rows || rowsDigest(pairs) !== manifest.digest)
       throw new Refusal('pack-mismatch', `the rows do not match the manifest's count (${manifest.rows}) and digest`);
-    await ensureFtsIndex(table);
+    await ensureFtsIndexes(table);
     const ann = await ensureVectorIndex(table);
     // The switch: readers open the table the state file names, written atomically (temp file + rename).
     await writeIndexState(root, {

@@ -5,7 +5,7 @@ import { LOCAL_DIR, localPath } from '../store/local.js';
 import { findSymlink, writeFileAtomic } from '../util/fs.js';
 
 /** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
-export const INDEX_SCHEMA_VERSION = 3;
+export const INDEX_SCHEMA_VERSION = 4;
 
 /** Where the rows of an index came from: built here, or the store's shipped index (then updated here). */
 export const IndexSourceSchema = z.object({

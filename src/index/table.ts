@@ -27,6 +27,9 @@ export interface TraceRow {
   body: string;
   chars: number;
   fts: string;
+  fts_title: string;
+  fts_code: string;
+  fts_comments: string;
   vector: number[] | Float32Array;
 }
 
@@ -44,6 +47,31 @@ export const FTS_OPTIONS = {
   maxTokenLength: 40,
   withPosition: false,
 } as const;
+
+/**
+ * The full-text columns and the weight of each in a lexical query: the sum of their BM25 scores,
+ * each times its weight (a boolean should-query: see lexicalQuery). `fts` holds the whole trace (title, tags,
+ * body); the others repeat one part of it so that a match there counts more: the title (what the
+ * problem is), the code blocks, and the comments and docstrings inside them (natural language
+ * about the code). Fitted on cosqa-dev and seamonkey-dup (test/bench/eval-search.ts, README "How
+ * search works"); weights for tags, context and solution alone were measured and did not help.
+ */
+export const FTS_FIELDS = [
+  { column: 'fts', weight: 1 },
+  { column: 'fts_title', weight: 0.25 },
+  { column: 'fts_code', weight: 0.5 },
+  { column: 'fts_comments', weight: 0.25 },
+] as const;
+
+/** A full-text index on every FTS_FIELDS column that lacks one (a table with rows only). */
+export async function ensureFtsIndexes(table: Table): Promise<void> {
+  if ((await table.countRows()) === 0) return;
+  const indexed = new Set((await table.listIndices()).flatMap((i) => i.columns));
+  const lancedb = await import('@lancedb/lancedb');
+  for (const { column } of FTS_FIELDS)
+    if (!indexed.has(column))
+      await table.createIndex(column, { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
+}
 
 export const ROW_COLUMNS = [
   'id',
@@ -85,6 +113,9 @@ export function rowSchemaOf(arrow: typeof import('apache-arrow'), dim: number): 
     utf8('body'),
     new Field('chars', new Int32(), false),
     utf8('fts'),
+    utf8('fts_title'),
+    utf8('fts_code'),
+    utf8('fts_comments'),
     new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
   ]);
 }

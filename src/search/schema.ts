@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrustSummarySchema } from '../trust/signals.js';
+import { LEXICAL_WEIGHT, round } from './rank.js';
 
 /** What a search takes, at every edge: `ct search`, the MCP `search_traces` tool, the hook, the duplicate check. */
 export const SearchInputSchema = z.object({
@@ -42,7 +43,10 @@ export const WhySchema = z.object({
     .describe('Embedding rank and cosine similarity, or null.'),
   relevance: z
     .number()
-    .describe('Fused relevance: 0.9 x normalised BM25 + 0.1 x normalised similarity, times the store weight.'),
+    .describe(
+      `Fused relevance: ${LEXICAL_WEIGHT} x normalised BM25 + ${round(1 - LEXICAL_WEIGHT)} x normalised similarity, ` +
+        'times the store weight.',
+    ),
   query_coverage: z
     .number()
     .nullable()

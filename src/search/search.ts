@@ -4,7 +4,7 @@ import { loadEmbedder } from '../embed/embedder.js';
 import { parseInput, UsageError } from '../errors.js';
 import { type ReadyOptions, readIndex } from '../index/ready.js';
 import { loadSignals } from '../index/signals.js';
-import { ROW_COLUMNS, type TraceRow } from '../index/table.js';
+import { FTS_FIELDS, ROW_COLUMNS, type TraceRow } from '../index/table.js';
 import { detectProjectVersions, judgeFreshness, type ProjectVersions } from '../project/versions.js';
 import { loadRegistryCache, type RegistryCache } from '../staleness/cache.js';
 import { describeStale, judgeFromCache } from '../staleness/judge.js';
@@ -316,11 +316,25 @@ function normalizeTags(tags: readonly string[], store: Store): string[] {
 }
 
 async function lexicalCandidates(table: Table, query: string, where: string | undefined): Promise<Row[]> {
+  const q = await lexicalQuery(table, query);
+  if (!q) return [];
+  return (await (where ? q.where(where) : q).select(SEARCH_COLUMNS).limit(CANDIDATES_PER_SIDE).toArray()) as Row[];
+}
+
+/**
+ * The full-text query of a search: the query's code-aware tokens matched in every FTS_FIELDS
+ * column, scored by the weighted sum of the columns' BM25 (undefined for a query without tokens).
+ * A boolean "should" query sums its clauses' scores; LanceDB's multi-match query takes the best
+ * column's instead (measured: with it the weights changed nothing).
+ */
+export async function lexicalQuery(table: Table, query: string) {
   const expanded = expandForFts(query);
-  if (!expanded) return [];
-  let q = table.search(expanded, 'fts').select(SEARCH_COLUMNS).limit(CANDIDATES_PER_SIDE);
-  if (where) q = q.where(where);
-  return (await q.toArray()) as Row[];
+  if (!expanded) return undefined;
+  const { BooleanQuery, MatchQuery, Occur } = await import('@lancedb/lancedb');
+  const fields = new BooleanQuery(
+    FTS_FIELDS.map((f) => [Occur.Should, new MatchQuery(expanded, f.column, { boost: f.weight })]),
+  );
+  return table.search(fields, 'fts');
 }
 
 async function vectorCandidates(

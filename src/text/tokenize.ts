@@ -1,3 +1,5 @@
+import { normalizeErrorText } from './normalize.js';
+
 /**
  * Code-aware tokens for the lexical side of search, applied the same way to traces and queries:
  * `getFooBar`, `get_foo_bar`, `get-foo-bar` and `foo.bar/baz` are split into their lowercased
@@ -37,7 +39,10 @@ export function tokenize(text: string, options: { whole?: boolean } = {}): strin
   return out;
 }
 
-/** A text rewritten as its code-aware tokens, for LanceDB's full-text index and its queries. */
+/**
+ * A text rewritten as its code-aware tokens, for LanceDB's full-text index and its queries, after
+ * the run-specific parts of error messages are dropped (paths, line numbers, addresses, hashes).
+ */
 export function expandForFts(text: string): string {
-  return tokenize(text).join(' ');
+  return tokenize(normalizeErrorText(text)).join(' ');
 }

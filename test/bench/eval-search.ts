@@ -10,9 +10,9 @@ import {
   type QueryMetrics,
   scoreRanking,
 } from '../../src/eval/metrics.js';
-import { FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
+import { FTS_FIELDS, FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
 import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT } from '../../src/search/rank.js';
-import { searchStores } from '../../src/search/search.js';
+import { lexicalQuery, searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { expandForFts } from '../../src/text/tokenize.js';
 import {
@@ -30,7 +30,7 @@ const WARMUP_QUERIES = 20;
 /** The models compared: the previous default first, the current default second (bootstrap: second - first). */
 const MODELS = [USE_LITE_STATIC_MODEL, DEFAULT_MODEL] as const;
 /** Lexical weights tried for the fusion (diagnostic only: the product's weight is LEXICAL_WEIGHT). */
-const ALPHAS = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0] as const;
+const ALPHAS = [0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0] as const;
 const METRICS = ['r5', 'r10', 'mrr10', 'ndcg10'] as const;
 
 interface Ranked {
@@ -55,6 +55,7 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
       candidates_per_side: CANDIDATES_PER_SIDE,
       lexical_weight: LEXICAL_WEIGHT,
       fts_options: FTS_OPTIONS,
+      fts_fields: FTS_FIELDS,
       document: 'title, tags, body = text; lexical: lexicalText; embedding: embeddingText with context = text',
       search_store:
         'searchStore(autoUpdate false): fused relevance rounded to 3 decimals plus adjustments; results are lexical hits',
@@ -99,9 +100,12 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
       const bm25: Run = (q) => lexicalSide(table, q);
       const vector: Run = (q) => vectorSide(table, embedder, q);
       const both = async (q: string) => Promise.all([bm25(q), vector(q)]);
+      const single: Run = (q) => singleFieldSide(table, q);
       const runs: Record<string, Run> = {
         bm25,
+        bm25_single_field: single,
         vector,
+        hybrid_single_field_alpha_0_9: async (q) => rankFused(...(await Promise.all([single(q), vector(q)])), 0.9),
         hybrid: async (q) => rankFused(...(await both(q)), LEXICAL_WEIGHT),
         hybrid_search_store: async (q) =>
           (await searchStores([store], { query: q, limit: 20 }, { autoUpdate: false, cwd: root })).results,
@@ -151,6 +155,22 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
     ),
     [`bootstrap_${MODELS[1]}_minus_${MODELS[0]}`]: bootstrap,
     bootstrap_recall_at_10_vs_bm25: Object.fromEntries(MODELS.map((m) => [m, vsBm25(perModel[m] ?? {})])),
+    // The ranking of today against the one before field weights and the fitted fusion (one `fts`
+    // column, lexical weight 0.9), same model and queries: recall@10 and MRR@10.
+    [`bootstrap_${MODELS[1]}_vs_single_field_alpha_0_9`]: Object.fromEntries(
+      [
+        ['bm25', 'bm25_single_field'],
+        ['hybrid', 'hybrid_single_field_alpha_0_9'],
+      ].map(([now, before]) => [
+        now,
+        Object.fromEntries(
+          (['r10', 'mrr10'] as const).map((m) => [
+            m,
+            pairedBootstrap(pick(after[now as string], m), pick(after[before as string], m)),
+          ]),
+        ),
+      ]),
+    ),
     models: extra,
     latency_note: `per query after ${WARMUP_QUERIES} warm-up queries`,
   };
@@ -177,15 +197,22 @@ async function evaluate(queries: readonly EvalQuery[], run: Run): Promise<{ metr
   return { metrics, ms };
 }
 
-// The two candidate queries mirror lexicalCandidates and vectorCandidates in src/search/search.ts.
+// The candidate queries are the product's (lexicalQuery) or mirror vectorCandidates in src/search/search.ts.
 async function lexicalSide(table: Table, query: string): Promise<Ranked[]> {
+  const q = await lexicalQuery(table, query);
+  if (!q) return [];
+  const rows = (await q.select(['id']).limit(CANDIDATES_PER_SIDE).toArray()) as { id: string; _score?: number }[];
+  return rows.map((r) => ({ id: r.id, score: r._score ?? 0 }));
+}
+
+/** The lexical side before field weights: BM25 over the one `fts` column (title, tags, body). */
+async function singleFieldSide(table: Table, query: string): Promise<Ranked[]> {
   const expanded = expandForFts(query);
   if (!expanded) return [];
-  const rows = (await table
-    .search(expanded, 'fts')
-    .select([...ROW_COLUMNS])
-    .limit(CANDIDATES_PER_SIDE)
-    .toArray()) as { id: string; _score?: number }[];
+  const rows = (await table.search(expanded, 'fts', 'fts').select(['id']).limit(CANDIDATES_PER_SIDE).toArray()) as {
+    id: string;
+    _score?: number;
+  }[];
   return rows.map((r) => ({ id: r.id, score: r._score ?? 0 }));
 }
 

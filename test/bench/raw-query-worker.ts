@@ -14,10 +14,19 @@ if (!dir || !tableName || !queryFile) {
   process.stderr.write('usage: raw-query-worker <index dir> <table> <query.json>\n');
   process.exit(2);
 }
-const query = JSON.parse(fs.readFileSync(queryFile, 'utf8')) as { fts: string; vector: number[]; columns: string[] };
+const query = JSON.parse(fs.readFileSync(queryFile, 'utf8')) as {
+  fts: string;
+  fields: { column: string; weight: number }[];
+  vector: number[];
+  columns: string[];
+};
+// The full-text query as lexicalQuery builds it: every weighted column, scores summed.
+const fields = new lancedb.BooleanQuery(
+  query.fields.map((f) => [lancedb.Occur.Should, new lancedb.MatchQuery(query.fts, f.column, { boost: f.weight })]),
+);
 const table = await (await lancedb.connect(dir)).openTable(tableName);
 const [lexical, vector] = await Promise.all([
-  table.search(query.fts, 'fts').select(query.columns).limit(100).toArray(),
+  table.search(fields, 'fts').select(query.columns).limit(100).toArray(),
   table.vectorSearch(query.vector).distanceType('cosine').select(query.columns).limit(100).toArray(),
 ]);
 process.stdout.write(`${lexical.length} ${vector.length}\n`);

@@ -10,8 +10,8 @@ import { updateIndex } from '../../src/index/build.js';
 import { connectIndex, openTable, ROW_COLUMNS } from '../../src/index/table.js';
 import { getPackageRoot } from '../../src/paths.js';
 import { CANDIDATES_PER_SIDE } from '../../src/search/rank.js';
+import { lexicalQuery } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
-import { expandForFts } from '../../src/text/tokenize.js';
 import { type CorpusDoc, loadCosqaQueries, loadTldrCorpus, missingData } from './eval-data.js';
 import { GREP_WORD } from './index-build.js';
 import { type LatencySummary, log, summarizeLatencies, timeAsync, timeCommand } from './timing.js';
@@ -246,11 +246,10 @@ async function annStudy(
   };
   const fts: number[] = [];
   for (const q of queries) {
-    const expanded = expandForFts(q.text);
-    if (!expanded) continue;
     const started = performance.now();
-    await table
-      .search(expanded, 'fts')
+    const lexical = await lexicalQuery(table, q.text);
+    if (!lexical) continue;
+    await lexical
       .select([...ROW_COLUMNS])
       .limit(CANDIDATES_PER_SIDE)
       .toArray();

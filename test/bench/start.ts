@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODEL, loadEmbedder } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/index/build.js';
 import { readIndexState } from '../../src/index/state.js';
-import { ROW_COLUMNS } from '../../src/index/table.js';
+import { FTS_FIELDS, ROW_COLUMNS } from '../../src/index/table.js';
 import { getPackageRoot } from '../../src/paths.js';
 import { openStore } from '../../src/store/store.js';
 import { expandForFts } from '../../src/text/tokenize.js';
@@ -198,7 +198,10 @@ async function benchStore(root: string, parent: string, node: Runner): Promise<R
   const queryFile = path.join(parent, 'raw-query.json');
   const columns = ROW_COLUMNS.filter((c) => c !== 'body' && c !== 'blob' && c !== 'chars');
   const [vector] = await embedder.embed([QUERY]);
-  fs.writeFileSync(queryFile, JSON.stringify({ fts: expandForFts(QUERY), vector: [...(vector ?? [])], columns }));
+  fs.writeFileSync(
+    queryFile,
+    JSON.stringify({ fts: expandForFts(QUERY), fields: FTS_FIELDS, vector: [...(vector ?? [])], columns }),
+  );
   const indexDir = path.join(root, '.ct', 'index');
   const run = {
     grep: () => timeOnce('git', GREP, { cwd: root }, [0, 1]),

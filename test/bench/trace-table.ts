@@ -4,7 +4,7 @@ import type { Table } from '@lancedb/lancedb';
 import { DEFAULT_MODEL, type Embedder } from '../../src/embed/embedder.js';
 import { embeddingText, toTraceRow } from '../../src/index/document.js';
 import { INDEX_SCHEMA_VERSION, writeIndexState } from '../../src/index/state.js';
-import { connectIndex, FTS_OPTIONS, rowSchema, type TraceRow } from '../../src/index/table.js';
+import { connectIndex, ensureFtsIndexes, rowSchema, type TraceRow } from '../../src/index/table.js';
 import type { Trace } from '../../src/trace/schema.js';
 
 /** The table name createTraceTable writes by default. */
@@ -63,8 +63,7 @@ export async function createTraceTable(
   if (!table) throw new Error('createTraceTable: no rows');
   // Each add is a new fragment; a full build writes the table in one go, so compact to match.
   if (batchCount > 1) await table.optimize({ cleanupOlderThan: new Date() });
-  const lancedb = await import('@lancedb/lancedb');
-  await table.createIndex('fts', { config: lancedb.Index.fts(FTS_OPTIONS), replace: true });
+  await ensureFtsIndexes(table);
   await writeIndexState(root, {
     schema_version: INDEX_SCHEMA_VERSION,
     model,

@@ -155,6 +155,16 @@ describe('ct eval on a store with labelled queries', () => {
 
     const human = await runCli(['eval', '--against', 'HEAD~1'], { cwd: root });
     expect(human.stdout).toMatch(/recall@10\s+0\.\d{3}\s+0\.750\s+-0\.\d{3}\s+\[-[01]\.\d{3}, [+-]0\.000\]/);
+    // Another embedding model on HEAD: named in the report, its own index in the temporary worktree.
+    const model = await runCli(['eval', '--against-model', 'use-lite-static-v1', '--json'], { cwd: root });
+    expect(model.code, model.stderr).toBe(0);
+    const byModel = parseJson<EvalReport>(model);
+    expect(byModel.model).toBe('ct-static-v2');
+    expect(byModel.against).toMatchObject({ ref: 'HEAD', model: 'use-lite-static-v1', traces: 4 });
+    expect(byModel.against?.difference.recall_at_10.mean_diff).toBeCloseTo(
+      byModel.metrics.recall_at_10.mean - (byModel.against?.metrics.recall_at_10.mean ?? 0),
+      3,
+    );
     const bad = await runCli(['eval', '--against', 'no-such-branch', '--json'], { cwd: root });
     expect(bad.code).toBe(4);
     expect(parseJson<{ error: { code: string } }>(bad).error.code).toBe('eval-ref');

@@ -37,7 +37,13 @@ export function formatEvalReport(report: EvalReport): string {
   } else {
     out.push(
       formatTable([
-        ['metric', 'this', `${against.ref} (${short(against.commit)})`, 'difference', '95% interval'],
+        [
+          'metric',
+          'this',
+          `${against.ref} (${short(against.commit)}${against.model !== report.model ? `, ${against.model}` : ''})`,
+          'difference',
+          '95% interval',
+        ],
         ...metrics.map((m) => {
           const d = against.difference[m];
           const verdict = d.ci95[0] > 0 ? color.green(' better') : d.ci95[1] < 0 ? color.red(' worse') : '';
