@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 // alias CT_HOME (src/paths.ts).
 if (!process.env.CT_DATA_DIR && process.env.CT_HOME) process.env.CT_DATA_DIR = process.env.CT_HOME;
 
-// The fast path (src/fast/main.ts, bundled into dist/ct.cjs): `ct search`, `ct hook
+// The fast path (src/fast/main.ts, bundled into dist/ct.cjs): `ct search`, `ct index`, `ct hook
 // session-start`, `ct --help` and `ct --version` without loading oclif; anything it does not
 // handle, or a build without the bundle, or CT_FAST=0, goes to oclif below.
 if (!(await runFast())) {
@@ -19,7 +19,14 @@ if (!(await runFast())) {
 async function runFast() {
   if (['0', 'off', 'false', 'no'].includes((process.env.CT_FAST ?? '').toLowerCase())) return false;
   const first = process.argv[2];
-  if (first !== undefined && first !== '--help' && first !== '--version' && first !== 'search' && first !== 'hook')
+  if (
+    first !== undefined &&
+    first !== '--help' &&
+    first !== '--version' &&
+    first !== 'search' &&
+    first !== 'hook' &&
+    first !== 'index'
+  )
     return false;
   const bundleFile = fileURLToPath(new URL('../dist/ct.cjs', import.meta.url));
   let loaded;

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtCommand } from '../../src/cli/base.js';
-import { indexProgressReporter } from '../../src/cli/progress.js';
-import { updateIndex } from '../../src/index/build.js';
+import { runIndexCommand } from '../../src/cli/index-command.js';
 
 export default class Index extends CtCommand {
   static override summary = 'Build or update the search index of a store.';
@@ -18,21 +17,6 @@ export default class Index extends CtCommand {
 
   async run() {
     const { flags } = await this.parse(Index);
-    const store = await this.openStore(flags.store);
-    const progress = indexProgressReporter();
-    try {
-      const report = await updateIndex(store, {
-        full: flags.full,
-        log: (m) => this.progress(m),
-        onProgress: progress.onProgress,
-      });
-      progress.stop();
-      this.progress(
-        `Indexed "${store.name}": ${report.traces} trace(s), ${report.embedded} embedded, ${report.removed} removed, ${report.skipped.length} skipped in ${report.ms} ms${report.full ? ` (full rebuild: ${report.reason})` : ''}`,
-      );
-      return { store: store.name, ...report };
-    } finally {
-      progress.stop();
-    }
+    return runIndexCommand({ store: flags.store, full: flags.full }, { progress: (m) => this.progress(m) });
   }
 }

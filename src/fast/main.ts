@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeFailure } from '../cli/report-error.js';
 import { getPackageRoot } from '../paths.js';
-import { parseFastSearchArgs } from './parse-search.js';
+import { parseFastIndexArgs, parseFastSearchArgs } from './parse-search.js';
 
 /** The root help as `ct --help` prints it to a pipe (80 columns, no colour), written at build time. */
 export const HELP_SNAPSHOT = 'help.txt';
@@ -10,7 +10,7 @@ export const HELP_SNAPSHOT = 'help.txt';
 /**
  * The fast path of bin/run.js (bundled into dist/ct.cjs by bin/build/bundle.ts): the commands that
  * agents and hooks run cold and often, answered without loading oclif and its plugins (~100 ms of
- * a run). It handles `ct --version`, the root `ct --help` to a pipe, `ct search` with plain flags and
+ * a run). It handles `ct --version`, the root `ct --help` to a pipe, `ct search` and `ct index` with plain flags and
  * `ct hook session-start`, through the same functions as the oclif commands. Anything else returns
  * false and bin/run.js hands the arguments to oclif unchanged.
  */
@@ -31,6 +31,15 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
   if (first === 'hook' && rest.length === 1 && rest[0] === 'session-start') {
     const { runSessionStartCommand } = await import('../hooks/session-start-command.js');
     await runSessionStartCommand();
+    return true;
+  }
+  if (first === 'index') {
+    const args = parseFastIndexArgs(rest, env);
+    if (!args || (args.json && process.stdout.isTTY)) return false;
+    await runCommand(args.json, async (progress) => {
+      const { runIndexCommand } = await import('../cli/index-command.js');
+      return runIndexCommand(args, { progress });
+    });
     return true;
   }
   if (first === 'search') {
@@ -55,25 +64,35 @@ function printHelpSnapshot(env: NodeJS.ProcessEnv): boolean {
   return true;
 }
 
-async function runSearch(args: ReturnType<typeof parseFastSearchArgs> & object): Promise<void> {
-  const { runSearchCommand } = await import('../cli/search-command.js');
-  try {
-    const response = await runSearchCommand(args, {
+async function runSearch(args: NonNullable<ReturnType<typeof parseFastSearchArgs>>): Promise<void> {
+  await runCommand(args.json, async (progress) => {
+    const { runSearchCommand } = await import('../cli/search-command.js');
+    return runSearchCommand(args, {
       log: (line) => {
         if (!args.json) process.stdout.write(`${line}\n`);
       },
-      progress: (message) => process.stderr.write(`${message}\n`),
+      progress,
     });
-    if (args.json) process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+  });
+}
+
+/**
+ * Runs a command's body as oclif's Command would: its result as JSON on stdout with --json
+ * (oclif's logJson, uncoloured off a terminal), errors through describeFailure as CtCommand.catch
+ * reports them, oclif's own handler printing the non-JSON ones.
+ */
+async function runCommand(json: boolean, body: (progress: (message: string) => void) => Promise<unknown>) {
+  try {
+    const result = await body((message) => process.stderr.write(`${message}\n`));
+    if (json && result) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } catch (e) {
-    const report = describeFailure(e instanceof Error ? e : new Error(String(e)), args.json);
+    const report = describeFailure(e instanceof Error ? e : new Error(String(e)), json);
     process.exitCode = report.exit;
     if (report.json) {
       process.stdout.write(`${JSON.stringify(report.json, null, 2)}\n`);
       process.stderr.write(report.stderr ?? '');
       return;
     }
-    // oclif prints its errors ("Error: ...", the suggestions) and exits with their code.
     const { Errors } = await import('@oclif/core');
     const cli = report.cli as NonNullable<typeof report.cli>;
     await Errors.handle(

@@ -13,9 +13,9 @@ import { makeNodeProject } from '../helpers/hook-fixtures.js';
 describe('the fast path of bin/run.js', () => {
   const cacheHome = tempDir('ct-cache-home-');
   const env = { XDG_CACHE_HOME: cacheHome };
-  const both = async (args: string[], options: { cwd?: string; input?: string } = {}) => {
-    const fast = await runCli(args, { ...options, env });
-    const oclif = await runCli(args, { ...options, env: { ...env, CT_FAST: '0' } });
+  const both = async (args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}) => {
+    const fast = await runCli(args, { ...options, env: { ...env, ...options.env } });
+    const oclif = await runCli(args, { ...options, env: { ...env, ...options.env, CT_FAST: '0' } });
     return { fast, oclif };
   };
   const same = (r: { fast: CliResult; oclif: CliResult }) => {
@@ -57,6 +57,20 @@ describe('the fast path of bin/run.js', () => {
     same(await both(['search']));
   });
 
+  it('updates an index with the same report as oclif', async () => {
+    const timing = (text: string) => text.replace(/in \d+ ms/g, 'in N ms').replace(/"ms": \d+/g, '"ms": N');
+    for (const args of [
+      ['index', '--store', 'seeds'],
+      ['index', '-s', 'seeds', '--json'],
+      ['index', '--store', 'nosuch'],
+    ]) {
+      const { fast, oclif } = await both(args);
+      expect(timing(fast.stdout), args.join(' ')).toBe(timing(oclif.stdout));
+      expect(timing(fast.stderr)).toBe(timing(oclif.stderr));
+      expect(fast.code).toBe(oclif.code);
+    }
+  });
+
   it('keeps a V8 code cache of the bundle in the user cache dir', async () => {
     await runCli(['--version'], { env });
     const dir = path.join(cacheHome, 'commontrace', 'v8');
@@ -72,7 +86,8 @@ describe('the fast path of bin/run.js', () => {
   it('runs the SessionStart hook with the same context as oclif', async () => {
     const cwd = makeNodeProject();
     const input = JSON.stringify({ session_id: 's', cwd, hook_event_name: 'SessionStart', source: 'startup' });
-    const hook = await both(['hook', 'session-start'], { cwd, input });
+    // A generous time limit: the slower oclif run must not time out on a busy machine.
+    const hook = await both(['hook', 'session-start'], { cwd, input, env: { CT_HOOK_TIMEOUT_MS: '20000' } });
     same(hook);
     expect(JSON.parse(hook.fast.stdout).hookSpecificOutput.additionalContext).toMatch(/react/i);
   });
