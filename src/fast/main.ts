@@ -1,33 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describeFailure } from '../cli/report-error.js';
-import { getPackageRoot } from '../paths.js';
 import { parseFastIndexArgs, parseFastSearchArgs } from './parse-search.js';
-
-/** The root help as `ct --help` prints it to a pipe (80 columns, no colour), written at build time. */
-export const HELP_SNAPSHOT = 'help.txt';
 
 /**
  * The fast path of bin/run.js (bundled into dist/ct.cjs by bin/build/bundle.ts): the commands that
  * agents and hooks run cold and often, answered without loading oclif and its plugins (~100 ms of
- * a run). It handles `ct --version`, the root `ct --help` to a pipe, `ct search` and `ct index` with plain flags and
+ * a run). It handles `ct search` and `ct index` with plain flags and
  * `ct hook session-start`, through the same functions as the oclif commands. Anything else returns
  * false and bin/run.js hands the arguments to oclif unchanged.
  */
 export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const [first, ...rest] = argv;
-  if (first === '--version') {
-    const pjson = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
-      name: string;
-      version: string;
-    };
-    // oclif's config.userAgent, which `--version` prints.
-    process.stdout.write(
-      `${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`,
-    );
-    return true;
-  }
-  if (first === undefined || (first === '--help' && rest.length === 0)) return printHelpSnapshot(env);
   if (first === 'hook' && rest.length === 1 && rest[0] === 'session-start') {
     const { runSessionStartCommand } = await import('../hooks/session-start-command.js');
     await runSessionStartCommand();
@@ -49,19 +31,6 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
     return true;
   }
   return false;
-}
-
-function printHelpSnapshot(env: NodeJS.ProcessEnv): boolean {
-  // oclif wraps help to the terminal's width and colours it: only a pipe gets the snapshot.
-  if (process.stdout.isTTY || env.OCLIF_COLUMNS || env.FORCE_COLOR) return false;
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(getPackageRoot(), 'dist', HELP_SNAPSHOT), 'utf8');
-  } catch {
-    return false;
-  }
-  process.stdout.write(text);
-  return true;
 }
 
 async function runSearch(args: NonNullable<ReturnType<typeof parseFastSearchArgs>>): Promise<void> {
