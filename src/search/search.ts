@@ -24,6 +24,8 @@ import { makeSnippet } from './snippet.js';
 export interface SearchContext extends ReadyOptions {
   /** Where the user's project is, for judging applies_to (default: cwd). */
   cwd?: string;
+  /** The project's versions when the caller already has them (the hook searches once per topic). */
+  project?: ProjectVersions;
 }
 
 /** A candidate as LanceDB returns it: the searched columns plus its BM25 score or distance. */
@@ -96,7 +98,7 @@ export async function searchStores(
   context: SearchContext = {},
 ): Promise<SearchResponse> {
   const options = parseSearchInput(input);
-  const project = await detectProjectVersions(context.cwd ?? process.cwd());
+  const project = context.project ?? (await detectProjectVersions(context.cwd ?? process.cwd()));
   const notes: string[] = [];
   const searched = await Promise.all(
     stores.map(async (store) => {
