@@ -2,6 +2,7 @@ import { CtCommand } from '../src/cli/base.js';
 import { color } from '../src/cli/format/common.js';
 import { runDoctor } from '../src/diagnose/doctor.js';
 import { ExitCode } from '../src/errors.js';
+import { explainHook, HOOK_NAMES, userConfigFile } from '../src/hooks/config.js';
 
 export default class Doctor extends CtCommand {
   static override summary = 'Check the installation, stores and index, with a fix for each problem.';
@@ -14,6 +15,9 @@ export default class Doctor extends CtCommand {
     const report = await runDoctor({
       ...(flags.store ? { store: flags.store } : {}),
       oclifDataDir: this.config.dataDir,
+      hooks: await Promise.all(
+        HOOK_NAMES.map(async (hook) => ({ ...(await explainHook(hook)), file: userConfigFile() })),
+      ),
     });
     const mark = { ok: color.green('ok  '), warn: color.yellow('warn'), fail: color.red('FAIL') };
     for (const check of report.checks) {

@@ -43,6 +43,17 @@ export default class Status extends CtCommand {
           status.pending.length === 0 ? 'none' : `${status.pending.length} branch(es): run \`ct publish\``,
         ],
         ['index', index],
+        ...(status.index.source ? [['index source', status.index.source] as [string, string]] : []),
+        ...(status.index.shipped && ['refused', 'failed'].includes(status.index.shipped.outcome)
+          ? [
+              [
+                'shipped index',
+                color.yellow(
+                  `${status.index.shipped.outcome} (${status.index.shipped.code ?? 'error'}): ${status.index.shipped.reason}`,
+                ),
+              ] as [string, string],
+            ]
+          : []),
       ]),
     );
     return status;

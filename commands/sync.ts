@@ -3,10 +3,14 @@ import { indexProgressReporter } from '../src/cli/progress.js';
 import { ExitCode } from '../src/errors.js';
 import { publishPending } from '../src/forge/publish-pending.js';
 import { updateIndex } from '../src/index/build.js';
+import { installShippedIndex, wantsShippedIndex } from '../src/index/shipped.js';
 import { markSynced } from '../src/store/registry.js';
 import { selectStores } from '../src/store/select.js';
 import type { Store } from '../src/store/store.js';
 import { pullStore } from '../src/store/sync.js';
+
+/** More changed trace files than this since the index's commit: a shipped index is fetched rather than embedding them. */
+const SHIPPED_WHEN_BEHIND = 1000;
 
 export default class Sync extends CtCommand {
   static override summary = 'Pull every registered store (or one) and update its index.';
@@ -43,6 +47,10 @@ export default class Sync extends CtCommand {
     try {
       const published = await publishPending(checkout);
       for (const p of published) this.progress(`${store.name}: ${p.message}`);
+      // A store that ships its index: use it when it saves a rebuild or a long catch-up.
+      const shipped = (await wantsShippedIndex(store, SHIPPED_WHEN_BEHIND))
+        ? await installShippedIndex(store, { log: (m) => this.progress(m) })
+        : undefined;
       const progress = indexProgressReporter();
       const index = await updateIndex(store, { log: (m) => this.progress(m), onProgress: progress.onProgress }).finally(
         () => progress.stop(),
@@ -50,7 +58,7 @@ export default class Sync extends CtCommand {
       this.progress(
         `${store.name}: index ${index.traces} trace(s), ${index.embedded} embedded, ${index.removed} removed`,
       );
-      return { store: store.name, pull, index, published };
+      return { store: store.name, pull, index, published, ...(shipped ? { shipped } : {}) };
     } catch (e) {
       const error = (e as Error).message;
       this.progress(`${store.name}: ${error}`);

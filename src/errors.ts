@@ -26,6 +26,8 @@ export const ExitCode = {
   network: 8,
   /** A secret or credential was found in content that was about to be written. */
   secretFound: 9,
+  /** `ct eval` measured a metric below the floor ct.yml `eval` sets. */
+  evalBelowFloor: 10,
   /** No such command (the shell's convention); the error names the closest one. */
   commandNotFound: 127,
 } as const;

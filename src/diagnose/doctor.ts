@@ -9,6 +9,7 @@ import { getPackageRoot, resolveDataDir } from '../paths.js';
 import { readStoreConfig } from '../store/config.js';
 import { readRegistry, registryFile } from '../store/registry.js';
 import { selectStore } from '../store/select.js';
+import { checkClaudePlugin, checkCliOnPath, type HookSwitch } from './install.js';
 import { getStoreStatus } from './status.js';
 
 export const DoctorCheckSchema = z.object({
@@ -34,7 +35,9 @@ function atLeast(version: string, min: number[]): boolean {
 }
 
 /** Every check a user needs when something is off, each with a fix. Never throws. */
-export async function runDoctor(options: { store?: string; oclifDataDir?: string } = {}): Promise<DoctorReport> {
+export async function runDoctor(
+  options: { store?: string; oclifDataDir?: string; hooks?: readonly HookSwitch[] } = {},
+): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (id: string, status: DoctorCheck['status'], message: string, fix?: string) =>
     checks.push({ id, status, message, ...(fix && status !== 'ok' ? { fix } : {}) });
@@ -160,6 +163,15 @@ export async function runDoctor(options: { store?: string; oclifDataDir?: string
       );
     if (status.index.state === 'built') add('index', 'ok', `index of "${store.name}" is up to date`);
     else add('index', 'warn', `index of "${store.name}" is ${status.index.state}`, indexFix);
+    if (status.index.source) add('index.source', 'ok', `index of "${store.name}": ${status.index.source}`);
+    const shipped = status.index.shipped;
+    if (store.config.index.shipped && shipped && (shipped.outcome === 'refused' || shipped.outcome === 'failed'))
+      add(
+        'index.shipped',
+        'warn',
+        `the shipped index of "${store.name}" was ${shipped.outcome} (${shipped.code ?? 'error'}): ${shipped.reason}; a local index is used`,
+        'tell the store maintainers (their CI exports it with `ct index --export`); nothing to do locally',
+      );
   } catch (e) {
     add(
       'store.current',
@@ -174,8 +186,10 @@ export async function runDoctor(options: { store?: string; oclifDataDir?: string
     add(
       'secret-scanner',
       found.length > 0 ? 'ok' : 'fail',
-      found.length > 0 ? 'secret scanner (secretlint) works' : 'the secret scanner missed a known GitHub token',
-      'reinstall commontrace (npm install --global commontrace)',
+      found.length > 0
+        ? 'secret scanner (secretlint, gitleaks rules, provider patterns) works'
+        : 'the secret scanner missed a known GitHub token',
+      'reinstall commontrace (in its checkout: npm run install:global)',
     );
   } catch (e) {
     add(
@@ -206,6 +220,10 @@ export async function runDoctor(options: { store?: string; oclifDataDir?: string
       `command manifest for ${manifest.version} (${Object.keys(manifest.commands ?? {}).length} commands)`,
       'npm run build (a stale manifest hides new commands)',
     );
+
+  const cli = await checkCliOnPath(root, pkg.version);
+  checks.push(cli.finding);
+  checks.push(...(await checkClaudePlugin(cli.path !== undefined, options.hooks)));
 
   return { ok: !checks.some((c) => c.status === 'fail'), checks };
 }

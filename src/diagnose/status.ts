@@ -5,7 +5,8 @@ import { readPending } from '../forge/pending.js';
 import { getBranchState } from '../git/repo.js';
 import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
-import { IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
+import { readShippedAttempt, ShippedAttemptSchema } from '../index/shipped.js';
+import { type IndexSource, IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
 import { listTraceFiles } from '../store/load.js';
 import type { Store } from '../store/store.js';
 import { walkFiles } from '../util/fs.js';
@@ -28,6 +29,8 @@ export const StoreStatusSchema = z.object({
       .enum(['missing', 'built', 'stale', 'unreadable'])
       .describe('missing: never built; stale: HEAD moved or files changed since.'),
     detail: IndexStateSchema.optional(),
+    source: z.string().optional().describe('Where the index came from, in a sentence.'),
+    shipped: ShippedAttemptSchema.optional().describe("The last attempt to use the store's shipped index."),
   }),
 });
 export type StoreStatus = z.infer<typeof StoreStatusSchema>;
@@ -47,6 +50,9 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
   );
   if (state) index = { state: (await isIndexFresh(store.root, modelFor(store))) ? 'built' : 'stale', detail: state };
   else if (hasStateFile) index = { state: 'unreadable' };
+  const shipped = await readShippedAttempt(store.root);
+  if (state) index.source = describeIndexSource(state.source, state.commit);
+  if (shipped) index.shipped = shipped;
   return {
     name: store.name,
     root: store.root,
@@ -62,4 +68,12 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
     pending: (await readPending(store.root)).map((p) => p.branch),
     index,
   };
+}
+
+/** "shipped index of <commit> (signed by ...), updated locally to <commit>" or "built locally". */
+export function describeIndexSource(source: IndexSource, commit: string | null): string {
+  if (source.type === 'local') return 'built locally';
+  const shippedAt = source.store_commit?.slice(0, 12) ?? '?';
+  const since = commit && commit !== source.store_commit ? `, updated locally to ${commit.slice(0, 12)}` : '';
+  return `shipped index of ${shippedAt} from ${source.ref} (signed by ${source.signer})${since}`;
 }

@@ -3,7 +3,7 @@ import { GitError } from '../errors.js';
 
 export interface GitOptions {
   /** Written to git's stdin (then closed). */
-  input?: string;
+  input?: string | Buffer;
   /** Added to the environment, e.g. a private GIT_INDEX_FILE or an identity. */
   env?: Record<string, string>;
   /** Kill git after this long: bounds network steps. */

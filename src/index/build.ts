@@ -3,13 +3,15 @@ import path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { type Embedder, loadEmbedder } from '../embed/embedder.js';
 import { headCommit } from '../git/repo.js';
+import { tryGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
+import { isIndexFresh } from './fresh.js';
 import { withIndexLock } from './lock.js';
 import { modelFor } from './model.js';
-import { writeSignals } from './signals.js';
+import { hasSignals, writeSignals } from './signals.js';
 import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
 import { connectIndex, FTS_OPTIONS, openTable, rowSchema, type TraceRow } from './table.js';
 
@@ -74,6 +76,27 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
   const full = reason !== undefined;
 
+  // Nothing changed (HEAD as indexed, nothing uncommitted): no listing, no table scan.
+  if (!full && state && (await isIndexFresh(store.root, model)) && (await hasSignals(store.root)))
+    return unchanged(state, started);
+  // Only votes or flags changed: the traces/ tree is the one indexed, so no trace needs a look.
+  const tracesTree = await treeOf(store.root, 'traces');
+  if (
+    !full &&
+    state &&
+    state.traces_tree &&
+    tracesTree === state.traces_tree &&
+    (await cleanUnder(store.root, 'traces/'))
+  ) {
+    await writeSignals(store);
+    await writeIndexState(store.root, {
+      ...state,
+      commit: await headCommit(store.root),
+      built_at: new Date().toISOString(),
+    });
+    return unchanged(state, started);
+  }
+
   const { blobs, uncommitted } = await listTraceBlobs(store.root);
   options.onProgress?.({ phase: 'scan', done: blobs.size, total: blobs.size });
   const indexed = new Map<string, { id: string; blob: string }>();
@@ -98,89 +121,120 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     .filter(([file, blob]) => indexed.get(file)?.blob !== blob)
     .map(([file]) => file)
     .sort((a, b) => Number(uncommitted.has(a)) - Number(uncommitted.has(b)) || a.localeCompare(b));
+  const changedSet = new Set(changed);
   const skipped: { file: string; reason: string }[] = (state?.skipped ?? []).filter(
-    (s) => blobs.has(s.file) && !changed.includes(s.file),
+    (s) => blobs.has(s.file) && !changedSet.has(s.file),
   );
-  const parsed: { file: string; blob: string; row: Omit<TraceRow, 'vector'>; text: string }[] = [];
-  const upsertIds = new Set<string>();
   const keptIds = new Map<string, string>();
   for (const [file, entry] of indexed) if (blobs.get(file) === entry.blob) keptIds.set(entry.id, file);
-  // Files are read 64 at a time (one at a time, reading dominated a 100k-trace build); parsing
-  // and the duplicate-id decisions stay in order.
-  const texts = new Map<string, string | undefined>();
-  for (let i = 0; i < changed.length; i += READ_BATCH) {
-    const batch = changed.slice(i, i + READ_BATCH);
-    const read = await Promise.all(
-      batch.map((file) => fs.readFile(path.join(store.root, file), 'utf8').catch(() => undefined)),
-    );
-    batch.forEach((file, j) => texts.set(file, read[j]));
-  }
-  for (const file of changed) {
-    const text = texts.get(file);
-    texts.delete(file);
-    if (text === undefined) continue;
-    const { trace, problems } = parseTrace(text, file);
-    if (!trace) {
-      const first = problems.find((p) => p.severity === 'error');
-      skipped.push({ file, reason: `${first?.rule ?? 'invalid'}: ${first?.message ?? 'not a valid trace'}` });
-      continue;
-    }
-    const clash =
-      keptIds.get(trace.id) ?? (upsertIds.has(trace.id) ? parsed.find((p) => p.row.id === trace.id)?.file : undefined);
-    if (clash) {
-      skipped.push({ file, reason: `store/duplicate-id: id ${trace.id} is also used by ${clash}` });
-      continue;
-    }
-    upsertIds.add(trace.id);
-    parsed.push({
-      file,
-      blob: blobs.get(file) as string,
-      text: embeddingText(trace),
-      row: toTraceRow(trace, { path: file, blob: blobs.get(file) as string, chars: text.length }),
-    });
-  }
-  for (const s of skipped) options.log?.(`warning: skipped ${s.file}: ${s.reason}`);
+  /** id -> file of every row written or to be written in this run. */
+  const upserts = new Map<string, string>();
 
   // Vectors are a function of the blob (and model and index format): a renamed file, a reverted
   // edit or a --full rebuild reuses them instead of embedding the same content again.
-  const cached =
-    table && state && state.model === model && state.schema_version === INDEX_SCHEMA_VERSION
+  const cacheFrom =
+    table && state && state.model === model && state.schema_version === INDEX_SCHEMA_VERSION ? table : undefined;
+  let embedder = full ? await loadEmbedder(model) : undefined;
+  let tableName = state?.table ?? 'traces';
+  // A full build streams: each slice of files is read, parsed, embedded and written to the new
+  // table (invisible to readers until the state file names it) before the next one is read, so
+  // memory holds one slice, not the store. An update collects its rows for one atomic merge.
+  const target = full
+    ? await db.createEmptyTable(
+        (tableName = `traces-${Date.now().toString(36)}`),
+        await rowSchema(embedder?.dim ?? 0),
+        {
+          mode: 'overwrite',
+        },
+      )
+    : undefined;
+  const pending: TraceRow[] = [];
+  let embeddedCount = 0;
+  let written = 0;
+  for (let start = 0; start < changed.length; start += WRITE_SLICE) {
+    const rows = await processSlice(changed.slice(start, start + WRITE_SLICE));
+    written += rows.length;
+    if (target) {
+      if (rows.length > 0) await target.add(rows as unknown as Record<string, unknown>[]);
+    } else pending.push(...rows);
+    options.onProgress?.({
+      phase: 'embed',
+      done: Math.min(start + WRITE_SLICE, changed.length),
+      total: changed.length,
+    });
+  }
+
+  async function processSlice(files: string[]): Promise<TraceRow[]> {
+    // Files are read 64 at a time (one at a time, reading dominated a 100k-trace build); parsing
+    // and the duplicate-id decisions stay in order.
+    const texts: (string | undefined)[] = [];
+    for (let i = 0; i < files.length; i += READ_BATCH)
+      texts.push(
+        ...(await Promise.all(
+          files
+            .slice(i, i + READ_BATCH)
+            .map((file) => fs.readFile(path.join(store.root, file), 'utf8').catch(() => undefined)),
+        )),
+      );
+    const parsed: { blob: string; row: Omit<TraceRow, 'vector'>; text: string }[] = [];
+    files.forEach((file, i) => {
+      const text = texts[i];
+      if (text === undefined) return;
+      const { trace, problems } = parseTrace(text, file);
+      if (!trace) {
+        const first = problems.find((p) => p.severity === 'error');
+        skipped.push({ file, reason: `${first?.rule ?? 'invalid'}: ${first?.message ?? 'not a valid trace'}` });
+        return;
+      }
+      const clash = keptIds.get(trace.id) ?? upserts.get(trace.id);
+      if (clash) {
+        skipped.push({ file, reason: `store/duplicate-id: id ${trace.id} is also used by ${clash}` });
+        return;
+      }
+      upserts.set(trace.id, file);
+      const blob = blobs.get(file) as string;
+      parsed.push({
+        blob,
+        text: embeddingText(trace),
+        row: toTraceRow(trace, { path: file, blob, chars: text.length }),
+      });
+    });
+    const cached = cacheFrom
       ? await vectorsByBlob(
-          table,
+          cacheFrom,
           parsed.map((p) => p.blob),
         )
       : new Map<string, Float32Array>();
-  const toEmbed = parsed.filter((p) => !cached.has(p.blob));
-  const embedder = toEmbed.length > 0 || full ? await loadEmbedder(model) : undefined;
-  const fresh = new Map<string, Float32Array>();
-  for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
-    const batch = toEmbed.slice(i, i + EMBED_BATCH);
-    const vectors = await (embedder as Embedder).embed(batch.map((p) => p.text));
-    batch.forEach((p, j) => fresh.set(p.blob, vectors[j] as Float32Array));
-    options.onProgress?.({ phase: 'embed', done: Math.min(i + EMBED_BATCH, toEmbed.length), total: toEmbed.length });
+    const toEmbed = parsed.filter((p) => !cached.has(p.blob));
+    if (toEmbed.length > 0) embedder ??= await loadEmbedder(model);
+    for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
+      const batch = toEmbed.slice(i, i + EMBED_BATCH);
+      const vectors = await (embedder as Embedder).embed(batch.map((p) => p.text));
+      batch.forEach((p, j) => cached.set(p.blob, vectors[j] as Float32Array));
+    }
+    embeddedCount += toEmbed.length;
+    return parsed.map((p) => ({ ...p.row, vector: cached.get(p.blob) as Float32Array }));
   }
-  const rows: TraceRow[] = parsed.map((p) => ({
-    ...p.row,
-    vector: (fresh.get(p.blob) ?? cached.get(p.blob)) as Float32Array,
-  }));
+  for (const s of skipped) options.log?.(`warning: skipped ${s.file}: ${s.reason}`);
 
   // Ids whose file is gone, or whose file no longer holds a valid trace with that id.
-  const liveIds = new Set([...keptIds.keys(), ...upsertIds]);
-  const removed = [...new Set([...indexed.values()].map((e) => e.id))].filter((id) => !liveIds.has(id));
-  options.onProgress?.({ phase: 'write', done: 0, total: rows.length + removed.length });
+  const removed = [...new Set([...indexed.values()].map((e) => e.id))].filter(
+    (id) => !keptIds.has(id) && !upserts.has(id),
+  );
+  options.onProgress?.({ phase: 'write', done: 0, total: pending.length + removed.length });
   const dim = embedder?.dim ?? state?.dim ?? 0;
-  const reused = rows.length - fresh.size;
-  let tableName = state?.table ?? 'traces';
-  if (full) {
-    tableName = `traces-${Date.now().toString(36)}`;
-    table = await createTable(db, tableName, rows, dim);
-  } else if (table && (rows.length > 0 || removed.length > 0)) {
+  const reused = written - embeddedCount;
+  if (target) {
+    table = target;
+    if (written > WRITE_SLICE) await table.optimize({ cleanupOlderThan: new Date() });
+    await ensureFtsIndex(table);
+  } else if (table && (pending.length > 0 || removed.length > 0)) {
     const where =
       removed.length > 0 ? `id IN (${removed.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ')})` : undefined;
-    if (rows.length > 0) {
+    if (pending.length > 0) {
       let merge = table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll();
       if (where) merge = merge.whenNotMatchedBySourceDelete({ where });
-      await merge.execute(rows as unknown as Record<string, unknown>[]);
+      await merge.execute(pending as unknown as Record<string, unknown>[]);
     } else if (where) await table.delete(where);
     options.onProgress?.({ phase: 'optimize', done: 0, total: 1 });
     // LanceDB adds a version per write: compact, fold new rows into the indexes, drop old versions
@@ -198,10 +252,14 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     dim,
     table: tableName,
     commit: head,
+    // The tree only describes the index when nothing under traces/ was uncommitted.
+    ...(tracesTree && uncommitted.size === 0 ? { traces_tree: tracesTree } : {}),
     traces: total,
     skipped,
     ann,
     built_at: new Date().toISOString(),
+    // An update on top of a shipped index keeps saying so: its rows still came from the pack.
+    source: full ? { type: 'local' } : (state?.source ?? { type: 'local' }),
   };
   await writeSignals(store);
   await writeIndexState(store.root, next);
@@ -211,12 +269,36 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     reason,
     model,
     traces: total,
-    embedded: fresh.size,
+    embedded: embeddedCount,
     reused,
     removed: removed.length,
     skipped,
     ms: Math.round(performance.now() - started),
   };
+}
+
+function unchanged(state: IndexState, started: number): IndexReport {
+  return {
+    full: false,
+    reason: undefined,
+    model: state.model,
+    traces: state.traces,
+    embedded: 0,
+    reused: 0,
+    removed: 0,
+    skipped: state.skipped,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+/** The tree id of `dir` at HEAD (undefined without a commit or without the folder). */
+async function treeOf(root: string, dir: string): Promise<string | undefined> {
+  return (await tryGit(root, ['rev-parse', '--verify', '--quiet', `HEAD:${dir}`]))?.trim() || undefined;
+}
+
+async function cleanUnder(root: string, dir: string): Promise<boolean> {
+  const out = await tryGit(root, ['status', '--porcelain', '--untracked-files=all', '--', dir]);
+  return out !== undefined && out.trim() === '';
 }
 
 /**
@@ -246,17 +328,6 @@ async function vectorsByBlob(table: Table, blobs: readonly string[]): Promise<Ma
   return out;
 }
 
-async function createTable(db: Connection, name: string, rows: TraceRow[], dim: number): Promise<Table> {
-  // Written in slices: converting 100,000 rows to Arrow in one call peaked at 2.8 GB. The new
-  // table is invisible to readers until the state file names it, so slices are safe.
-  const table = await db.createEmptyTable(name, await rowSchema(dim), { mode: 'overwrite' });
-  for (let i = 0; i < rows.length; i += WRITE_SLICE)
-    await table.add(rows.slice(i, i + WRITE_SLICE) as unknown as Record<string, unknown>[]);
-  if (rows.length > WRITE_SLICE) await table.optimize({ cleanupOlderThan: new Date() });
-  await ensureFtsIndex(table);
-  return table;
-}
-
 /**
  * Brute-force vector search costs ~17 ms per 10,000 rows here (test/bench/search-scale.ts): past
  * ~10,000 traces it becomes the slow half of a query. From there an IVF_PQ index is built, and
@@ -266,7 +337,7 @@ async function createTable(db: Connection, name: string, rows: TraceRow[], dim: 
  */
 export const annThreshold = (): number => Number(process.env.CT_ANN_THRESHOLD ?? 10_000);
 
-async function ensureVectorIndex(table: Table, log?: (m: string) => void): Promise<boolean> {
+export async function ensureVectorIndex(table: Table, log?: (m: string) => void): Promise<boolean> {
   if ((await table.countRows()) < annThreshold()) return false;
   if ((await table.listIndices()).some((i) => i.columns.includes('vector'))) return true;
   log?.(`Building an approximate vector index (${annThreshold()}+ traces)...`);
@@ -275,7 +346,7 @@ async function ensureVectorIndex(table: Table, log?: (m: string) => void): Promi
   return true;
 }
 
-async function ensureFtsIndex(table: Table): Promise<void> {
+export async function ensureFtsIndex(table: Table): Promise<void> {
   if ((await table.countRows()) === 0) return;
   const indices = await table.listIndices();
   if (indices.some((i) => i.columns.includes('fts'))) return;

@@ -11,3 +11,11 @@ export function modelFor(store: Store, override?: string): string {
     ? `transformers:${path.resolve(store.root, folder)}`
     : model;
 }
+
+/**
+ * The model id as the store names it (a relative model folder stays relative): what a shipped
+ * index's manifest records, so that it compares equal on every clone wherever it lives.
+ */
+export function configuredModel(store: Store): string {
+  return store.config.embedding?.model ?? process.env.CT_EMBEDDING_MODEL ?? DEFAULT_MODEL;
+}

@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import { type UpdateIndexOptions, updateIndex } from './build.js';
 import { isIndexFresh } from './fresh.js';
 import { modelFor } from './model.js';
+import { installShippedIndex, wantsShippedIndex } from './shipped.js';
 import { type IndexState, readIndexState } from './state.js';
 import { connectIndex, openTable } from './table.js';
 
@@ -24,6 +25,8 @@ export interface ReadyIndex {
   model: string;
   /** True when this call first brought the index up to date. */
   updated: boolean;
+  /** Traces that update embedded (0 when nothing was updated). */
+  embedded: number;
 }
 
 const freshAt = new Map<string, number>();
@@ -45,20 +48,24 @@ export async function readIndex<T>(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
   let updated = false;
+  let embedded = 0;
   if (options.autoUpdate !== false && !(await isRecentlyFresh(store.root, model, options.freshnessTtlMs ?? 0))) {
-    await updateIndex(store, update);
+    // First use of a store that ships its index: fetch and verify it instead of embedding every trace.
+    if (await wantsShippedIndex(store))
+      await installShippedIndex(store, { ...(options.log ? { log: options.log } : {}) });
+    embedded = (await updateIndex(store, update)).embedded;
     updated = true;
     freshAt.set(`${store.root}\0${model}`, Date.now());
   }
   try {
-    const index = await openIndex(store.root, model, updated);
+    const index = await openIndex(store.root, model, updated, embedded);
     return { result: await read(index), index };
   } catch (e) {
     if (options.autoUpdate === false) throw e;
     const reason = (e as Error).message.split('\n')[0]?.slice(0, 120);
     options.log?.(`The index of "${store.name}" cannot be queried (${reason}): rebuilding it`);
-    await updateIndex(store, { ...update, full: true });
-    const index = await openIndex(store.root, model, true);
+    embedded += (await updateIndex(store, { ...update, full: true })).embedded;
+    const index = await openIndex(store.root, model, true, embedded);
     return { result: await read(index), index };
   }
 }
@@ -77,12 +84,12 @@ async function isRecentlyFresh(root: string, model: string, ttlMs: number): Prom
  * the state is read again once, and a table that is still missing is an error (the index is
  * rebuilt) rather than an empty answer.
  */
-async function openIndex(root: string, model: string, updated: boolean): Promise<ReadyIndex> {
+async function openIndex(root: string, model: string, updated: boolean, embedded: number): Promise<ReadyIndex> {
   for (let attempt = 0; ; attempt++) {
     const state = await readIndexState(root);
-    if (!state || state.traces === 0) return { state, table: undefined, model, updated };
+    if (!state || state.traces === 0) return { state, table: undefined, model, updated, embedded };
     const table = await openTable(await connectIndex(root), state.table);
-    if (table) return { state, table, model, updated };
+    if (table) return { state, table, model, updated, embedded };
     if (attempt > 0) throw new Error(`the index table ${state.table} named by the index state is missing`);
   }
 }

@@ -18,6 +18,13 @@ export async function writeSignals(store: Store): Promise<void> {
   await writeFileAtomic(file(store.root), `${JSON.stringify(Object.fromEntries(signals))}\n`);
 }
 
+export async function hasSignals(root: string): Promise<boolean> {
+  return fs.access(file(root)).then(
+    () => true,
+    () => false,
+  );
+}
+
 const loaded = new Map<string, { stamp: string; signals: Map<string, TraceSignals> }>();
 
 /**

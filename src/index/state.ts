@@ -7,16 +7,29 @@ import { findSymlink, writeFileAtomic } from '../util/fs.js';
 /** Bump when the table layout or the text fed to the index changes: every index rebuilds. */
 export const INDEX_SCHEMA_VERSION = 3;
 
+/** Where the rows of an index came from: built here, or the store's shipped index (then updated here). */
+export const IndexSourceSchema = z.object({
+  type: z.enum(['local', 'shipped']),
+  ref: z.string().optional().describe('shipped: the git ref it was fetched from.'),
+  index_commit: z.string().optional().describe('shipped: the commit on that ref.'),
+  store_commit: z.string().optional().describe('shipped: the store commit it was built from.'),
+  signer: z.string().optional().describe('shipped: who signed its manifest.'),
+  installed_at: z.string().optional(),
+});
+export type IndexSource = z.infer<typeof IndexSourceSchema>;
+
 export const IndexStateSchema = z.object({
   schema_version: z.number().int(),
   model: z.string().describe('Embedding model id.'),
   dim: z.number().int(),
   table: z.string().describe('The LanceDB table readers should open.'),
   commit: z.string().nullable().describe('HEAD when the index was last updated.'),
+  traces_tree: z.string().optional().describe('The tree id of traces/ at `commit`, when the index matched it exactly.'),
   traces: z.number().int(),
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })).default([]),
   ann: z.boolean().default(false).describe('True when the vector column has an approximate (IVF_PQ) index.'),
   built_at: z.string(),
+  source: IndexSourceSchema.default({ type: 'local' }),
 });
 export type IndexState = z.infer<typeof IndexStateSchema>;
 
@@ -37,6 +50,6 @@ export async function readIndexState(root: string): Promise<IndexState | undefin
   }
 }
 
-export async function writeIndexState(root: string, state: IndexState): Promise<void> {
+export async function writeIndexState(root: string, state: z.input<typeof IndexStateSchema>): Promise<void> {
   await writeFileAtomic(stateFile(root), `${JSON.stringify(state, null, 2)}\n`);
 }

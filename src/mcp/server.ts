@@ -13,7 +13,7 @@ import { ServedStores } from './served-stores.js';
 import { registerTools } from './tools/index.js';
 import { HardenedStdioTransport, readMaxMessageBytes } from './transport.js';
 
-const { version } = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
+export const { version } = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
   version: string;
 };
 
@@ -73,7 +73,8 @@ export async function runMcpServer(options: McpOptions = {}): Promise<McpServer>
   return server;
 }
 
-async function warmUp(stores: Store[], stale: Store[], log: (m: string) => void): Promise<void> {
+/** Loads each store's embedding model, then brings stale indexes up to date; failures are logged, never thrown. */
+export async function warmUp(stores: Store[], stale: Store[], log: (m: string) => void): Promise<void> {
   for (const store of stores)
     await loadEmbedder(modelFor(store)).catch((e: Error) =>
       log(`embedding model for ${store.name} failed to load: ${e.message}`),

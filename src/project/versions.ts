@@ -64,7 +64,9 @@ export function judgeFreshness(
   const matches: string[] = [];
   const mismatches: string[] = [];
   for (const [rawName, range] of Object.entries(appliesTo)) {
-    const name = ALIASES[rawName.toLowerCase()] ?? rawName.toLowerCase();
+    // `npm:next` names the registry for `ct stale`; the project knows the package as `next`.
+    const bare = rawName.toLowerCase().replace(/^(npm|pypi|crates|go):/, '');
+    const name = ALIASES[bare] ?? bare;
     const version = project.get(name);
     if (!version || !semver.validRange(range)) continue;
     (semver.satisfies(version, range, { includePrerelease: true }) ? matches : mismatches).push(

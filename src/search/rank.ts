@@ -1,4 +1,5 @@
 import type { Freshness } from '../project/versions.js';
+import { describeStale, type RegistryStale } from '../staleness/judge.js';
 import type { TraceSignals } from '../trust/signals.js';
 
 /**
@@ -24,6 +25,8 @@ export const ADJUST = {
   /** applies_to names versions the project uses. */
   versionMatch: 0.05,
   reviewDue: -0.05,
+  /** applies_to leaves out the current major version on the package registry (from `ct stale`'s cache). */
+  registryStale: -0.05,
 } as const;
 
 export interface Scored {
@@ -64,7 +67,12 @@ export interface Adjustment {
   reason: string;
 }
 
-export function adjustmentsFor(signals: TraceSignals | undefined, status: string, freshness: Freshness): Adjustment[] {
+export function adjustmentsFor(
+  signals: TraceSignals | undefined,
+  status: string,
+  freshness: Freshness,
+  registry: readonly RegistryStale[] = [],
+): Adjustment[] {
   const out: Adjustment[] = [];
   if (signals?.validated)
     out.push({
@@ -92,7 +100,9 @@ export function adjustmentsFor(signals: TraceSignals | undefined, status: string
       delta: ADJUST.versionMismatch,
       reason: `applies to ${freshness.mismatches.join('; ')}`,
     });
-  else if (freshness.matches.length > 0)
+  else if (registry.length > 0)
+    out.push({ factor: 'stale', delta: ADJUST.registryStale, reason: registry.map(describeStale).join('; ') });
+  if (freshness.mismatches.length === 0 && freshness.matches.length > 0)
     out.push({
       factor: 'fits-project',
       delta: ADJUST.versionMatch,

@@ -90,6 +90,12 @@ export const SearchedStoreSchema = z.object({
   traces: z.number().int().describe('Traces in its index.'),
   model: z.string().describe('The embedding model of its index.'),
   updated: z.boolean().describe('True when this search first brought its index up to date.'),
+  embedded: z
+    .number()
+    .int()
+    .optional()
+    .describe('Traces that update embedded (0 when the rows came from a shipped index).'),
+  index_source: z.enum(['local', 'shipped']).optional().describe("Where its index's rows came from."),
   error: z.string().optional().describe('Why this store could not be searched (the others still were).'),
 });
 

@@ -6,8 +6,11 @@ import { type ReadyOptions, readIndex } from '../index/ready.js';
 import { loadSignals } from '../index/signals.js';
 import { ROW_COLUMNS, type TraceRow } from '../index/table.js';
 import { detectProjectVersions, judgeFreshness, type ProjectVersions } from '../project/versions.js';
+import { loadRegistryCache, type RegistryCache } from '../staleness/cache.js';
+import { describeStale, judgeFromCache } from '../staleness/judge.js';
 import { normalizeTag } from '../store/config.js';
 import type { Store } from '../store/store.js';
+import { STOP_WORDS } from '../text/stop-words.js';
 import { expandForFts, tokenize } from '../text/tokenize.js';
 import { summarizeTrust, type TraceSignals } from '../trust/signals.js';
 import { applyBudget } from './budget.js';
@@ -98,7 +101,11 @@ export async function searchStores(
   context: SearchContext = {},
 ): Promise<SearchResponse> {
   const options = parseSearchInput(input);
-  const project = context.project ?? (await detectProjectVersions(context.cwd ?? process.cwd()));
+  const [project, registry] = await Promise.all([
+    context.project ?? detectProjectVersions(context.cwd ?? process.cwd()),
+    // Only what `ct stale` cached: search never waits on the network.
+    loadRegistryCache(),
+  ]);
   const notes: string[] = [];
   const searched = await Promise.all(
     stores.map(async (store) => {
@@ -119,7 +126,7 @@ export async function searchStores(
   );
   // Ties by code point, not localeCompare: ids and store names are ASCII, and the first
   // localeCompare of a process loads ICU collation (~20 ms of a cold search).
-  const candidates = scoreCandidates(searched, project, options.query).sort(
+  const candidates = scoreCandidates(searched, project, registry, options.query).sort(
     (a, b) => b.score - a.score || byCodePoint(a.row.id, b.row.id) || byCodePoint(a.store, b.store),
   );
   const results = keepDistinct(candidates, options.limit).map((c) => toResult(c, options.query));
@@ -134,7 +141,10 @@ export async function searchStores(
   };
   if (options.budget !== undefined) return applyBudget(response, options.budget, options.detail);
   if (options.detail === 'full') return response;
-  return { ...response, results: results.map(({ context: _c, solution: _s, ...rest }) => rest) };
+  return {
+    ...response,
+    results: results.map(({ context: _c, solution: _s, ...rest }) => ({ ...rest, detail: 'snippet' as const })),
+  };
 }
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -170,7 +180,14 @@ async function searchOneStore(store: Store, options: SearchOptions, context: Sea
         ])
       : ([[], []] as Row[][]),
   );
-  const summary = { name: store.name, traces: index.state?.traces ?? 0, model: index.model, updated: index.updated };
+  const summary = {
+    name: store.name,
+    traces: index.state?.traces ?? 0,
+    model: index.model,
+    updated: index.updated,
+    ...(index.updated ? { embedded: index.embedded } : {}),
+    ...(index.state ? { index_source: index.state.source.type } : {}),
+  };
   const [lexical, vector] = result;
   const signals = lexical.length > 0 ? await loadSignals(store.root) : new Map<string, TraceSignals>();
   return { store, summary, lexical, vector, signals };
@@ -190,7 +207,12 @@ async function searchOneStore(store: Store, options: SearchOptions, context: Sea
  * similarities are not calibrated enough to cut them by a threshold. So a result must match the
  * query lexically; the embedding re-ranks among those (see test/bench/eval-search.ts).
  */
-function scoreCandidates(searched: readonly StoreCandidates[], project: ProjectVersions, query: string): Scored[] {
+function scoreCandidates(
+  searched: readonly StoreCandidates[],
+  project: ProjectVersions,
+  registry: RegistryCache,
+  query: string,
+): Scored[] {
   const terms = searched.length > 1 ? queryTerms(query) : new Set<string>();
   return searched.flatMap(({ store, lexical, vector, signals }) => {
     const fused = fuseScores(
@@ -204,8 +226,15 @@ function scoreCandidates(searched: readonly StoreCandidates[], project: ProjectV
     return lexical.map((row, n): Scored => {
       const appliesTo = JSON.parse(row.applies_to || '{}') as Record<string, string>;
       const freshness = judgeFreshness(appliesTo, row.review_after || undefined, project);
+      // A range the user's project satisfies still fits them, whatever the registry's latest is.
+      const outdated =
+        registry.size === 0
+          ? []
+          : judgeFromCache(appliesTo, Array.from(row.tags ?? []), registry).stale.filter(
+              (s) => !freshness.matches.some((m) => m.startsWith(`${s.key} `)),
+            );
       const signal = signals.get(row.id);
-      const adjustments = adjustmentsFor(signal, row.status, freshness);
+      const adjustments = adjustmentsFor(signal, row.status, freshness, outdated);
       const coverage = terms.size > 0 ? termCoverage(terms, row) : 1;
       const relevance = round((fused.get(row.id) ?? 0) * coverage * weight);
       return {
@@ -214,6 +243,7 @@ function scoreCandidates(searched: readonly StoreCandidates[], project: ProjectV
         appliesTo,
         stale: [
           ...freshness.mismatches.map((m) => `applies to ${m}`),
+          ...outdated.map(describeStale),
           ...(freshness.reviewDue ? ['review date passed'] : []),
         ],
         adjustments,
@@ -256,26 +286,6 @@ function termCoverage(terms: ReadonlySet<string>, row: Row): number {
   }
   return (inTitle + anywhere) / (2 * terms.size);
 }
-
-const STOP_WORDS = new Set([
-  'a',
-  'an',
-  'and',
-  'the',
-  'to',
-  'of',
-  'in',
-  'on',
-  'for',
-  'is',
-  'it',
-  'with',
-  'how',
-  'why',
-  'what',
-  'my',
-  'i',
-]);
 
 /** A kept candidate as a result, with its snippet (built only for what is kept). */
 function toResult(c: Scored, query: string): SearchResult {

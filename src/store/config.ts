@@ -22,6 +22,15 @@ const SecretAllowEntrySchema = z.string().superRefine((entry, ctx) => {
     });
 });
 
+/** A floor for one `ct eval` metric: below it, `ct eval` exits non-zero (the store's CI gate). */
+const metricFloor = (metric: string) =>
+  z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(`ct eval fails when the mean ${metric} over the store's labelled queries is below this (0..1).`);
+
 /** `ct.yml`: a store's name, schema version, embedding model, policy and tag aliases. */
 export const StoreConfigSchema = z
   .object({
@@ -44,6 +53,42 @@ export const StoreConfigSchema = z
       .object({ model: z.string().min(1).describe('The embedding model id the published index uses.') })
       .strict()
       .optional(),
+    index: z
+      .object({
+        shipped: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Clients fetch the index the store's CI built and signed (`ct index --export`) instead of embedding " +
+              'every trace themselves; a pack that fails verification is refused and the index built locally.',
+          ),
+        ref: z
+          .string()
+          .regex(/^refs\/[\w./-]+$/, 'a git ref under refs/, e.g. refs/ct/index')
+          .default('refs/ct/index')
+          .describe('The git ref the shipped index is published on.'),
+        signers: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'Principals (e-mail addresses in allowed_signers) whose signature on the index manifest is accepted; ' +
+              'empty: any key allowed_signers lists for the ct-index namespace.',
+          ),
+        remote: z
+          .string()
+          .regex(/^(s3|gs|az):\/\/[^/]+(\/.*)?$/, 's3://bucket/prefix (or gs://, az://)')
+          .optional()
+          .describe('A LanceDB dataset on object storage that clients query in place instead of a local index.'),
+        storage_options: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe(
+            "LanceDB storageOptions for `remote` (endpoint, region, allowHttp...); credentials come from the environment's " +
+              'AWS_* variables, never from ct.yml.',
+          ),
+      })
+      .strict()
+      .prefault({}),
     forge: z
       .object({
         type: z
@@ -126,6 +171,20 @@ export const StoreConfigSchema = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    eval: z
+      .object({
+        queries: z
+          .string()
+          .min(1)
+          .default('eval/queries.yml')
+          .describe('The labelled queries `ct eval` reads: a YAML list of { query, relevant: [trace ids] }.'),
+        min_recall_at_5: metricFloor('recall@5'),
+        min_recall_at_10: metricFloor('recall@10'),
+        min_mrr_at_10: metricFloor('MRR@10'),
+        min_ndcg_at_10: metricFloor('nDCG@10'),
       })
       .strict()
       .prefault({}),

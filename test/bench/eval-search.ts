@@ -3,6 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Table } from '@lancedb/lancedb';
 import { DEFAULT_MODEL, type Embedder, loadEmbedder, USE_LITE_STATIC_MODEL } from '../../src/embed/embedder.js';
+import {
+  averageMetrics,
+  type BootstrapResult,
+  pairedBootstrap,
+  type QueryMetrics,
+  scoreRanking,
+} from '../../src/eval/metrics.js';
 import { FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
 import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT } from '../../src/search/rank.js';
 import { searchStores } from '../../src/search/search.js';
@@ -16,7 +23,6 @@ import {
   loadEvalQueries,
   missingData,
 } from './eval-data.js';
-import { averageMetrics, type BootstrapResult, pairedBootstrap, type QueryMetrics, scoreRanking } from './metrics.js';
 import { log, summarizeLatencies, timeAsync } from './timing.js';
 import { createTraceTable, type IndexedTrace, traceRows } from './trace-table.js';
 

@@ -6,10 +6,12 @@ import { benchEmbedSpeed } from './embed-speed.js';
 import { benchEvalSearch } from './eval-search.js';
 import { benchFederation } from './federation.js';
 import { benchGuards } from './guards.js';
+import { benchHostsHistoryStale } from './hosts-history-stale.js';
 import { benchIndexBuild } from './index-build.js';
 import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
 import { benchSecrets } from './secrets.js';
+import { benchServe } from './serve.js';
 import { benchSessionStart } from './session-start.js';
 import { benchStart } from './start.js';
 import { benchStartup } from './startup.js';
@@ -25,6 +27,8 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   guards: () => benchGuards(),
   secrets: () => benchSecrets(),
   federation: () => benchFederation(),
+  serve: () => benchServe(),
+  'hosts-history-stale': () => benchHostsHistoryStale(),
   start: () => benchStart(),
 };
 

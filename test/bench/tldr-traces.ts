@@ -1,4 +1,5 @@
 import { monotonicFactory } from 'ulid';
+import { seededRandom } from '../../src/eval/metrics.js';
 import {
   TAG_PATTERN,
   TITLE_MAX,
@@ -9,7 +10,6 @@ import {
 } from '../../src/trace/schema.js';
 import { serializeTrace, slugify } from '../../src/trace/serialize.js';
 import type { CorpusDoc } from './eval-data.js';
-import { seededRandom } from './metrics.js';
 
 /** One trace made from a tldr page: where it goes in a store, and its file text. */
 export interface GeneratedTrace {

@@ -51,6 +51,12 @@ describe('ct search on the built-in seeds store', () => {
     );
     expect(budgeted.budget?.used).toBeLessThanOrEqual(1500);
     expect(budgeted.results[0]?.detail).toBe('full');
+    expect(budgeted.results[0]?.context).toBeTruthy();
+    const plain = await runCli(['search', 'postgresql index not used', '--limit', '2'], { env, cwd });
+    expect(plain.stdout).toMatch(/why:/);
+    expect(plain.stdout).not.toMatch(/## Context/);
+    const brief = parseJson<Response>(await runCli(['search', 'postgresql index not used', '--json'], { env, cwd }));
+    expect(brief.results.every((r) => r.detail === 'snippet' && r.context === undefined)).toBe(true);
     const none = await runCli(['search', 'zzqxv wibblefrotz', '--json'], { env, cwd });
     expect(none.code).toBe(0);
     expect(none.stderr).toMatch(/no traces match/);

@@ -69,6 +69,21 @@ describe('updateIndex', () => {
     });
   });
 
+  it('after a commit of votes only, compares the traces/ tree instead of every blob and still counts the votes', async () => {
+    const { root, store } = await storeWith(2);
+    await updateIndex(store);
+    const before = await readIndexState(root);
+    expect(before?.traces_tree).toBe(git(root, 'rev-parse', 'HEAD:traces').trim());
+    const voter = person('Voter');
+    commitAs(voter, root, { [voteFile(ID(1), voter)]: 'vote: up\nat: 2026-11-21T10:00:00Z\n' });
+    expect(await updateIndex(store)).toMatchObject({ full: false, traces: 2, embedded: 0, removed: 0 });
+    const after = await readIndexState(root);
+    expect(after?.commit).toBe(git(root, 'rev-parse', 'HEAD').trim());
+    expect(after?.table).toBe(before?.table);
+    const hit = (await searchStores([store], { query: 'widget1 E1' })).results.find((r) => r.id === ID(1));
+    expect(hit?.trust.up).toBe(1);
+  });
+
   it('skips invalid traces and duplicate ids with a warning, and never breaks the index', async () => {
     const { root, store } = await storeWith(2);
     writeFile(root, 'traces/testing/broken.md', '---\nid: nope\n---\nno sections');

@@ -11,15 +11,15 @@ import { getPackageRoot } from '../../src/paths.js';
 const LAYERS: string[][] = [
   ['errors', 'paths'],
   ['util', 'git', 'text', 'project'],
-  ['trace'],
+  ['trace', 'hosts'],
   ['store'],
-  ['ballot', 'forge', 'embed'],
+  ['ballot', 'forge', 'embed', 'staleness'],
   ['check', 'trust'],
   ['index', 'trace-log', 'review'],
   ['search'],
-  ['contribute', 'render', 'diagnose'],
+  ['contribute', 'render', 'diagnose', 'eval'],
   ['cli', 'mcp', 'hooks'],
-  ['fast'],
+  ['fast', 'serve'],
 ];
 
 const root = getPackageRoot();

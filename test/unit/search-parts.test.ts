@@ -107,4 +107,42 @@ describe('makeSnippet', () => {
     expect(snippet).toBe('sqlite3.OperationalError: database is locked');
     expect(matched).toEqual(['database', 'is', 'locked']);
   });
+
+  it('never answers with an import line, even when it holds the query terms', () => {
+    const context = [
+      'Running the script fails at once:',
+      '```python',
+      'import requests',
+      'from requests.adapters import HTTPAdapter',
+      '```',
+      "ModuleNotFoundError: No module named 'requests'",
+    ].join('\n');
+    const solution =
+      'Install requests into the virtual environment the script runs in: `python -m pip install requests`.';
+    expect(makeSnippet('ModuleNotFoundError requests', context, solution).snippet).toBe(
+      "ModuleNotFoundError: No module named 'requests'",
+    );
+    // The import lines hold the name too, and more often: the error line answers.
+    expect(makeSnippet('requests HTTPAdapter', context, solution).snippet).toBe(
+      "ModuleNotFoundError: No module named 'requests'",
+    );
+    expect(makeSnippet('pip install', context, solution).snippet).toMatch(/^Install requests into the virtual/);
+    expect(makeSnippet('HTTPAdapter', 'import x\nconst y = require("y")\nThe problem.', '').snippet).toBe(
+      'The problem.',
+    );
+  });
+
+  it('weighs rare terms above common ones, and takes the line a colon introduces along', () => {
+    const context = 'The error shows in the logs of the app in the container.\nError: ECONNREFUSED 127.0.0.1:5432';
+    const solution = 'Point the app at the service name instead of localhost:\nDATABASE_URL=postgres://db:5432/app';
+    // "the" and "in" are everywhere; ECONNREFUSED is on one line.
+    expect(makeSnippet('ECONNREFUSED in the app', context, solution).snippet).toBe(
+      'Error: ECONNREFUSED 127.0.0.1:5432',
+    );
+    expect(makeSnippet('service name instead of localhost', context, solution).snippet).toBe(
+      'Point the app at the service name instead of localhost: DATABASE_URL=postgres://db:5432/app',
+    );
+    // No match: the context's first line states the problem.
+    expect(makeSnippet('zzqxv', context, solution).snippet).toBe(context.split('\n')[0]);
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * Retrieval metrics and a paired bootstrap, as in the search lab's evaluation (searchlab
- * lib/metrics.mjs), so numbers from the two are comparable.
+ * Retrieval metrics and bootstrap intervals, shared by `ct eval` and the eval benchmark
+ * (test/bench/eval-search.ts), as in the search lab's evaluation (searchlab lib/metrics.mjs), so
+ * numbers from all three are comparable.
  */
 
 export interface QueryMetrics {
@@ -9,6 +10,17 @@ export interface QueryMetrics {
   mrr10: number;
   ndcg10: number;
 }
+
+export const METRIC_KEYS = ['r5', 'r10', 'mrr10', 'ndcg10'] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+/** The name each metric has in JSON output and in ct.yml floors. */
+export const METRIC_NAMES: Record<MetricKey, keyof MetricSummary> = {
+  r5: 'recall_at_5',
+  r10: 'recall_at_10',
+  mrr10: 'mrr_at_10',
+  ndcg10: 'ndcg_at_10',
+};
 
 /** recall@5, recall@10, MRR@10 and nDCG@10 (binary relevance) of one ranked list. */
 export function scoreRanking(ranked: readonly string[], relevant: readonly string[]): QueryMetrics {
@@ -50,6 +62,42 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+export const BOOTSTRAP_RESAMPLES = 10_000;
+export const BOOTSTRAP_SEED = 12345;
+
+/** Sorted means of `resamples` resamples (with replacement) of `values`. */
+function resampleMeans(values: readonly number[], resamples: number, seed: number): Float64Array {
+  const n = values.length;
+  const random = seededRandom(seed);
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)] as number;
+    means[r] = n > 0 ? sum / n : 0;
+  }
+  return means.sort();
+}
+
+const percentile95 = (sorted: Float64Array): [number, number] => [
+  round4(sorted[Math.floor(sorted.length * 0.025)] ?? 0),
+  round4(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.975))] ?? 0),
+];
+
+export interface MeanInterval {
+  mean: number;
+  ci95: [number, number];
+}
+
+/** The mean of per-query values with its percentile-bootstrap 95% interval. */
+export function bootstrapMean(
+  values: readonly number[],
+  resamples = BOOTSTRAP_RESAMPLES,
+  seed = BOOTSTRAP_SEED,
+): MeanInterval {
+  const mean = values.length > 0 ? values.reduce((x, y) => x + y, 0) / values.length : 0;
+  return { mean: round4(mean), ci95: percentile95(resampleMeans(values, resamples, seed)) };
+}
+
 export interface BootstrapResult {
   mean_diff: number;
   ci95: [number, number];
@@ -63,27 +111,16 @@ export interface BootstrapResult {
 export function pairedBootstrap(
   a: readonly number[],
   b: readonly number[],
-  resamples = 10_000,
-  seed = 12345,
+  resamples = BOOTSTRAP_RESAMPLES,
+  seed = BOOTSTRAP_SEED,
 ): BootstrapResult {
-  const n = a.length;
   const diff = a.map((x, i) => x - (b[i] as number));
-  const random = seededRandom(seed);
-  const means = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += diff[Math.floor(random() * n)] as number;
-    means[r] = sum / n;
-  }
-  means.sort();
-  const mean = diff.reduce((x, y) => x + y, 0) / n;
+  const means = resampleMeans(diff, resamples, seed);
+  const mean = diff.length > 0 ? diff.reduce((x, y) => x + y, 0) / diff.length : 0;
   const atOrBelowZero = means.reduce((count, m) => count + (m <= 0 ? 1 : 0), 0);
   return {
     mean_diff: round4(mean),
-    ci95: [
-      round4(means[Math.floor(resamples * 0.025)] as number),
-      round4(means[Math.floor(resamples * 0.975)] as number),
-    ],
+    ci95: percentile95(means),
     p_le_0: round4(atOrBelowZero / resamples),
     resamples,
     seed,

@@ -1,0 +1,179 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CtError, ExitCode } from '../errors.js';
+import { headCommit } from '../git/repo.js';
+import { runGit, tryGit } from '../git/run.js';
+import { type ReadyOptions, readIndex } from '../index/ready.js';
+import { searchStores } from '../search/search.js';
+import type { StoreConfig } from '../store/config.js';
+import { openStore, type Store } from '../store/store.js';
+import {
+  type BootstrapResult,
+  bootstrapMean,
+  METRIC_KEYS,
+  METRIC_NAMES,
+  type MeanInterval,
+  type MetricSummary,
+  pairedBootstrap,
+  type QueryMetrics,
+  scoreRanking,
+} from './metrics.js';
+import { type EvalQuery, invalid, readEvalQueries, unknownIds } from './queries.js';
+
+/** Results ranked per query: the metrics look at the top 10. */
+const RANKED = 10;
+
+export type MetricName = keyof MetricSummary;
+
+export interface EvalSide {
+  /** The commit evaluated (null: a checkout without commits). */
+  commit: string | null;
+  model: string;
+  traces: number;
+  metrics: Record<MetricName, MeanInterval>;
+}
+
+export interface QueryOutcome {
+  line: number;
+  query: string;
+  relevant: string[];
+  /** Rank (1-based) of the first relevant trace in the top 10, or null when none is there. */
+  rank: number | null;
+  /** The top results' ids, best first. */
+  top: string[];
+}
+
+export interface FloorCheck {
+  metric: MetricName;
+  floor: number;
+  value: number;
+  passed: boolean;
+}
+
+export interface EvalReport extends EvalSide {
+  store: string;
+  file: string;
+  queries: number;
+  floors: FloorCheck[];
+  passed: boolean;
+  /** With --against: the other version, and the paired difference (this one - the other). */
+  against?: EvalSide & { ref: string; difference: Record<MetricName, BootstrapResult> };
+  per_query: QueryOutcome[];
+}
+
+export interface EvalOptions extends ReadyOptions {
+  /** A commit-ish of the store to compare with (evaluated in a temporary worktree). */
+  against?: string;
+}
+
+/**
+ * `ct eval`: runs a store's labelled queries (ct.yml `eval.queries`, default eval/queries.yml)
+ * through the same search as `ct search` and reports recall@5/10, MRR@10 and nDCG@10 with 95%
+ * bootstrap intervals, the floors of ct.yml `eval` met or not, and with `against` the same
+ * queries on another commit of the store with the paired difference. Every id a query names
+ * must be a trace of the store: a typo would otherwise read as a miss for ever.
+ */
+export async function evaluateStore(store: Store, options: EvalOptions = {}): Promise<EvalReport> {
+  const { file, queries } = await readEvalQueries(store.root, store.config.eval.queries);
+  const known = await indexedIds(store, options);
+  const problems = unknownIds(queries, known);
+  if (problems.length > 0) throw invalid(file, problems);
+  const current = await runQueries(store, queries, { ...options, autoUpdate: false });
+  const floors = checkFloors(store.config.eval, current.side.metrics);
+  const report: EvalReport = {
+    store: store.name,
+    file: path.relative(store.root, file),
+    queries: queries.length,
+    ...current.side,
+    floors,
+    passed: floors.every((f) => f.passed),
+    per_query: current.outcomes,
+  };
+  if (options.against) {
+    const other = await atRef(store, options.against, (s) => runQueries(s, queries, { ...options, autoUpdate: true }));
+    report.against = {
+      ref: options.against,
+      ...other.side,
+      difference: Object.fromEntries(
+        METRIC_KEYS.map((k) => [
+          METRIC_NAMES[k],
+          pairedBootstrap(
+            current.perQuery.map((q) => q[k]),
+            other.perQuery.map((q) => q[k]),
+          ),
+        ]),
+      ) as Record<MetricName, BootstrapResult>,
+    };
+  }
+  return report;
+}
+
+/** The ids of every indexed trace (the index brought up to date first). */
+async function indexedIds(store: Store, options: ReadyOptions): Promise<Set<string>> {
+  const { result } = await readIndex(store, options, async ({ table }) =>
+    table ? ((await table.query().select(['id']).toArray()) as { id: string }[]) : [],
+  );
+  return new Set(result.map((r) => r.id));
+}
+
+async function runQueries(
+  store: Store,
+  queries: readonly EvalQuery[],
+  options: ReadyOptions,
+): Promise<{ side: EvalSide; perQuery: QueryMetrics[]; outcomes: QueryOutcome[] }> {
+  const perQuery: QueryMetrics[] = [];
+  const outcomes: QueryOutcome[] = [];
+  let model = '';
+  let traces = 0;
+  let ready = options;
+  for (const q of queries) {
+    // The store's own root as the project: freshness adjustments must not depend on where ct eval runs.
+    const response = await searchStores([store], { query: q.query, limit: RANKED }, { ...ready, cwd: store.root });
+    ready = { ...options, autoUpdate: false };
+    model = response.stores[0]?.model ?? model;
+    traces = response.stores[0]?.traces ?? traces;
+    const top = response.results.map((r) => r.id);
+    perQuery.push(scoreRanking(top, q.relevant));
+    const first = top.findIndex((id) => q.relevant.includes(id));
+    outcomes.push({ line: q.line, query: q.query, relevant: q.relevant, rank: first === -1 ? null : first + 1, top });
+  }
+  const metrics = Object.fromEntries(
+    METRIC_KEYS.map((k) => [METRIC_NAMES[k], bootstrapMean(perQuery.map((q) => q[k]))]),
+  ) as Record<MetricName, MeanInterval>;
+  return { side: { commit: await headCommit(store.root), model, traces, metrics }, perQuery, outcomes };
+}
+
+function checkFloors(config: StoreConfig['eval'], metrics: Record<MetricName, MeanInterval>): FloorCheck[] {
+  return METRIC_KEYS.map((k) => METRIC_NAMES[k]).flatMap((metric) => {
+    const floor = config[`min_${metric}`];
+    if (floor === undefined) return [];
+    const value = metrics[metric].mean;
+    return [{ metric, floor, value, passed: value >= floor }];
+  });
+}
+
+/**
+ * Runs `work` on the store as of `ref`: a detached worktree in a temp dir, with its own index,
+ * removed afterwards whatever happens.
+ */
+async function atRef<T>(store: Store, ref: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const commit = ref.startsWith('-')
+    ? undefined
+    : (await tryGit(store.root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))?.trim();
+  if (!commit)
+    throw new CtError('eval-ref', `${ref} is not a commit of store "${store.name}" (${store.root})`, {
+      hint: 'give a commit, tag or branch the store has, e.g. --against main or --against HEAD~1',
+      exit: ExitCode.notFound,
+    });
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ct-eval-'));
+  const root = path.join(dir, store.name);
+  try {
+    await runGit(store.root, ['worktree', 'add', '--quiet', '--detach', root, commit]);
+    return await work(await openStore(root, 'flag', store.name));
+  } finally {
+    await runGit(store.root, ['worktree', 'remove', '--force', root]).catch(() => undefined);
+    await fs.rm(dir, { recursive: true, force: true });
+    await runGit(store.root, ['worktree', 'prune']).catch(() => undefined);
+  }
+}

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import * as arrow from 'apache-arrow';
+import {
+  type Data,
+  makeData,
+  RecordBatch,
+  Struct,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
+import { rowSchemaOf, type TraceRow } from './table.js';
+
+/**
+ * The shipped index's rows travel as Arrow IPC files of this many rows, sorted by trace id. Ids
+ * are ULIDs (ordered by creation), so a new export mostly appends a chunk and the earlier chunks
+ * keep their git blob ids: fetching the next index transfers only what changed.
+ */
+export const PACK_CHUNK_ROWS = 5_000;
+
+/**
+ * One chunk of index rows as an Arrow IPC file. Deterministic: the same rows (same store commit,
+ * model and index format) give the same bytes on any machine, so anyone can rebuild a shipped
+ * index and compare it with the published one.
+ */
+export function encodePackChunk(rows: readonly TraceRow[], dim: number): Buffer {
+  const schema = rowSchemaOf(arrow, dim);
+  const children = schema.fields.map(
+    (field) =>
+      vectorFromArray(
+        rows.map((row) =>
+          field.name === 'vector' ? Array.from(row.vector) : (row as unknown as Record<string, unknown>)[field.name],
+        ),
+        field.type,
+      ).data[0],
+  );
+  const struct = new Struct(schema.fields);
+  const batch = new RecordBatch(
+    schema,
+    makeData({ type: struct, length: rows.length, nullCount: 0, children } as never) as unknown as Data<Struct>,
+  );
+  return Buffer.from(tableToIPC(new Table(schema, [batch]), 'file'));
+}
+
+/** The rows of a chunk; throws when the bytes are not an Arrow file with the index's columns. */
+export function decodePackChunk(bytes: Uint8Array, dim: number): TraceRow[] {
+  const table = tableFromIPC(bytes);
+  const expected = rowSchemaOf(arrow, dim).fields.map((f) => `${f.name}:${f.type}`);
+  const actual = table.schema.fields.map((f) => `${f.name}:${f.type}`);
+  if (expected.join(',') !== actual.join(','))
+    throw new Error(`its columns are ${actual.join(', ')}; expected ${expected.join(', ')}`);
+  const out: TraceRow[] = [];
+  for (const row of table) {
+    if (!row) continue;
+    const value = row.toJSON() as Record<string, unknown>;
+    out.push({
+      ...(value as unknown as TraceRow),
+      tags: [...(value.tags as Iterable<string>)],
+      vector: Float32Array.from(value.vector as Iterable<number>),
+    });
+  }
+  return out;
+}
+
+/** sha256 over "trace id, space, blob id, newline" for rows in id order: what an index was built from. */
+export function rowsDigest(pairs: Iterable<{ id: string; blob: string }>): string {
+  const hash = createHash('sha256');
+  for (const { id, blob } of pairs) hash.update(`${id} ${blob}\n`);
+  return hash.digest('hex');
+}
+
+export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');

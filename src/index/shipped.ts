@@ -1,0 +1,317 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { modelContentHash } from '../embed/model-hash.js';
+import { spawnGit, tryGit } from '../git/run.js';
+import type { Store } from '../store/store.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { ensureFtsIndex, ensureVectorIndex } from './build.js';
+import { withIndexLock } from './lock.js';
+import { type IndexManifest, IndexManifestSchema, MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
+import { verifyManifestSignature } from './manifest-signature.js';
+import { configuredModel, modelFor } from './model.js';
+import type { decodePackChunk } from './pack.js';
+import { INDEX_SCHEMA_VERSION, indexDir, readIndexState, writeIndexState } from './state.js';
+import { connectIndex, rowSchema } from './table.js';
+
+/** Why a shipped index was not used: each a stable code with a sentence a person can act on. */
+export const RefusalCode = z.enum([
+  'manifest-invalid',
+  'index-format',
+  'model-mismatch',
+  'unknown-commit',
+  'tree-mismatch',
+  'unsigned',
+  'no-signers',
+  'wrong-signer',
+  'bad-signature',
+  'pack-tampered',
+  'pack-mismatch',
+]);
+export type RefusalCode = z.infer<typeof RefusalCode>;
+
+export const ShippedAttemptSchema = z.object({
+  outcome: z.enum(['installed', 'refused', 'failed', 'absent', 'current']),
+  code: z.string().optional(),
+  reason: z.string().optional(),
+  ref: z.string(),
+  index_commit: z.string().optional(),
+  store_commit: z.string().optional(),
+  signer: z.string().optional(),
+  rows: z.number().int().optional(),
+  at: z.string(),
+});
+/** The last attempt to use the shipped index (kept in .ct/index/shipped.json for status and doctor). */
+export type ShippedAttempt = z.infer<typeof ShippedAttemptSchema>;
+
+class Refusal extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const attemptFile = (root: string) => path.join(indexDir(root), 'shipped.json');
+
+export async function readShippedAttempt(root: string): Promise<ShippedAttempt | undefined> {
+  const text = await fs.readFile(attemptFile(root), 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  try {
+    const parsed = ShippedAttemptSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when a store asks for a shipped index and using one would save a local build: there is no
+ * index yet, or it would be rebuilt anyway (another model or index format). `ct sync` also
+ * passes `whenBehind`: the index is more than that many changed trace files behind HEAD.
+ */
+export async function wantsShippedIndex(store: Store, whenBehind?: number): Promise<boolean> {
+  if (!store.config.index.shipped) return false;
+  const state = await readIndexState(store.root);
+  if (!state || state.schema_version !== INDEX_SCHEMA_VERSION || state.model !== modelFor(store)) return true;
+  if (whenBehind === undefined || !state.commit) return false;
+  const changed = await tryGit(store.root, ['diff', '--name-only', state.commit, 'HEAD', '--', 'traces/']);
+  return changed === undefined || changed.split('\n').filter(Boolean).length > whenBehind;
+}
+
+/**
+ * Fetches the store's shipped index (ct.yml index.ref from forge.remote), verifies it and installs
+ * it as the checkout's index; the caller then runs the usual incremental update, which embeds only
+ * what changed since the shipped commit. Verified, in order: the manifest's shape, the index format,
+ * the model (id and a hash of its files, computed here), that the commit is in the local history
+ * and its tree matches, the signature (against allowed_signers as of that commit), and each chunk's
+ * hash, rows and (path, blob) pairs against `git ls-tree` of that commit. Any failure is a refusal:
+ * nothing is installed and the reason is returned (and kept for `ct status`).
+ */
+export async function installShippedIndex(
+  store: Store,
+  options: { log?: (message: string) => void; fetch?: boolean } = {},
+): Promise<ShippedAttempt> {
+  const ref = store.config.index.ref;
+  const at = () => new Date().toISOString();
+  const remote = store.config.forge.remote;
+  if (options.fetch !== false) {
+    const fetched = await spawnGit(store.root, ['fetch', '--quiet', '--no-tags', remote, `+${ref}:${ref}`], {
+      timeoutMs: store.config.forge.timeout_seconds * 1000,
+    }).catch((e: Error) => ({ code: -1, stderr: e.message }));
+    if (fetched.code !== 0 && !(await tryGit(store.root, ['rev-parse', '--verify', '--quiet', ref]))) {
+      const attempt: ShippedAttempt = {
+        outcome: 'absent',
+        reason: `no shipped index at ${remote} ${ref} (${fetched.stderr.trim().split('\n').pop() ?? 'fetch failed'})`,
+        ref,
+        at: at(),
+      };
+      options.log?.(`${store.name}: ${attempt.reason}; building the index locally`);
+      return record(store.root, attempt);
+    }
+  }
+  const indexCommit = (await tryGit(store.root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))?.trim();
+  if (!indexCommit)
+    return record(store.root, { outcome: 'absent', reason: `no ${ref} in the checkout`, ref, at: at() });
+  const state = await readIndexState(store.root);
+  if (state?.source.type === 'shipped' && state.source.index_commit === indexCommit && state.model === modelFor(store))
+    return { outcome: 'current', ref, index_commit: indexCommit, at: at() };
+  // A pack refused once is refused again: not re-verified at every sync until the ref moves.
+  const last = await readShippedAttempt(store.root);
+  if (last?.outcome === 'refused' && last.index_commit === indexCommit) {
+    options.log?.(
+      `${store.name}: the shipped index ${indexCommit.slice(0, 12)} was refused (${last.code}): ${last.reason}`,
+    );
+    return last;
+  }
+
+  try {
+    const result = await withIndexLock(store.root, () => verifyAndInstall(store, ref, indexCommit, options.log), {
+      ...(options.log ? { log: options.log } : {}),
+    });
+    options.log?.(
+      `${store.name}: installed the shipped index of ${result.store_commit?.slice(0, 12)} (${result.rows} traces, signed by ${result.signer})`,
+    );
+    return record(store.root, result);
+  } catch (e) {
+    if (!(e instanceof Refusal)) {
+      // Not the pack's fault (disk full, a lock held too long): a local build still answers.
+      const reason = (e as Error).message.split('\n')[0] ?? 'unknown error';
+      options.log?.(`${store.name}: could not install the shipped index (${reason}); building the index locally`);
+      return record(store.root, { outcome: 'failed', reason, ref, index_commit: indexCommit, at: at() });
+    }
+    const attempt: ShippedAttempt = {
+      outcome: 'refused',
+      code: e.code,
+      reason: e.message,
+      ref,
+      index_commit: indexCommit,
+      at: at(),
+    };
+    options.log?.(`${store.name}: refused the shipped index (${e.code}): ${e.message}; building the index locally`);
+    return record(store.root, attempt);
+  }
+}
+
+async function verifyAndInstall(
+  store: Store,
+  ref: string,
+  indexCommit: string,
+  _log?: (m: string) => void,
+): Promise<ShippedAttempt> {
+  // apache-arrow (behind pack.js) loads only when a shipped index is actually installed.
+  const { decodePackChunk, rowsDigest, sha256 } = await import('./pack.js');
+  const root = store.root;
+  const manifestText = await readBlob(root, `${indexCommit}:${MANIFEST_FILE}`);
+  if (!manifestText) throw new Refusal('manifest-invalid', `${ref} has no ${MANIFEST_FILE}`);
+  let manifest: IndexManifest;
+  try {
+    const parsed = IndexManifestSchema.safeParse(JSON.parse(manifestText.toString('utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Refusal('manifest-invalid', `${MANIFEST_FILE} field ${issue?.path.join('.')}: ${issue?.message}`);
+    }
+    manifest = parsed.data;
+  } catch (e) {
+    if (e instanceof Refusal) throw e;
+    throw new Refusal('manifest-invalid', `${MANIFEST_FILE} is not JSON (${(e as Error).message})`);
+  }
+
+  if (manifest.schema_version !== INDEX_SCHEMA_VERSION)
+    throw new Refusal(
+      'index-format',
+      `the shipped index has format ${manifest.schema_version}; this ct reads ${INDEX_SCHEMA_VERSION} (ct ${manifest.ct_version} built it)`,
+    );
+  const model = configuredModel(store);
+  if (manifest.model.id !== model)
+    throw new Refusal(
+      'model-mismatch',
+      `the shipped index was embedded with ${manifest.model.id}; this store uses ${model}`,
+    );
+  const localHash = await modelContentHash(modelFor(store));
+  if (manifest.model.sha256 !== localHash)
+    throw new Refusal(
+      'model-mismatch',
+      `the files of ${model} differ from the ones the shipped index was embedded with (sha256 ${manifest.model.sha256.slice(0, 12)}, here ${localHash.slice(0, 12)}): upgrade or downgrade ct to ${manifest.ct_version}`,
+    );
+
+  const commit = manifest.store.commit;
+  const known = await spawnGit(root, ['cat-file', '-e', `${commit}^{commit}`]);
+  const ancestor = known.code === 0 ? await spawnGit(root, ['merge-base', '--is-ancestor', commit, 'HEAD']) : known;
+  if (ancestor.code !== 0)
+    throw new Refusal(
+      'unknown-commit',
+      `the shipped index was built from commit ${commit.slice(0, 12)}, which is not in the history of this checkout's HEAD: run \`ct sync\` first, or the index is for another branch`,
+    );
+  const tree = (await tryGit(root, ['rev-parse', `${commit}^{tree}`]))?.trim();
+  if (tree !== manifest.store.tree)
+    throw new Refusal(
+      'tree-mismatch',
+      `commit ${commit.slice(0, 12)} has tree ${tree}, the manifest says ${manifest.store.tree}`,
+    );
+
+  const signature = (await readBlob(root, `${indexCommit}:${SIGNATURE_FILE}`))?.toString('utf8');
+  const checked = await verifyManifestSignature({
+    root,
+    commit,
+    text: manifestText.toString('utf8'),
+    signature,
+    allowedSigners: store.config.policy.allowed_signers,
+    principals: store.config.index.signers,
+  });
+  if (!checked.ok) throw new Refusal(checked.code, checked.reason);
+
+  // The trace files of the commit, to check each row's path and blob against.
+  const listing = (await spawnGit(root, ['ls-tree', '-r', '-z', commit, '--', 'traces/'])).stdout.toString('utf8');
+  const committed = new Map<string, string>();
+  for (const entry of listing.split('\0')) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(entry);
+    if (match) committed.set(match[2] as string, match[1] as string);
+  }
+
+  const previousTable = (await readIndexState(root))?.table;
+  const db = await connectIndex(root);
+  const tableName = `traces-shipped-${Date.now().toString(36)}`;
+  const table = await db.createEmptyTable(tableName, await rowSchema(manifest.model.dim), { mode: 'overwrite' });
+  const pairs: { id: string; blob: string }[] = [];
+  try {
+    let previous = '';
+    for (const chunk of manifest.chunks) {
+      const bytes = await readBlob(root, `${indexCommit}:${chunk.file}`);
+      if (!bytes || sha256(bytes) !== chunk.sha256)
+        throw new Refusal('pack-tampered', `${chunk.file} of ${ref} does not match its sha256 in the signed manifest`);
+      let rows: ReturnType<typeof decodePackChunk>;
+      try {
+        rows = decodePackChunk(bytes, manifest.model.dim);
+      } catch (e) {
+        throw new Refusal('pack-tampered', `${chunk.file} is not a valid index chunk: ${(e as Error).message}`);
+      }
+      if (rows.length !== chunk.rows)
+        throw new Refusal('pack-mismatch', `${chunk.file} holds ${rows.length} rows, the manifest says ${chunk.rows}`);
+      for (const row of rows) {
+        if (row.id <= previous)
+          throw new Refusal('pack-mismatch', `${chunk.file}: rows are not in id order at ${row.id}`);
+        previous = row.id;
+        if (committed.get(row.path) !== row.blob)
+          throw new Refusal(
+            'pack-mismatch',
+            `${chunk.file}: the row of ${row.id} says ${row.path} is blob ${row.blob.slice(0, 12)}; at ${commit.slice(0, 12)} it is ${committed.get(row.path)?.slice(0, 12) ?? 'absent'}`,
+          );
+        pairs.push({ id: row.id, blob: row.blob });
+      }
+      if (rows.length > 0) await table.add(rows as unknown as Record<string, unknown>[]);
+    }
+    if (pairs.length !== manifest.rows || rowsDigest(pairs) !== manifest.digest)
+      throw new Refusal('pack-mismatch', `the rows do not match the manifest's count (${manifest.rows}) and digest`);
+    await ensureFtsIndex(table);
+    const ann = await ensureVectorIndex(table);
+    // The switch: readers open the table the state file names, written atomically (temp file + rename).
+    await writeIndexState(root, {
+      schema_version: INDEX_SCHEMA_VERSION,
+      model: modelFor(store),
+      dim: manifest.model.dim,
+      table: tableName,
+      commit,
+      traces: pairs.length,
+      skipped: manifest.skipped.filter((s) => committed.has(s.file)),
+      ann,
+      built_at: new Date().toISOString(),
+      source: {
+        type: 'shipped',
+        ref,
+        index_commit: indexCommit,
+        store_commit: commit,
+        signer: checked.signer,
+        installed_at: new Date().toISOString(),
+      },
+    });
+  } catch (e) {
+    await db.dropTable(tableName).catch(() => undefined);
+    throw e;
+  }
+  // As after a full rebuild: the replaced table stays for readers that opened it just before the switch.
+  for (const name of await db.tableNames())
+    if (name.startsWith('traces') && name !== tableName && name !== previousTable)
+      await db.dropTable(name).catch(() => undefined);
+  return {
+    outcome: 'installed',
+    ref,
+    index_commit: indexCommit,
+    store_commit: commit,
+    signer: checked.signer,
+    rows: pairs.length,
+    at: new Date().toISOString(),
+  };
+}
+
+async function readBlob(root: string, spec: string): Promise<Buffer | undefined> {
+  const result = await spawnGit(root, ['cat-file', 'blob', spec]);
+  return result.code === 0 ? result.stdout : undefined;
+}
+
+async function record(root: string, attempt: ShippedAttempt): Promise<ShippedAttempt> {
+  await fs.mkdir(indexDir(root), { recursive: true });
+  await writeFileAtomic(attemptFile(root), `${JSON.stringify(attempt, null, 2)}\n`);
+  return attempt;
+}

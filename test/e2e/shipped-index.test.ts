@@ -1,0 +1,274 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseJson, runCli } from '../helpers/cli.js';
+import { cloneOf, commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { traceText } from '../helpers/trace.js';
+
+/**
+ * The shipped index end to end: a store whose ct.yml asks for it, a bare remote, the export run
+ * as the store's CI runs it (a fresh clone, `ct index --export --sign-key ... --push`), and fresh
+ * clones of users whose first `ct search` installs the verified pack and embeds nothing. Then one
+ * published index per refusal, each making a fresh clone fall back to a local build.
+ */
+
+const TRACES = 24;
+const idOf = (i: number) => `01JDQ5Z8X4N2K7M3P9R6T1V${String(i).padStart(3, '0')}`;
+const TOPICS = ['postgresql', 'docker', 'nginx', 'redis', 'kubernetes', 'python'];
+
+function sshKey(comment: string): { key: string; pub: string } {
+  const key = path.join(tempDir('ct-key-'), 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', key], { stdio: 'ignore' });
+  return { key, pub: fs.readFileSync(`${key}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ') };
+}
+
+interface Published {
+  bare: string;
+  ci: string;
+}
+
+let store: string;
+let ciKey: { key: string; pub: string };
+let published: Published;
+
+/** A fresh user clone of `bare` (its own data dir) and the JSON of its first search. */
+async function firstSearch(bare: string, name: string, env: Record<string, string> = {}) {
+  const clone = cloneOf(bare, name);
+  const result = await runCli(['search', 'postgresql connection refused', '--json'], {
+    cwd: clone,
+    env: { CT_HOME: tempDir('ct-home-'), ...env },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  const json = parseJson<{
+    stores: { embedded?: number; index_source?: string; traces: number }[];
+    results: unknown[];
+  }>(result);
+  return { clone, json, stderr: result.stderr };
+}
+
+/** Runs the CI export in a fresh clone of `bare`, as the store template's workflow does. */
+async function ciExport(bare: string, key: string): Promise<string> {
+  const ci = cloneOf(bare, 'ci');
+  const result = await runCli(['index', '--export', '--sign-key', key, '--push', '--json'], { cwd: ci });
+  expect(result.code, result.stderr).toBe(0);
+  return ci;
+}
+
+/** A copy of the published remote whose refs/ct/index is rewritten by `change` (git plumbing in a scratch clone). */
+async function republish(
+  change: (files: { manifest: Record<string, unknown>; chunk: Buffer }) => {
+    manifest?: Record<string, unknown>;
+    chunk?: Buffer;
+    sign?: string | 'keep';
+  },
+): Promise<string> {
+  const bare = path.join(tempDir('ct-remote-'), 'remote.git');
+  git(path.dirname(bare), 'clone', '--quiet', '--mirror', published.bare, bare);
+  const work = path.join(tempDir('ct-scratch-'), 'w');
+  git(path.dirname(work), 'clone', '--quiet', bare, work);
+  git(work, 'fetch', '--quiet', 'origin', '+refs/ct/index:refs/ct/index');
+  const manifestText = git(work, 'cat-file', 'blob', 'refs/ct/index:manifest.json');
+  const chunk = execFileSync('git', ['cat-file', 'blob', 'refs/ct/index:rows/00000.arrow'], { cwd: work });
+  const out = change({ manifest: JSON.parse(manifestText) as Record<string, unknown>, chunk });
+  const text = out.manifest ? `${JSON.stringify(out.manifest, null, 2)}\n` : manifestText;
+  const dir = tempDir('ct-pack-');
+  fs.writeFileSync(path.join(dir, 'manifest.json'), text);
+  let sig = git(work, 'cat-file', 'blob', 'refs/ct/index:manifest.json.sig');
+  if (out.sign && out.sign !== 'keep') {
+    execFileSync('ssh-keygen', ['-Y', 'sign', '-q', '-f', out.sign, '-n', 'ct-index', path.join(dir, 'manifest.json')]);
+    sig = fs.readFileSync(path.join(dir, 'manifest.json.sig'), 'utf8');
+  }
+  const hash = (content: string | Buffer) =>
+    execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: work, input: content }).toString().trim();
+  const rows = execFileSync('git', ['mktree'], {
+    cwd: work,
+    input: `100644 blob ${hash(out.chunk ?? chunk)}\t00000.arrow\n`,
+  })
+    .toString()
+    .trim();
+  const tree = execFileSync('git', ['mktree'], {
+    cwd: work,
+    input: `100644 blob ${hash(text)}\tmanifest.json\n100644 blob ${hash(sig)}\tmanifest.json.sig\n040000 tree ${rows}\trows\n`,
+  })
+    .toString()
+    .trim();
+  const commit = git(work, 'commit-tree', tree, '-m', 'tampered').trim();
+  git(work, 'push', '--quiet', '--force', 'origin', `${commit}:refs/ct/index`);
+  return bare;
+}
+
+beforeAll(async () => {
+  store = await makeStore('shipped');
+  ciKey = sshKey('ci@example.com');
+  fs.appendFileSync(path.join(store, 'allowed_signers'), `ci@example.com namespaces="ct-index" ${ciKey.pub}\n`);
+  const config = fs.readFileSync(path.join(store, 'ct.yml'), 'utf8');
+  fs.writeFileSync(path.join(store, 'ct.yml'), `${config}\nindex:\n  shipped: true\n`);
+  for (let i = 0; i < TRACES; i++) {
+    const topic = TOPICS[i % TOPICS.length] as string;
+    writeFile(
+      store,
+      `traces/${topic}/trace-${i}.md`,
+      traceText({
+        id: idOf(i),
+        title: `How to fix ${topic} problem number ${i} in production`,
+        tags: `[${topic}]`,
+        body: `## Context\n${topic} fails with connection refused number ${i}.\n\n## Solution\nRestart ${topic} with the flag --retry-${i} and check the logs.\n`,
+      }),
+    );
+  }
+  commitAll(store, 'Add traces and ship the index');
+  const bare = makeBareRemote(store);
+  git(store, 'push', '--quiet', 'origin', 'main');
+  const ci = await ciExport(bare, ciKey.key);
+  published = { bare, ci };
+}, 180_000);
+
+describe('a shipped index', () => {
+  it('is a deterministic, signed commit on refs/ct/index with a manifest naming the store commit, model and rows', async () => {
+    const head = git(published.ci, 'rev-parse', 'HEAD').trim();
+    const manifest = JSON.parse(git(published.bare, 'cat-file', 'blob', 'refs/ct/index:manifest.json')) as {
+      store: { commit: string; tree: string };
+      model: { id: string; sha256: string };
+      rows: number;
+      schema_version: number;
+      digest: string;
+      ct_version: string;
+    };
+    expect(manifest.store.commit).toBe(head);
+    expect(manifest.store.tree).toBe(git(published.ci, 'rev-parse', 'HEAD^{tree}').trim());
+    expect(manifest.model.id).toBe('ct-static-v2');
+    expect(manifest.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.rows).toBe(TRACES);
+    expect(git(published.bare, 'cat-file', 'blob', 'refs/ct/index:manifest.json.sig')).toContain('BEGIN SSH SIGNATURE');
+    // Another export of the same commit elsewhere gives the same index commit, byte for byte.
+    const again = cloneOf(published.bare, 'ci-again');
+    const result = await runCli(['index', '--export', '--sign-key', ciKey.key, '--json'], { cwd: again });
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(again, 'rev-parse', 'refs/ct/index:rows').trim()).toBe(
+      git(published.bare, 'rev-parse', 'refs/ct/index:rows').trim(),
+    );
+    expect(git(again, 'rev-parse', 'refs/ct/index:manifest.json').trim()).toBe(
+      git(published.bare, 'rev-parse', 'refs/ct/index:manifest.json').trim(),
+    );
+  });
+
+  it("is used by a fresh clone's first search, which embeds no trace; ct status and ct doctor name it", async () => {
+    const { clone, json } = await firstSearch(published.bare, 'user');
+    expect(json.stores[0]?.embedded).toBe(0);
+    expect(json.stores[0]?.index_source).toBe('shipped');
+    expect(json.stores[0]?.traces).toBe(TRACES);
+    expect(json.results.length).toBeGreaterThan(0);
+    const status = await runCli(['status', '--json'], { cwd: clone });
+    const detail = parseJson<{ stores?: unknown[] } & Record<string, unknown>>(status);
+    expect(JSON.stringify(detail)).toContain('"type":"shipped"');
+    expect(JSON.stringify(detail)).toContain('ci@example.com');
+    const human = await runCli(['status'], { cwd: clone });
+    expect(human.stdout + human.stderr).toMatch(/shipped index of [0-9a-f]{12}.*signed by ci@example\.com/);
+    const doctor = await runCli(['doctor'], { cwd: clone });
+    expect(doctor.stdout + doctor.stderr).toMatch(/shipped/i);
+  });
+
+  it('is brought up to date locally: a clone ahead of the shipped commit embeds only the new trace', async () => {
+    const bare = path.join(tempDir('ct-remote-'), 'remote.git');
+    git(path.dirname(bare), 'clone', '--quiet', '--mirror', published.bare, bare);
+    const writer = cloneOf(bare, 'writer');
+    writeFile(
+      writer,
+      'traces/redis/new.md',
+      traceText({ id: idOf(900), title: 'Redis refuses connections after an upgrade', tags: '[redis]' }),
+    );
+    commitAll(writer, 'one more trace');
+    git(writer, 'push', '--quiet', 'origin', 'main');
+    // The shipped index is of the previous commit: the first search installs it and embeds one trace.
+    const { json } = await firstSearch(bare, 'ahead');
+    expect(json.stores[0]?.index_source).toBe('shipped');
+    expect(json.stores[0]?.embedded).toBe(1);
+    expect(json.stores[0]?.traces).toBe(TRACES + 1);
+  });
+
+  it('refuses a tampered pack and builds locally', async () => {
+    const bare = await republish(({ chunk }) => {
+      const copy = Buffer.from(chunk);
+      const at = Math.floor(copy.length / 2);
+      copy.writeUInt8(copy.readUInt8(at) ^ 0xff, at);
+      return { chunk: copy };
+    });
+    const { json, stderr, clone } = await firstSearch(bare, 'tampered');
+    expect(stderr).toMatch(/refused the shipped index \(pack-tampered\): rows\/00000\.arrow .* sha256/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
+    expect(json.stores[0]?.index_source).toBe('local');
+    const status = await runCli(['status'], { cwd: clone });
+    expect(status.stdout + status.stderr).toMatch(/pack-tampered/);
+  });
+
+  it('refuses a manifest changed after signing', async () => {
+    const bare = await republish(({ manifest }) => ({ manifest: { ...manifest, rows: 1 }, sign: 'keep' }));
+    const { json, stderr } = await firstSearch(bare, 'edited');
+    expect(stderr).toMatch(/\(bad-signature\)/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
+  });
+
+  it('refuses a signer that allowed_signers does not list for ct-index', async () => {
+    const stranger = sshKey('ci@example.com');
+    const bare = await republish(({ manifest }) => ({ manifest, sign: stranger.key }));
+    const { json, stderr } = await firstSearch(bare, 'stranger');
+    expect(stderr).toMatch(/\(wrong-signer\): .*allowed_signers does not list/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
+  });
+
+  it('refuses an index embedded with other model files, even when signed by the right key', async () => {
+    const bare = await republish(({ manifest }) => ({
+      manifest: { ...manifest, model: { ...(manifest.model as object), sha256: 'a'.repeat(64) } },
+      sign: ciKey.key,
+    }));
+    const { json, stderr } = await firstSearch(bare, 'model');
+    expect(stderr).toMatch(/\(model-mismatch\): the files of ct-static-v2 differ/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
+  });
+
+  it('refuses an index of another model id (the client chose another model)', async () => {
+    const { json, stderr } = await firstSearch(published.bare, 'other-model', {
+      CT_EMBEDDING_MODEL: 'use-lite-static-v1',
+    });
+    expect(stderr).toMatch(/\(model-mismatch\): the shipped index was embedded with ct-static-v2/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
+  });
+
+  it('refuses an index of a commit that is not in the local history', async () => {
+    const bare = path.join(tempDir('ct-remote-'), 'remote.git');
+    git(path.dirname(bare), 'clone', '--quiet', '--mirror', published.bare, bare);
+    const ci = cloneOf(bare, 'ci-unpushed');
+    writeFile(
+      ci,
+      'traces/docker/secret-branch.md',
+      traceText({ id: idOf(950), title: 'A trace nobody else has', tags: '[docker]' }),
+    );
+    commitAll(ci, 'not pushed');
+    const exported = await runCli(['index', '--export', '--sign-key', ciKey.key, '--push'], { cwd: ci });
+    expect(exported.code, exported.stderr).toBe(0);
+    const { json, stderr } = await firstSearch(bare, 'unknown-commit');
+    expect(stderr).toMatch(/\(unknown-commit\): .*not in the history/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
+  });
+
+  it('refuses an unsigned index', async () => {
+    const bare = path.join(tempDir('ct-remote-'), 'remote.git');
+    git(path.dirname(bare), 'clone', '--quiet', '--mirror', published.bare, bare);
+    const ci = cloneOf(bare, 'ci-unsigned');
+    const exported = await runCli(['index', '--export', '--push'], { cwd: ci, env: { CT_INDEX_SIGNING_KEY: '' } });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toMatch(/clients will refuse/);
+    const { json, stderr } = await firstSearch(bare, 'unsigned');
+    expect(stderr).toMatch(/\(unsigned\)/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
+  });
+
+  it('refuses to export uncommitted traces', async () => {
+    const ci = cloneOf(published.bare, 'ci-dirty');
+    writeFile(ci, 'traces/docker/draft.md', traceText({ id: idOf(960), tags: '[docker]' }));
+    const result = await runCli(['index', '--export', '--sign-key', ciKey.key], { cwd: ci });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Code: index-export-dirty/);
+  });
+});
