@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 // alias CT_HOME (src/paths.ts).
 if (!process.env.CT_DATA_DIR && process.env.CT_HOME) process.env.CT_DATA_DIR = process.env.CT_HOME;
 
-// The fast path (src/fast/main.ts, bundled into dist/ct.cjs): `ct search`, `ct hook
-// session-start`, `ct --help` and `ct --version` without loading oclif; anything it does not
-// handle, or a build without the bundle, or CT_FAST=0, goes to oclif below.
+// The fast path: `ct --version` and `ct --help` from src/fast/instant.ts; `ct search`, `ct index`
+// and `ct hook session-start` from the bundle of src/fast/main.ts (dist/ct.cjs), without loading
+// oclif. Anything they do not handle, a build without them, or CT_FAST=0, goes to oclif below.
 if (!(await runFast())) {
   const { execute, settings } = await import('@oclif/core');
   // ct always runs from its compiled dist/: with NODE_ENV=test or development oclif would otherwise
@@ -18,9 +18,10 @@ if (!(await runFast())) {
 
 async function runFast() {
   if (['0', 'off', 'false', 'no'].includes((process.env.CT_FAST ?? '').toLowerCase())) return false;
+  const { answerInstantly } = await import('../dist/src/fast/instant.js').catch(() => ({}));
+  if (answerInstantly?.(process.argv.slice(2))) return true;
   const first = process.argv[2];
-  if (first !== undefined && first !== '--help' && first !== '--version' && first !== 'search' && first !== 'hook')
-    return false;
+  if (first !== 'search' && first !== 'hook' && first !== 'index') return false;
   const bundleFile = fileURLToPath(new URL('../dist/ct.cjs', import.meta.url));
   let loaded;
   try {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { HELP_SNAPSHOT } from '../../src/fast/main.js';
+import { HELP_SNAPSHOT } from '../../src/fast/instant.js';
 import { getPackageRoot, seedsDir } from '../../src/paths.js';
 import { readTraceFiles, SEEDS_SNAPSHOT, traceTerms } from '../../src/search/scan.js';
 

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CtCommand } from '../../src/cli/base.js';
-import { indexProgressReporter } from '../../src/cli/progress.js';
+import { runIndexCommand } from '../../src/cli/index-command.js';
 import { UsageError } from '../../src/errors.js';
 import { updateIndex } from '../../src/index/build.js';
 import { exportIndex } from '../../src/index/export.js';
@@ -37,40 +37,25 @@ export default class Index extends CtCommand {
 
   async run() {
     const { flags, args } = await this.parse(Index);
+    if (!flags.export && !args.target)
+      return runIndexCommand({ store: flags.store, full: flags.full }, { progress: (m) => this.progress(m) });
     const store = await this.openStore(flags.store);
     if (args.target && !flags.export)
       throw new UsageError(`"${args.target}" is a target for --export`, `run \`ct index --export ${args.target}\``);
-    const progress = indexProgressReporter();
-    try {
-      if (flags.export) {
-        if (args.target)
-          throw new UsageError(
-            `unsupported export target "${args.target}"`,
-            'run `ct index --export` to publish on the git ref ct.yml index.ref names',
-          );
-        if (flags.full) await updateIndex(store, { full: true, log: (m) => this.progress(m) });
-        const report = await exportIndex(store, {
-          ...(flags['sign-key'] ? { signKey: flags['sign-key'] } : {}),
-          push: flags.push,
-          log: (m) => this.progress(m),
-        });
-        this.progress(
-          `Exported the index of "${store.name}" at ${report.manifest.store.commit.slice(0, 12)}: ${report.manifest.rows} trace(s), ${report.pack_bytes} bytes, ${report.signed ? 'signed' : 'UNSIGNED'}, ${report.ref} = ${report.index_commit.slice(0, 12)}${report.pushed ? ' (pushed)' : ''}`,
-        );
-        return { store: store.name, export: report };
-      }
-      const report = await updateIndex(store, {
-        full: flags.full,
-        log: (m) => this.progress(m),
-        onProgress: progress.onProgress,
-      });
-      progress.stop();
-      this.progress(
-        `Indexed "${store.name}": ${report.traces} trace(s), ${report.embedded} embedded, ${report.removed} removed, ${report.skipped.length} skipped in ${report.ms} ms${report.full ? ` (full rebuild: ${report.reason})` : ''}`,
+    if (args.target)
+      throw new UsageError(
+        `unsupported export target "${args.target}"`,
+        'run `ct index --export` to publish on the git ref ct.yml index.ref names',
       );
-      return { store: store.name, ...report };
-    } finally {
-      progress.stop();
-    }
+    if (flags.full) await updateIndex(store, { full: true, log: (m) => this.progress(m) });
+    const report = await exportIndex(store, {
+      ...(flags['sign-key'] ? { signKey: flags['sign-key'] } : {}),
+      push: flags.push,
+      log: (m) => this.progress(m),
+    });
+    this.progress(
+      `Exported the index of "${store.name}" at ${report.manifest.store.commit.slice(0, 12)}: ${report.manifest.rows} trace(s), ${report.pack_bytes} bytes, ${report.signed ? 'signed' : 'UNSIGNED'}, ${report.ref} = ${report.index_commit.slice(0, 12)}${report.pushed ? ' (pushed)' : ''}`,
+    );
+    return { store: store.name, export: report };
   }
 }

@@ -40,10 +40,13 @@ export class CtStaticEmbedder implements Embedder {
       throw new Error(`table (${rows} rows x ${this.dim}) does not match its metadata`);
     if (buffer.byteLength !== HEADER_BYTES + rows * 4 + rows * this.dim)
       throw new Error(`table is ${buffer.byteLength} bytes, expected ${HEADER_BYTES + rows * (4 + this.dim)}`);
-    // Copy into an aligned buffer: a Buffer from readFileSync may start at an offset not divisible by 4.
-    const bytes = new Uint8Array(buffer).buffer;
-    this.scales = new Float32Array(bytes, HEADER_BYTES, rows);
-    this.q = new Int8Array(bytes, HEADER_BYTES + 4 * rows, rows * this.dim);
+    // Float32Array needs an offset divisible by 4: a Buffer as big as this table has its own
+    // memory at offset 0 and is used as it is; one that starts elsewhere is copied (9 MB, ~5 ms).
+    const aligned = buffer.byteOffset % 4 === 0;
+    const bytes = aligned ? buffer.buffer : new Uint8Array(buffer).buffer;
+    const base = aligned ? buffer.byteOffset : 0;
+    this.scales = new Float32Array(bytes, base + HEADER_BYTES, rows);
+    this.q = new Int8Array(bytes, base + HEADER_BYTES + 4 * rows, rows * this.dim);
     this.tokens = new TokenRows(meta.words, meta.buckets);
   }
 

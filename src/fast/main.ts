@@ -1,36 +1,27 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describeFailure } from '../cli/report-error.js';
-import { getPackageRoot } from '../paths.js';
-import { parseFastSearchArgs } from './parse-search.js';
-
-/** The root help as `ct --help` prints it to a pipe (80 columns, no colour), written at build time. */
-export const HELP_SNAPSHOT = 'help.txt';
+import { parseFastIndexArgs, parseFastSearchArgs } from './parse-search.js';
 
 /**
  * The fast path of bin/run.js (bundled into dist/ct.cjs by bin/build/bundle.ts): the commands that
  * agents and hooks run cold and often, answered without loading oclif and its plugins (~100 ms of
- * a run). It handles `ct --version`, the root `ct --help` to a pipe, `ct search` with plain flags and
+ * a run). It handles `ct search` and `ct index` with plain flags and
  * `ct hook session-start`, through the same functions as the oclif commands. Anything else returns
  * false and bin/run.js hands the arguments to oclif unchanged.
  */
 export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const [first, ...rest] = argv;
-  if (first === '--version') {
-    const pjson = JSON.parse(fs.readFileSync(path.join(getPackageRoot(), 'package.json'), 'utf8')) as {
-      name: string;
-      version: string;
-    };
-    // oclif's config.userAgent, which `--version` prints.
-    process.stdout.write(
-      `${pjson.name}/${pjson.version} ${process.platform}-${process.arch} node-${process.version}\n`,
-    );
-    return true;
-  }
-  if (first === undefined || (first === '--help' && rest.length === 0)) return printHelpSnapshot(env);
   if (first === 'hook' && rest.length === 1 && rest[0] === 'session-start') {
     const { runSessionStartCommand } = await import('../hooks/session-start-command.js');
     await runSessionStartCommand();
+    return true;
+  }
+  if (first === 'index') {
+    const args = parseFastIndexArgs(rest, env);
+    if (!args || (args.json && process.stdout.isTTY)) return false;
+    await runCommand(args.json, async (progress) => {
+      const { runIndexCommand } = await import('../cli/index-command.js');
+      return runIndexCommand(args, { progress });
+    });
     return true;
   }
   if (first === 'search') {
@@ -42,38 +33,35 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
   return false;
 }
 
-function printHelpSnapshot(env: NodeJS.ProcessEnv): boolean {
-  // oclif wraps help to the terminal's width and colours it: only a pipe gets the snapshot.
-  if (process.stdout.isTTY || env.OCLIF_COLUMNS || env.FORCE_COLOR) return false;
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(getPackageRoot(), 'dist', HELP_SNAPSHOT), 'utf8');
-  } catch {
-    return false;
-  }
-  process.stdout.write(text);
-  return true;
-}
-
-async function runSearch(args: ReturnType<typeof parseFastSearchArgs> & object): Promise<void> {
-  const { runSearchCommand } = await import('../cli/search-command.js');
-  try {
-    const response = await runSearchCommand(args, {
+async function runSearch(args: NonNullable<ReturnType<typeof parseFastSearchArgs>>): Promise<void> {
+  await runCommand(args.json, async (progress) => {
+    const { runSearchCommand } = await import('../cli/search-command.js');
+    return runSearchCommand(args, {
       log: (line) => {
         if (!args.json) process.stdout.write(`${line}\n`);
       },
-      progress: (message) => process.stderr.write(`${message}\n`),
+      progress,
     });
-    if (args.json) process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
+  });
+}
+
+/**
+ * Runs a command's body as oclif's Command would: its result as JSON on stdout with --json
+ * (oclif's logJson, uncoloured off a terminal), errors through describeFailure as CtCommand.catch
+ * reports them, oclif's own handler printing the non-JSON ones.
+ */
+async function runCommand(json: boolean, body: (progress: (message: string) => void) => Promise<unknown>) {
+  try {
+    const result = await body((message) => process.stderr.write(`${message}\n`));
+    if (json && result) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } catch (e) {
-    const report = describeFailure(e instanceof Error ? e : new Error(String(e)), args.json);
+    const report = describeFailure(e instanceof Error ? e : new Error(String(e)), json);
     process.exitCode = report.exit;
     if (report.json) {
       process.stdout.write(`${JSON.stringify(report.json, null, 2)}\n`);
       process.stderr.write(report.stderr ?? '');
       return;
     }
-    // oclif prints its errors ("Error: ...", the suggestions) and exits with their code.
     const { Errors } = await import('@oclif/core');
     const cli = report.cli as NonNullable<typeof report.cli>;
     await Errors.handle(

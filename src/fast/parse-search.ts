@@ -63,3 +63,31 @@ export function parseFastSearchArgs(argv: readonly string[], env: NodeJS.Process
   parsed.query = words.join(' ');
   return parsed;
 }
+
+/**
+ * The arguments of `ct index` when they are plain (`--store/-s <name|path>`, `--full`, `--json`,
+ * each at most once); anything else is left to oclif. CT_STORE stands in for --store, as in oclif.
+ */
+export function parseFastIndexArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { store?: string; full: boolean; json: boolean } | undefined {
+  const parsed: { store?: string; full: boolean; json: boolean } = { full: false, json: false };
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    const eq = token.startsWith('--') ? token.indexOf('=') : -1;
+    const name = eq > 0 ? token.slice(0, eq) : token;
+    const flag = name === '-s' ? '--store' : name;
+    if (seen.has(flag)) return undefined;
+    seen.add(flag);
+    if ((flag === '--full' || flag === '--json') && eq < 0) parsed[flag === '--full' ? 'full' : 'json'] = true;
+    else if (flag === '--store') {
+      const value = eq > 0 ? token.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '' || value.startsWith('-')) return undefined;
+      parsed.store = value;
+    } else return undefined;
+  }
+  if (parsed.store === undefined && env.CT_STORE) parsed.store = env.CT_STORE;
+  return parsed;
+}

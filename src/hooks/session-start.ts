@@ -118,7 +118,9 @@ export async function buildSessionStartContext(
   // The built-in seeds store is created and indexed on first use, which takes longer than a
   // session start: the first sessions read the packaged seeds directly while a background
   // process builds it.
-  const seeds = await unbuiltSeeds(indexed, env, detectProjectVersions(cwd));
+  // Read once: each topic's searches judge freshness against them.
+  const project = await detectProjectVersions(cwd);
+  const seeds = await unbuiltSeeds(indexed, env, project);
   if (indexed.length === 0 && !seeds)
     return skip(`no index yet for ${stores.map((s) => s.name).join(', ') || 'any store'}`);
   const sources = [
@@ -136,7 +138,7 @@ export async function buildSessionStartContext(
       ? await searchTopic(
           indexed.map((s) => s.store),
           topic,
-          cwd,
+          { cwd, project },
         ).catch(() => [])
       : [];
     if (seeds) hits.push(...(await seeds.search(topic)));
@@ -161,7 +163,7 @@ export async function buildSessionStartContext(
 async function unbuiltSeeds(
   indexed: readonly { store: Store }[],
   env: NodeJS.ProcessEnv,
-  project: Promise<ProjectVersions>,
+  project: ProjectVersions,
 ): Promise<{ traces: ScannedTrace[]; search: (topic: Topic) => Promise<SearchResult[]> } | undefined> {
   if (env.CT_STORE?.trim()) return undefined;
   if (indexed.some((s) => isBuiltinStore(s.store))) return undefined;
@@ -169,7 +171,6 @@ async function unbuiltSeeds(
   if (!subscriptions(registry, seedsStoreRoot()).some((s) => s.builtin)) return undefined;
   await startSeedsBuild(env).catch(() => undefined);
   const traces = await readPackagedSeeds();
-  const versions = await project;
   return {
     traces,
     search: async (topic) => {
@@ -177,7 +178,7 @@ async function unbuiltSeeds(
         scanTraces(
           traces,
           { query: topic.query, tags, limit, store: SEEDS_STORE_NAME, validated: true },
-          versions,
+          project,
         ).filter(isFitToShow);
       const tagged = run([topic.name], PER_TOPIC);
       return tagged.length > 0 ? tagged : run([], 2);
@@ -197,12 +198,16 @@ export function topicsFor(profile: ProjectProfile): Topic[] {
 }
 
 /** Traces tagged with the topic, else traces that mention it; only ones fit to show unasked. */
-async function searchTopic(stores: Store[], topic: Topic, cwd: string): Promise<SearchResult[]> {
+async function searchTopic(
+  stores: Store[],
+  topic: Topic,
+  where: { cwd: string; project: ProjectVersions },
+): Promise<SearchResult[]> {
   const search = (tags: string[], limit: number) =>
     searchStores(
       stores,
       { query: topic.query, tags, limit: limit * stores.length, detail: 'full' },
-      { cwd, autoUpdate: false },
+      { ...where, autoUpdate: false },
     ).then((r) => r.results.filter(isFitToShow));
   const tagged = await search([topic.name], PER_TOPIC);
   return tagged.length > 0 ? tagged : search([], 2);

@@ -25,12 +25,29 @@ export async function hasSignals(root: string): Promise<boolean> {
   );
 }
 
+const loaded = new Map<string, { stamp: string; signals: Map<string, TraceSignals> }>();
+
+/**
+ * The signals file of a store's index, parsed once per version of the file: a long-running
+ * server (ct mcp) searches many times between index updates, and at 100,000 traces parsing it on
+ * every query cost more than the query. The map returned is shared: read it, never change it.
+ */
 export async function loadSignals(root: string): Promise<Map<string, TraceSignals>> {
-  const text = await fs.readFile(file(root), 'utf8').catch(() => '{}');
+  const at = file(root);
+  const stat = await fs.stat(at).catch(() => undefined);
+  if (!stat) return new Map();
+  // writeSignals replaces the file (a new inode), so a rewrite within one mtime tick still shows.
+  const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  const cached = loaded.get(at);
+  if (cached?.stamp === stamp) return cached.signals;
+  const text = await fs.readFile(at, 'utf8').catch(() => '{}');
+  let signals: Map<string, TraceSignals>;
   try {
-    // Our own cache, written just above: read on every search, so not validated field by field.
-    return new Map(Object.entries(JSON.parse(text) as Record<string, TraceSignals>));
+    // Our own cache, written just above: not validated field by field.
+    signals = new Map(Object.entries(JSON.parse(text) as Record<string, TraceSignals>));
   } catch {
-    return new Map();
+    signals = new Map();
   }
+  loaded.set(at, { stamp, signals });
+  return signals;
 }

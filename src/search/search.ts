@@ -27,6 +27,8 @@ import { makeSnippet } from './snippet.js';
 export interface SearchContext extends ReadyOptions {
   /** Where the user's project is, for judging applies_to (default: cwd). */
   cwd?: string;
+  /** The project's versions when the caller already has them (the hook searches once per topic). */
+  project?: ProjectVersions;
 }
 
 /** A candidate as LanceDB returns it: the searched columns plus its BM25 score or distance. */
@@ -100,7 +102,7 @@ export async function searchStores(
 ): Promise<SearchResponse> {
   const options = parseSearchInput(input);
   const [project, registry] = await Promise.all([
-    detectProjectVersions(context.cwd ?? process.cwd()),
+    context.project ?? detectProjectVersions(context.cwd ?? process.cwd()),
     // Only what `ct stale` cached: search never waits on the network.
     loadRegistryCache(),
   ]);
@@ -122,8 +124,10 @@ export async function searchStores(
       }
     }),
   );
+  // Ties by code point, not localeCompare: ids and store names are ASCII, and the first
+  // localeCompare of a process loads ICU collation (~20 ms of a cold search).
   const candidates = scoreCandidates(searched, project, registry, options.query).sort(
-    (a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id) || a.store.localeCompare(b.store),
+    (a, b) => b.score - a.score || byCodePoint(a.row.id, b.row.id) || byCodePoint(a.store, b.store),
   );
   const results = keepDistinct(candidates, options.limit).map((c) => toResult(c, options.query));
   const response: SearchResponse = {
@@ -142,6 +146,8 @@ export async function searchStores(
     results: results.map(({ context: _c, solution: _s, ...rest }) => ({ ...rest, detail: 'snippet' as const })),
   };
 }
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The search input validated, with a usage error naming the field. */
 export function parseSearchInput(input: SearchInput): SearchOptions {

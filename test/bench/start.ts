@@ -23,7 +23,7 @@ const GREP = ['grep', '-n', '-i', '-e', 'extract', '--and', '-e', 'archive'];
 
 /** Store sizes: CT_BENCH_SIZES=1000,10000,100000 (100,000 takes minutes to write, commit and index). */
 const sizes = (): number[] =>
-  (process.env.CT_BENCH_SIZES ?? '1000,10000')
+  (process.env.CT_BENCH_SIZES ?? (process.env.CT_BENCH_STORES ? '' : '1000,10000'))
     .split(',')
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
@@ -72,7 +72,9 @@ const ratio = (a: Summary, b: Summary) => Math.round((a.median_ms / b.median_ms)
  * size, cold `ct search` beside `git grep` and a raw LanceDB query, `ct index` with nothing
  * changed beside `git status`, `ct index` after one trace changed; `ct --help`, `ct --version`
  * and the SessionStart hook (the first session of a fresh home, and with the seeds store indexed)
- * beside `node -e 0`. Whole processes, median wall and CPU time. Sizes from CT_BENCH_SIZES.
+ * beside `node -e 0`. Whole processes, median wall and CPU time. Sizes from CT_BENCH_SIZES; existing
+ * store checkouts (CT_BENCH_STORES, comma-separated: scratch copies, the one-change rounds commit
+ * to them) are measured too, without building a store.
  */
 export async function benchStart(): Promise<Record<string, unknown>> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-start-'));
@@ -86,10 +88,17 @@ export async function benchStart(): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, load: os.loadavg() };
     out.cli = benchCli(node);
     out.session_start = benchHook(parent, env, node);
-    const missing = missingData('tldr/corpus.jsonl');
-    if (missing) return { ...out, stores: { skipped: missing } };
-    const pages = loadTldrCorpus();
     const stores: Record<string, unknown> = {};
+    // Existing store checkouts to measure as they are (a scratch copy: one-change rounds commit to it).
+    for (const root of (process.env.CT_BENCH_STORES ?? '').split(',').filter(Boolean)) {
+      const store = await openStore(path.resolve(root), 'flag');
+      const report = await updateIndex(store);
+      log(`start: the existing store ${root} (${report.traces} traces)`);
+      stores[String(report.traces)] = { store: root, ...(await benchStore(store.root, parent, node)) };
+    }
+    const missing = missingData('tldr/corpus.jsonl');
+    if (missing) return { ...out, stores: { ...stores, skipped: missing } };
+    const pages = loadTldrCorpus();
     for (const size of sizes()) {
       log(`start: a store of ${size} traces`);
       const made = await buildTldrStore(parent, `start-${size}`, pages, size);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CT_STATIC_MODEL, ctStaticDir, loadCtStaticEmbedder } from '../../src/embed/ct-static.js';
+import { CT_STATIC_MODEL, CtStaticEmbedder, ctStaticDir, loadCtStaticEmbedder } from '../../src/embed/ct-static.js';
 import { DEFAULT_MODEL, loadEmbedder } from '../../src/embed/embedder.js';
 import { embeddingWords, hashString, TokenRows } from '../../src/embed/token-rows.js';
 import { CtError } from '../../src/errors.js';
@@ -27,6 +27,19 @@ describe('ct-static-v2 embedder', () => {
     expect([...(a as Float32Array)]).toEqual([...(b as Float32Array)]);
     expect([...(a as Float32Array)]).toEqual([...c]);
     expect(norm(a as Float32Array)).toBeCloseTo(1, 5);
+  });
+
+  it('reads its table the same from a buffer at any offset (used in place when aligned, else copied)', () => {
+    const dir = ctStaticDir();
+    const table = fs.readFileSync(path.join(dir, `${CT_STATIC_MODEL}.bin`));
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, `${CT_STATIC_MODEL}.json`), 'utf8'));
+    const shifted = Buffer.alloc(table.length + 1);
+    table.copy(shifted, 1);
+    const text = 'git push rejected: non-fast-forward after a rebase';
+    const inPlace = new CtStaticEmbedder(table, meta).embedOne(text);
+    const copied = new CtStaticEmbedder(shifted.subarray(1), meta).embedOne(text);
+    expect([...copied]).toEqual([...inPlace]);
+    expect([...inPlace]).toEqual([...model.embedOne(text)]);
   });
 
   it('puts texts about the same problem closer than unrelated ones', () => {

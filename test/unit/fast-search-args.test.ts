@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFastSearchArgs } from '../../src/fast/parse-search.js';
+import { parseFastIndexArgs, parseFastSearchArgs } from '../../src/fast/parse-search.js';
 
 describe('parseFastSearchArgs (the fast path of ct search)', () => {
   it('reads query words and plain flags as oclif does', () => {
@@ -37,5 +37,25 @@ describe('parseFastSearchArgs (the fast path of ct search)', () => {
     ];
     for (const argv of oclif) expect(parseFastSearchArgs(argv, {}), argv.join(' ')).toBeUndefined();
     expect(parseFastSearchArgs(['x'], { CT_STORE: 'team' })).toBeUndefined();
+  });
+
+  it('reads ct index flags, and leaves anything else to oclif', () => {
+    expect(parseFastIndexArgs([], {})).toEqual({ full: false, json: false });
+    expect(parseFastIndexArgs(['--full', '-s', 'team', '--json'], {})).toEqual({
+      store: 'team',
+      full: true,
+      json: true,
+    });
+    expect(parseFastIndexArgs(['--store=a'], { CT_STORE: 'b' })).toEqual({ store: 'a', full: false, json: false });
+    expect(parseFastIndexArgs([], { CT_STORE: 'b' })).toEqual({ store: 'b', full: false, json: false });
+    for (const argv of [
+      ['--full', '--full'],
+      ['x'],
+      ['--store'],
+      ['--help'],
+      ['--full=yes'],
+      ['-s', 'a', '--store', 'b'],
+    ])
+      expect(parseFastIndexArgs(argv, {}), argv.join(' ')).toBeUndefined();
   });
 });
