@@ -51,7 +51,8 @@ export default class Search extends CtCommand {
     return runSearchCommand(
       {
         query: (argv as string[]).join(' '),
-        store: flags.store,
+        // From CT_STORE oclif hands a multiple flag one string, not a list.
+        store: flags.store === undefined ? undefined : ([] as string[]).concat(flags.store),
         tag: flags.tag,
         limit: flags.limit,
         budget: flags.budget,

@@ -27,6 +27,12 @@ describe('ct search on the built-in seeds store', () => {
     expect(human.stdout).toMatch(/^1\. React useEffect runs twice/m);
     expect(human.stdout).toMatch(/why: matched: .*useeffect/);
     expect(human.stdout.match(/^\d\. /gm)).toHaveLength(2);
+    // CT_STORE names one store, as --store does (oclif gives a repeatable flag's variable as one string).
+    const named = parseJson<Response>(
+      await runCli(['search', 'react useEffect runs twice', '--json'], { env: { ...env, CT_STORE: 'seeds' }, cwd }),
+    );
+    expect(named.stores.map((s) => s.name)).toEqual(['seeds']);
+    expect(named.results[0]?.title).toMatch(/useEffect runs twice/i);
   });
 
   it.each([
