@@ -11,6 +11,7 @@ import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
 import { benchSecrets } from './secrets.js';
 import { benchSessionStart } from './session-start.js';
+import { benchShippedIndex } from './shipped-index.js';
 import { benchStartup } from './startup.js';
 
 const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   guards: () => benchGuards(),
   secrets: () => benchSecrets(),
   federation: () => benchFederation(),
+  'shipped-index': () => benchShippedIndex(),
 };
 
 const wanted = process.argv.slice(2);
