@@ -58,6 +58,9 @@ async function benchFirstSearch(parent: string, n: number): Promise<Record<strin
   git(root, 'commit', '--quiet', '--no-verify', '-am', 'ship the index');
   const bare = path.join(parent, 'remote.git');
   git(parent, 'clone', '--quiet', '--bare', root, bare);
+  // A background gc after the push would repack objects while a local clone copies them.
+  git(bare, 'config', 'receive.autogc', 'false');
+  git(bare, 'config', 'gc.auto', '0');
 
   log('shipped-index: CI export (fresh clone, ct index --export --push)');
   const ci = path.join(parent, 'ci');
@@ -72,7 +75,7 @@ async function benchFirstSearch(parent: string, n: number): Promise<Record<strin
   );
   // The same store without the ref: `git clone --bare` copies branches and tags only.
   const plain = path.join(parent, 'plain.git');
-  git(parent, 'clone', '--quiet', '--bare', bare, plain);
+  git(parent, 'clone', '--quiet', '--bare', '--no-local', bare, plain);
 
   // One data dir for every first search, its seeds store already indexed, so each run measures
   // the clone's store alone.
