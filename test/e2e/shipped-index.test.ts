@@ -187,6 +187,18 @@ describe('a shipped index', () => {
     expect(json.stores[0]?.traces).toBe(TRACES + 1);
   });
 
+  it('is fetched by ct sync of a subscribed store, which then embeds nothing', async () => {
+    const env = { CT_HOME: tempDir('ct-home-') };
+    expect((await runCli(['store', 'add', 'team', `file://${published.bare}`], { env })).code).toBe(0);
+    const sync = await runCli(['sync', '--store', 'team', '--json'], { env });
+    expect(sync.code, sync.stderr).toBe(0);
+    const report = parseJson<{
+      stores: { shipped?: { outcome: string; signer?: string }; index: { traces: number; embedded: number } }[];
+    }>(sync);
+    expect(report.stores[0]?.shipped).toMatchObject({ outcome: 'installed', signer: 'ci@example.com' });
+    expect(report.stores[0]?.index).toMatchObject({ traces: TRACES, embedded: 0 });
+  });
+
   it('refuses a tampered pack and builds locally', async () => {
     const bare = await republish(({ chunk }) => {
       const copy = Buffer.from(chunk);
