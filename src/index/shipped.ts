@@ -53,6 +53,9 @@ class Refusal extends Error {
   }
 }
 
+/** The local index is already at or past the shipped commit (the message is that commit). */
+class NotNewer extends Error {}
+
 const attemptFile = (root: string) => path.join(indexDir(root), 'shipped.json');
 
 export async function readShippedAttempt(root: string): Promise<ShippedAttempt | undefined> {
@@ -135,6 +138,10 @@ export async function installShippedIndex(
     );
     return record(store.root, result);
   } catch (e) {
+    if (e instanceof NotNewer) {
+      options.log?.(`${store.name}: the local index is at or past the shipped one (${e.message.slice(0, 12)}): kept`);
+      return { outcome: 'current', ref, index_commit: indexCommit, store_commit: e.message, at: at() };
+    }
     if (!(e instanceof Refusal)) {
       // Not the pack's fault (disk full, a lock held too long): a local build still answers.
       const reason = (e as Error).message.split('\n')[0] ?? 'unknown error';
@@ -175,6 +182,15 @@ async function verifyAndInstall(
     if (e instanceof Refusal) throw e;
     throw new Refusal('manifest-invalid', `${MANIFEST_FILE} is not JSON (${(e as Error).message})`);
   }
+  // An index already built from the shipped commit or a later one is better than the shipped one.
+  const current = await readIndexState(root);
+  if (
+    current?.commit &&
+    current.schema_version === INDEX_SCHEMA_VERSION &&
+    current.model === modelFor(store) &&
+    (await spawnGit(root, ['merge-base', '--is-ancestor', manifest.store.commit, current.commit])).code === 0
+  )
+    throw new NotNewer(manifest.store.commit);
 
   if (manifest.schema_version !== INDEX_SCHEMA_VERSION)
     throw new Refusal(

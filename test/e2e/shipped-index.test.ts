@@ -2,6 +2,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { updateIndex } from '../../src/index/build.js';
+import { installShippedIndex } from '../../src/index/shipped.js';
+import { readIndexState } from '../../src/index/state.js';
+import { openStore } from '../../src/store/store.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { cloneOf, commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';
@@ -197,6 +201,15 @@ describe('a shipped index', () => {
     }>(sync);
     expect(report.stores[0]?.shipped).toMatchObject({ outcome: 'installed', signer: 'ci@example.com' });
     expect(report.stores[0]?.index).toMatchObject({ traces: TRACES, embedded: 0 });
+  });
+
+  it('keeps a local index that is already at or past the shipped commit', async () => {
+    const clone = cloneOf(published.bare, 'built-here');
+    const store = await openStore(clone, 'flag');
+    expect((await updateIndex(store)).embedded).toBe(TRACES);
+    const attempt = await installShippedIndex(store);
+    expect(attempt.outcome).toBe('current');
+    expect((await readIndexState(clone))?.source.type).toBe('local');
   });
 
   it('refuses a tampered pack and builds locally', async () => {
