@@ -10,7 +10,7 @@ import { withIndexLock } from './lock.js';
 import { type IndexManifest, IndexManifestSchema, MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { configuredModel, modelFor } from './model.js';
-import { decodePackChunk, rowsDigest, sha256 } from './pack.js';
+import { readPackChunk, rowsDigest, sha256 } from './pack.js';
 import { INDEX_SCHEMA_VERSION, indexDir, readIndexState, writeIndexState } from './state.js';
 import { connectIndex, rowSchema } from './table.js';
 
@@ -255,12 +255,13 @@ async function verifyAndInstall(
       const bytes = await readBlob(root, `${indexCommit}:${chunk.file}`);
       if (!bytes || sha256(bytes) !== chunk.sha256)
         throw new Refusal('pack-tampered', `${chunk.file} of ${ref} does not match its sha256 in the signed manifest`);
-      let rows: ReturnType<typeof decodePackChunk>;
+      let chunkRows: ReturnType<typeof readPackChunk>;
       try {
-        rows = decodePackChunk(bytes, manifest.model.dim);
+        chunkRows = readPackChunk(bytes, manifest.model.dim);
       } catch (e) {
         throw new Refusal('pack-tampered', `${chunk.file} is not a valid index chunk: ${(e as Error).message}`);
       }
+      const rows = chunkRows.rows;
       if (rows.length !== chunk.rows)
         throw new Refusal('pack-mismatch', `${chunk.file} holds ${rows.length} rows, the manifest says ${chunk.rows}`);
       for (const row of rows) {
@@ -274,7 +275,7 @@ async function verifyAndInstall(
           );
         pairs.push({ id: row.id, blob: row.blob });
       }
-      if (rows.length > 0) await table.add(rows as unknown as Record<string, unknown>[]);
+      if (rows.length > 0) await table.add(chunkRows.table as Parameters<typeof table.add>[0]);
     }
     if (pairs.length !== manifest.rows || rowsDigest(pairs) !== manifest.digest)
       throw new Refusal('pack-mismatch', `the rows do not match the manifest's count (${manifest.rows}) and digest`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePackChunk, encodePackChunk, rowsDigest } from '../../src/index/pack.js';
+import { decodePackChunk, encodePackChunk, readPackChunk, rowsDigest } from '../../src/index/pack.js';
 import type { TraceRow } from '../../src/index/table.js';
 
 const row = (id: string, vector: number[]): TraceRow => ({
@@ -34,6 +34,8 @@ describe('index pack chunks', () => {
   it('refuse a chunk of another dimension, and bytes that are not Arrow', () => {
     const bytes = encodePackChunk([row('01A', [1, 0, 0, 0])], 4);
     expect(() => decodePackChunk(bytes, 8)).toThrow(/expected .*vector/);
+    expect(() => readPackChunk(bytes, 8)).toThrow(/expected .*vector/);
+    expect(readPackChunk(bytes, 4).rows).toEqual([{ id: '01A', path: 'traces/demo/01A.md', blob: 'a'.repeat(40) }]);
     expect(() => decodePackChunk(Buffer.from('not arrow'), 4)).toThrow();
   });
 
