@@ -16,8 +16,8 @@ export default class Status extends CtCommand {
       ? `${status.upstream}: ${status.ahead} ahead, ${status.behind} behind`
       : 'no upstream (local only)';
     const index =
-      status.index.state === 'built'
-        ? color.green('up to date')
+      status.index.state === 'built' || status.index.state === 'remote'
+        ? color.green(status.index.state === 'built' ? 'up to date' : 'remote')
         : color.yellow(
             status.index.state === 'missing'
               ? 'not built (run `ct index`)'

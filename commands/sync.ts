@@ -4,6 +4,7 @@ import { ExitCode } from '../src/errors.js';
 import { publishPending } from '../src/forge/publish-pending.js';
 import { updateIndex } from '../src/index/build.js';
 import { installShippedIndex, wantsShippedIndex } from '../src/index/shipped.js';
+import { writeSignals } from '../src/index/signals.js';
 import { markSynced } from '../src/store/registry.js';
 import { selectStores } from '../src/store/select.js';
 import type { Store } from '../src/store/store.js';
@@ -51,6 +52,12 @@ export default class Sync extends CtCommand {
       const shipped = (await wantsShippedIndex(store, SHIPPED_WHEN_BEHIND))
         ? await installShippedIndex(store, { log: (m) => this.progress(m) })
         : undefined;
+      if (store.config.index.remote) {
+        // Its index is on object storage: only the votes and flags of the checkout are local.
+        await writeSignals(store);
+        this.progress(`${store.name}: index queried in place at ${store.config.index.remote}`);
+        return { store: store.name, pull, index: null, published };
+      }
       const progress = indexProgressReporter();
       const index = await updateIndex(store, { log: (m) => this.progress(m), onProgress: progress.onProgress }).finally(
         () => progress.stop(),

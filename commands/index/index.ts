@@ -4,6 +4,7 @@ import { runIndexCommand } from '../../src/cli/index-command.js';
 import { UsageError } from '../../src/errors.js';
 import { updateIndex } from '../../src/index/build.js';
 import { exportIndex } from '../../src/index/export.js';
+import { exportToObjectStorage } from '../../src/index/remote.js';
 
 export default class Index extends CtCommand {
   static override summary = 'Build or update the search index of a store, or export it for clients.';
@@ -19,10 +20,15 @@ export default class Index extends CtCommand {
     '<%= config.bin %> index',
     '<%= config.bin %> index --full --store team',
     '<%= config.bin %> index --export --sign-key ~/.ssh/ct_index --push',
+    '<%= config.bin %> index --export s3://my-bucket/ct/team',
   ];
   static override enableJsonFlag = true;
   static override args = {
-    target: Args.string({ description: 'With --export: where to (default: the git ref ct.yml index.ref names).' }),
+    target: Args.string({
+      description:
+        'With --export: s3://bucket/prefix (gs://, az://) to write a LanceDB dataset there instead of the git ref ' +
+        'ct.yml index.ref names; connection settings from ct.yml index.storage_options, credentials from AWS_* variables.',
+    }),
   };
   static override flags = {
     ...CtCommand.storeFlag,
@@ -42,11 +48,18 @@ export default class Index extends CtCommand {
     const store = await this.openStore(flags.store);
     if (args.target && !flags.export)
       throw new UsageError(`"${args.target}" is a target for --export`, `run \`ct index --export ${args.target}\``);
-    if (args.target)
-      throw new UsageError(
-        `unsupported export target "${args.target}"`,
-        'run `ct index --export` to publish on the git ref ct.yml index.ref names',
+    if (args.target) {
+      if (!/^(s3|gs|az):\/\/[^/]+/.test(args.target))
+        throw new UsageError(
+          `unsupported export target "${args.target}": expected s3://bucket/prefix (or gs://, az://)`,
+          'run `ct index --export` to publish on the git ref ct.yml index.ref names, or give an object-storage URI',
+        );
+      const report = await exportToObjectStorage(store, args.target, { log: (m) => this.progress(m) });
+      this.progress(
+        `Exported the index of "${store.name}" at ${report.commit.slice(0, 12)} to ${report.uri} (table ${report.table}, ${report.rows} trace(s), ${report.ms} ms)`,
       );
+      return { store: store.name, export: report };
+    }
     if (flags.full) await updateIndex(store, { full: true, log: (m) => this.progress(m) });
     const report = await exportIndex(store, {
       ...(flags['sign-key'] ? { signKey: flags['sign-key'] } : {}),

@@ -161,7 +161,12 @@ export async function runDoctor(
         `${status.pending.length} contribution(s) of "${store.name}" committed but not published: ${status.pending.join(', ')}`,
         'run `ct publish` (it says why a push fails)',
       );
-    if (status.index.state === 'built') add('index', 'ok', `index of "${store.name}" is up to date`);
+    if (status.index.state === 'built' || status.index.state === 'remote')
+      add(
+        'index',
+        'ok',
+        `index of "${store.name}" is ${status.index.state === 'built' ? 'up to date' : 'on object storage'}`,
+      );
     else add('index', 'warn', `index of "${store.name}" is ${status.index.state}`, indexFix);
     if (status.index.source) add('index.source', 'ok', `index of "${store.name}": ${status.index.source}`);
     const shipped = status.index.shipped;

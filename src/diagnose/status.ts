@@ -26,8 +26,8 @@ export const StoreStatusSchema = z.object({
   pending: z.array(z.string()).describe('Branches committed by ct but not yet published (`ct publish` retries them).'),
   index: z.object({
     state: z
-      .enum(['missing', 'built', 'stale', 'unreadable'])
-      .describe('missing: never built; stale: HEAD moved or files changed since.'),
+      .enum(['missing', 'built', 'stale', 'unreadable', 'remote'])
+      .describe('missing: never built; stale: HEAD moved or files changed since; remote: queried on object storage.'),
     detail: IndexStateSchema.optional(),
     source: z.string().optional().describe('Where the index came from, in a sentence.'),
     shipped: ShippedAttemptSchema.optional().describe("The last attempt to use the store's shipped index."),
@@ -52,6 +52,8 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
   else if (hasStateFile) index = { state: 'unreadable' };
   const shipped = await readShippedAttempt(store.root);
   if (state) index.source = describeIndexSource(state.source, state.commit);
+  if (store.config.index.remote)
+    index = { state: 'remote', source: `queried in place at ${store.config.index.remote} (ct.yml index.remote)` };
   if (shipped) index.shipped = shipped;
   return {
     name: store.name,
@@ -73,6 +75,8 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
 /** "shipped index of <commit> (signed by ...), updated locally to <commit>" or "built locally". */
 export function describeIndexSource(source: IndexSource, commit: string | null): string {
   if (source.type === 'local') return 'built locally';
+  if (source.type === 'remote')
+    return `queried in place at ${source.uri} (exported from ${source.store_commit?.slice(0, 12)})`;
   const shippedAt = source.store_commit?.slice(0, 12) ?? '?';
   const since = commit && commit !== source.store_commit ? `, updated locally to ${commit.slice(0, 12)}` : '';
   return `shipped index of ${shippedAt} from ${source.ref} (signed by ${source.signer})${since}`;

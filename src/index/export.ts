@@ -1,18 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Table } from '@lancedb/lancedb';
 import { modelContentHash } from '../embed/model-hash.js';
-import { CtError, ExitCode } from '../errors.js';
-import { headCommit } from '../git/repo.js';
-import { runGit, tryGit } from '../git/run.js';
+import { runGit } from '../git/run.js';
 import { getPackageRoot } from '../paths.js';
 import type { Store } from '../store/store.js';
-import { type IndexReport, updateIndex } from './build.js';
+import type { IndexReport } from './build.js';
+import { readRowsByIds, requireCommittedIndex, sortedRowIds } from './export-rows.js';
 import { type IndexManifest, MANIFEST_FILE, SIGNATURE_FILE, serializeManifest } from './manifest.js';
 import { signManifest } from './manifest-signature.js';
 import { configuredModel } from './model.js';
 import { encodePackChunk, PACK_CHUNK_ROWS, rowsDigest, sha256 } from './pack.js';
-import { readIndexState } from './state.js';
-import { connectIndex, FTS_FIELDS, openTable, ROW_COLUMNS, type TraceRow } from './table.js';
 
 export interface ExportOptions {
   /** An SSH private key to sign the manifest with; without one the index is published unsigned (clients refuse it). */
@@ -47,48 +45,15 @@ const EXPORT_IDENTITY = { name: 'CommonTrace index', email: 'ct-index@commontrac
  */
 export async function exportIndex(store: Store, options: ExportOptions = {}): Promise<ExportReport> {
   const ref = store.config.index.ref;
-  const dirty = await tryGit(store.root, ['status', '--porcelain', '--untracked-files=all', '--', 'traces/']);
-  if (dirty === undefined || dirty.trim() !== '')
-    throw new CtError(
-      'index-export-dirty',
-      `${store.root} has uncommitted changes under traces/: a shipped index describes a commit`,
-      {
-        hint: 'commit or stash them (CI exports a clean checkout of main), then run `ct index --export` again',
-        exit: ExitCode.usage,
-        data: { files: (dirty ?? '').split('\n').filter(Boolean).slice(0, 20) },
-      },
-    );
-  const head = await headCommit(store.root);
-  if (!head)
-    throw new CtError('index-export-no-commit', `${store.root} has no commit yet`, {
-      hint: 'commit the store first',
-      exit: ExitCode.git,
-    });
-  const build = await updateIndex(store, { ...(options.log ? { log: options.log } : {}) });
-  const state = await readIndexState(store.root);
-  if (!state || state.commit !== head)
-    throw new CtError('index-export-stale', `the index of ${store.root} is not at HEAD after updating it`, {
-      hint: 'run `ct index --full`, then export again',
-      exit: ExitCode.index,
-    });
+  const { state, table, build } = await requireCommittedIndex(store, options.log);
+  const head = state.commit as string;
   const model = configuredModel(store);
-  const table = state.traces > 0 ? await openTable(await connectIndex(store.root), state.table) : undefined;
-
-  // Ids first (small), then the rows chunk by chunk: memory holds one chunk, not the store.
-  const ids = table
-    ? ((await table.query().select(['id', 'blob']).toArray()) as { id: string; blob: string }[])
-        .map((r) => ({ id: r.id, blob: r.blob }))
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    : [];
+  // Ids first (small), then the rows slice by slice: memory holds one chunk, not the store.
+  const ids = table ? await sortedRowIds(table) : [];
   const chunkBlobs: { file: string; rows: number; sha256: string; blob: string; bytes: number }[] = [];
   for (let i = 0; i < ids.length; i += PACK_CHUNK_ROWS) {
     const slice = ids.slice(i, i + PACK_CHUNK_ROWS);
-    const rows = (await (table as NonNullable<typeof table>)
-      .query()
-      .where(`id IN (${slice.map((r) => `'${r.id.replace(/'/g, "''")}'`).join(', ')})`)
-      .select([...ROW_COLUMNS, ...FTS_FIELDS.map((f) => f.column), 'vector'])
-      .toArray()) as TraceRow[];
-    rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const rows = await readRowsByIds(table as Table, slice);
     const bytes = encodePackChunk(rows, state.dim);
     const file = `rows/${String(chunkBlobs.length).padStart(5, '0')}.arrow`;
     chunkBlobs.push({

@@ -3,7 +3,9 @@ import type { Store } from '../store/store.js';
 import { type UpdateIndexOptions, updateIndex } from './build.js';
 import { isIndexFresh } from './fresh.js';
 import { modelFor } from './model.js';
+import { openRemoteIndex } from './remote.js';
 import { installShippedIndex, wantsShippedIndex } from './shipped.js';
+import { hasSignals, writeSignals } from './signals.js';
 import { type IndexState, readIndexState } from './state.js';
 import { connectIndex, openTable } from './table.js';
 
@@ -43,6 +45,14 @@ export async function readIndex<T>(
   read: (index: ReadyIndex) => Promise<T>,
 ): Promise<{ result: T; index: ReadyIndex }> {
   const model = modelFor(store);
+  if (store.config.index.remote) {
+    // Queried in place on object storage: nothing is built or downloaded here. Votes and flags
+    // still come from the checkout.
+    const remote = await openRemoteIndex(store);
+    if (!(await hasSignals(store.root))) await writeSignals(store);
+    const index: ReadyIndex = { state: remote.state, table: remote.table, model, updated: false, embedded: 0 };
+    return { result: await read(index), index };
+  }
   const update = {
     ...(options.log ? { log: options.log } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

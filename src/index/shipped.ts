@@ -10,7 +10,6 @@ import { withIndexLock } from './lock.js';
 import { type IndexManifest, IndexManifestSchema, MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { configuredModel, modelFor } from './model.js';
-import type { decodePackChunk } from './pack.js';
 import { INDEX_SCHEMA_VERSION, indexDir, readIndexState, writeIndexState } from './state.js';
 import { connectIndex, ensureFtsIndexes, rowSchema } from './table.js';
 
@@ -52,6 +51,9 @@ class Refusal extends Error {
     super(message);
   }
 }
+
+/** The local index is already at or past the shipped commit (the message is that commit). */
+class NotNewer extends Error {}
 
 const attemptFile = (root: string) => path.join(indexDir(root), 'shipped.json');
 
@@ -135,6 +137,10 @@ export async function installShippedIndex(
     );
     return record(store.root, result);
   } catch (e) {
+    if (e instanceof NotNewer) {
+      options.log?.(`${store.name}: the local index is at or past the shipped one (${e.message.slice(0, 12)}): kept`);
+      return { outcome: 'current', ref, index_commit: indexCommit, store_commit: e.message, at: at() };
+    }
     if (!(e instanceof Refusal)) {
       // Not the pack's fault (disk full, a lock held too long): a local build still answers.
       const reason = (e as Error).message.split('\n')[0] ?? 'unknown error';
@@ -161,7 +167,7 @@ async function verifyAndInstall(
   _log?: (m: string) => void,
 ): Promise<ShippedAttempt> {
   // apache-arrow (behind pack.js) loads only when a shipped index is actually installed.
-  const { decodePackChunk, rowsDigest, sha256 } = await import('./pack.js');
+  const { readPackChunk, rowsDigest, sha256 } = await import('./pack.js');
   const root = store.root;
   const manifestText = await readBlob(root, `${indexCommit}:${MANIFEST_FILE}`);
   if (!manifestText) throw new Refusal('manifest-invalid', `${ref} has no ${MANIFEST_FILE}`);
@@ -177,6 +183,15 @@ async function verifyAndInstall(
     if (e instanceof Refusal) throw e;
     throw new Refusal('manifest-invalid', `${MANIFEST_FILE} is not JSON (${(e as Error).message})`);
   }
+  // An index already built from the shipped commit or a later one is better than the shipped one.
+  const current = await readIndexState(root);
+  if (
+    current?.commit &&
+    current.schema_version === INDEX_SCHEMA_VERSION &&
+    current.model === modelFor(store) &&
+    (await spawnGit(root, ['merge-base', '--is-ancestor', manifest.store.commit, current.commit])).code === 0
+  )
+    throw new NotNewer(manifest.store.commit);
 
   if (manifest.schema_version !== INDEX_SCHEMA_VERSION)
     throw new Refusal(
@@ -241,12 +256,13 @@ async function verifyAndInstall(
       const bytes = await readBlob(root, `${indexCommit}:${chunk.file}`);
       if (!bytes || sha256(bytes) !== chunk.sha256)
         throw new Refusal('pack-tampered', `${chunk.file} of ${ref} does not match its sha256 in the signed manifest`);
-      let rows: ReturnType<typeof decodePackChunk>;
+      let chunkRows: ReturnType<typeof readPackChunk>;
       try {
-        rows = decodePackChunk(bytes, manifest.model.dim);
+        chunkRows = readPackChunk(bytes, manifest.model.dim);
       } catch (e) {
         throw new Refusal('pack-tampered', `${chunk.file} is not a valid index chunk: ${(e as Error).message}`);
       }
+      const rows = chunkRows.rows;
       if (rows.length !== chunk.rows)
         throw new Refusal('pack-mismatch', `${chunk.file} holds ${rows.length} rows, the manifest says ${chunk.rows}`);
       for (const row of rows) {
@@ -260,7 +276,7 @@ async function verifyAndInstall(
           );
         pairs.push({ id: row.id, blob: row.blob });
       }
-      if (rows.length > 0) await table.add(rows as unknown as Record<string, unknown>[]);
+      if (rows.length > 0) await table.add(chunkRows.table as Parameters<typeof table.add>[0]);
     }
     if (pairs.length !== manifest.rows || rowsDigest(pairs) !== manifest.digest)
       throw new Refusal('pack-mismatch', `the rows do not match the manifest's count (${manifest.rows}) and digest`);

@@ -9,7 +9,8 @@ export const INDEX_SCHEMA_VERSION = 4;
 
 /** Where the rows of an index came from: built here, or the store's shipped index (then updated here). */
 export const IndexSourceSchema = z.object({
-  type: z.enum(['local', 'shipped']),
+  type: z.enum(['local', 'shipped', 'remote']),
+  uri: z.string().optional().describe('remote: the object-storage dataset queried in place.'),
   ref: z.string().optional().describe('shipped: the git ref it was fetched from.'),
   index_commit: z.string().optional().describe('shipped: the commit on that ref.'),
   store_commit: z.string().optional().describe('shipped: the store commit it was built from.'),

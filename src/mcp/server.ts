@@ -5,6 +5,7 @@ import { loadEmbedder } from '../embed/embedder.js';
 import { updateIndex } from '../index/build.js';
 import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
+import { installShippedIndex, wantsShippedIndex } from '../index/shipped.js';
 import { readIndexState } from '../index/state.js';
 import { getPackageRoot } from '../paths.js';
 import { UNTRUSTED_NOTICE } from '../render/untrusted.js';
@@ -28,6 +29,10 @@ export async function buildInstructions(stores: Store[]): Promise<{ text: string
   const lines: string[] = [];
   const stale: Store[] = [];
   for (const store of stores) {
+    if (store.config.index.remote) {
+      lines.push(`- ${store.name}: index queried in place at ${store.config.index.remote}`);
+      continue;
+    }
     const state = await readIndexState(store.root);
     const fresh = await isIndexFresh(store.root, modelFor(store));
     if (!fresh) stale.push(store);
@@ -80,6 +85,11 @@ export async function warmUp(stores: Store[], stale: Store[], log: (m: string) =
       log(`embedding model for ${store.name} failed to load: ${e.message}`),
     );
   for (const store of stale) {
+    // First use of a store that ships its index: fetch and verify it instead of embedding everything.
+    if (await wantsShippedIndex(store).catch(() => false))
+      await installShippedIndex(store, { log }).catch((e: Error) =>
+        log(`shipped index of ${store.name}: ${e.message}`),
+      );
     await updateIndex(store, { log })
       .then((r) => log(`index of ${store.name}: ${r.traces} traces, ${r.embedded} embedded`))
       .catch((e: Error) => log(`index of ${store.name} could not be updated: ${e.message}`));

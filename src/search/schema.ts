@@ -99,7 +99,7 @@ export const SearchedStoreSchema = z.object({
     .int()
     .optional()
     .describe('Traces that update embedded (0 when the rows came from a shipped index).'),
-  index_source: z.enum(['local', 'shipped']).optional().describe("Where its index's rows came from."),
+  index_source: z.enum(['local', 'shipped', 'remote']).optional().describe("Where its index's rows came from."),
   error: z.string().optional().describe('Why this store could not be searched (the others still were).'),
 });
 

@@ -13,6 +13,7 @@ import { benchSearchScale } from './search-scale.js';
 import { benchSecrets } from './secrets.js';
 import { benchServe } from './serve.js';
 import { benchSessionStart } from './session-start.js';
+import { benchShippedIndex } from './shipped-index.js';
 import { benchStart } from './start.js';
 import { benchStartup } from './startup.js';
 
@@ -30,6 +31,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   serve: () => benchServe(),
   'hosts-history-stale': () => benchHostsHistoryStale(),
   start: () => benchStart(),
+  'shipped-index': () => benchShippedIndex(),
 };
 
 const wanted = process.argv.slice(2);

@@ -2,6 +2,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { updateIndex } from '../../src/index/build.js';
+import { installShippedIndex } from '../../src/index/shipped.js';
+import { readIndexState } from '../../src/index/state.js';
+import { openStore } from '../../src/store/store.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { cloneOf, commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';
@@ -185,6 +189,27 @@ describe('a shipped index', () => {
     expect(json.stores[0]?.index_source).toBe('shipped');
     expect(json.stores[0]?.embedded).toBe(1);
     expect(json.stores[0]?.traces).toBe(TRACES + 1);
+  });
+
+  it('is fetched by ct sync of a subscribed store, which then embeds nothing', async () => {
+    const env = { CT_HOME: tempDir('ct-home-') };
+    expect((await runCli(['store', 'add', 'team', `file://${published.bare}`], { env })).code).toBe(0);
+    const sync = await runCli(['sync', '--store', 'team', '--json'], { env });
+    expect(sync.code, sync.stderr).toBe(0);
+    const report = parseJson<{
+      stores: { shipped?: { outcome: string; signer?: string }; index: { traces: number; embedded: number } }[];
+    }>(sync);
+    expect(report.stores[0]?.shipped).toMatchObject({ outcome: 'installed', signer: 'ci@example.com' });
+    expect(report.stores[0]?.index).toMatchObject({ traces: TRACES, embedded: 0 });
+  });
+
+  it('keeps a local index that is already at or past the shipped commit', async () => {
+    const clone = cloneOf(published.bare, 'built-here');
+    const store = await openStore(clone, 'flag');
+    expect((await updateIndex(store)).embedded).toBe(TRACES);
+    const attempt = await installShippedIndex(store);
+    expect(attempt.outcome).toBe('current');
+    expect((await readIndexState(clone))?.source.type).toBe('local');
   });
 
   it('refuses a tampered pack and builds locally', async () => {
