@@ -1,8 +1,6 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseYamlSafely } from '../trace/frontmatter.js';
-import { walkFiles } from '../util/fs.js';
-import { mapLimit } from '../util/map-limit.js';
+import { readManyFiles, walkFiles } from '../util/fs.js';
 import { type FlagFile, FlagFileSchema, VOTER_KEY_PATTERN, type VoteFile, VoteFileSchema } from './schema.js';
 
 /** A votes/<trace-id>/<voter>.yml or flags/<trace-id>/<voter>.yml file of the checkout. */
@@ -40,11 +38,12 @@ async function readKind<T>(
     .filter((parts): parts is [string, string] => parts.length === 2)
     .map(([traceId, name]) => ({ traceId, name }))
     .filter(({ name }) => name.endsWith('.yml') && VOTER_KEY_PATTERN.test(name.slice(0, -4)));
-  const ballots = await mapLimit(files, 64, async ({ traceId, name }): Promise<BallotFile<T>> => {
+  const contents = await readManyFiles(files.map(({ traceId, name }) => path.join(root, kind, traceId, name)));
+  const ballots = files.map(({ traceId, name }, i): BallotFile<T> => {
     const file = `${kind}/${traceId}/${name}`;
     let data: T | undefined;
     try {
-      data = parse(parseYamlSafely(await fs.readFile(path.join(root, file), 'utf8')));
+      data = parse(parseYamlSafely(contents[i]?.toString('utf8') ?? ''));
     } catch {
       data = undefined;
     }

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import { type Embedder, loadEmbedder } from '../embed/embedder.js';
@@ -6,6 +5,7 @@ import { headCommit } from '../git/repo.js';
 import { tryGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
+import { readManyFiles } from '../util/fs.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
 import { isIndexFresh } from './fresh.js';
@@ -46,7 +46,6 @@ export interface IndexReport {
 
 const EMBED_BATCH = 64;
 const WRITE_SLICE = 5000;
-const READ_BATCH = 64;
 
 /**
  * Brings the index of a store up to date with its checkout (committed and uncommitted traces):
@@ -165,17 +164,10 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   }
 
   async function processSlice(files: string[]): Promise<TraceRow[]> {
-    // Files are read 64 at a time (one at a time, reading dominated a 100k-trace build); parsing
-    // and the duplicate-id decisions stay in order.
-    const texts: (string | undefined)[] = [];
-    for (let i = 0; i < files.length; i += READ_BATCH)
-      texts.push(
-        ...(await Promise.all(
-          files
-            .slice(i, i + READ_BATCH)
-            .map((file) => fs.readFile(path.join(store.root, file), 'utf8').catch(() => undefined)),
-        )),
-      );
+    // Parsing and the duplicate-id decisions stay in order.
+    const texts = (await readManyFiles(files.map((file) => path.join(store.root, file)))).map((bytes) =>
+      bytes?.toString('utf8'),
+    );
     const parsed: { blob: string; row: Omit<TraceRow, 'vector'>; text: string }[] = [];
     files.forEach((file, i) => {
       const text = texts[i];

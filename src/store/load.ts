@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type ParsedTrace, parseTrace } from '../trace/parse.js';
 import type { Problem } from '../trace/problem.js';
 import type { Trace } from '../trace/schema.js';
-import { walkFiles } from '../util/fs.js';
+import { readManyFiles, walkFiles } from '../util/fs.js';
 
 export const TRACES_DIR = 'traces';
 
@@ -21,19 +21,14 @@ export async function listTraceFiles(root: string): Promise<string[]> {
     .map((f) => `${TRACES_DIR}/${f}`);
 }
 
-/** Reads and parses trace files with bounded concurrency. */
-export async function readTraceFiles(root: string, files: readonly string[], concurrency = 32): Promise<TraceFile[]> {
-  const out: TraceFile[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const index = next++;
-      const file = files[index] as string;
-      const text = await fs.readFile(path.join(root, file), 'utf8');
-      out[index] = { file, text, parsed: parseTrace(text, file) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+/** Reads and parses trace files (see readManyFiles); a file that cannot be read throws its error. */
+export async function readTraceFiles(root: string, files: readonly string[]): Promise<TraceFile[]> {
+  const contents = await readManyFiles(files.map((file) => path.join(root, file)));
+  const out: TraceFile[] = [];
+  for (const [i, file] of files.entries()) {
+    const text = contents[i]?.toString('utf8') ?? (await fs.readFile(path.join(root, file), 'utf8'));
+    out.push({ file, text, parsed: parseTrace(text, file) });
+  }
   return out;
 }
 

@@ -1,11 +1,10 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { gitBlobId } from '../git/blobs.js';
 import { normalizeTag } from '../store/config.js';
 import { listTraceFiles } from '../store/load.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
 import { ULID_PATTERN } from '../trace/schema.js';
-import { mapLimit } from '../util/map-limit.js';
+import { readManyFiles } from '../util/fs.js';
 
 /** The part of a trace that trust needs: its id and tags, and where it lives. */
 export interface TraceHead {
@@ -28,7 +27,8 @@ const FLOW_TAGS_LINE = /^tags:[ \t]*\[([^\]\n]*)\][ \t]*(?:#.*)?$/m;
  */
 export async function readTraceHeads(root: string, aliases: Record<string, string> = {}): Promise<TraceHead[]> {
   const files = await listTraceFiles(root);
-  const heads = await mapLimit(files, 64, (file) => readHead(root, file, aliases));
+  const contents = await readManyFiles(files.map((file) => path.join(root, file)));
+  const heads = files.map((file, i) => readHead(file, contents[i], aliases));
   const seen = new Set<string>();
   return heads.filter((h): h is TraceHead => {
     if (!h || seen.has(h.id)) return false;
@@ -37,9 +37,7 @@ export async function readTraceHeads(root: string, aliases: Record<string, strin
   });
 }
 
-async function readHead(root: string, file: string, aliases: Record<string, string>): Promise<TraceHead | undefined> {
-  // Traces are small (at most 256 KiB): one readFile beats open + read + close.
-  const bytes = await fs.readFile(path.join(root, file)).catch(() => undefined);
+function readHead(file: string, bytes: Buffer | undefined, aliases: Record<string, string>): TraceHead | undefined {
   if (bytes === undefined) return undefined;
   const text = bytes.toString('utf8');
   const frontmatter = frontmatterOf(text.slice(0, HEAD_BYTES + 1024));
