@@ -5,14 +5,14 @@ import { headCommit } from '../git/repo.js';
 import { tryGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
-import { readManyFiles } from '../util/fs.js';
+import { pathExists, readManyFiles } from '../util/fs.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
 import { isIndexFresh } from './fresh.js';
 import { withIndexLock } from './lock.js';
 import { modelFor } from './model.js';
 import { hasSignals, writeSignals } from './signals.js';
-import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState, writeIndexState } from './state.js';
+import { INDEX_SCHEMA_VERSION, type IndexState, indexDir, readIndexState, writeIndexState } from './state.js';
 import { connectIndex, ensureFtsIndexes, openTable, rowSchema, type TraceRow } from './table.js';
 
 export interface IndexProgress {
@@ -63,6 +63,16 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   const started = performance.now();
   const model = modelFor(store, options.model);
   const state = await readIndexState(store.root);
+  // Nothing changed (HEAD as indexed, nothing uncommitted): answered before LanceDB is even loaded
+  // (its import is most of a no-change run), with no listing and no table scan.
+  if (
+    !options.full &&
+    state &&
+    (await pathExists(path.join(indexDir(store.root), `${state.table}.lance`))) &&
+    (await isIndexFresh(store.root, model)) &&
+    (await hasSignals(store.root))
+  )
+    return unchanged(state, started);
   const db = await connectIndex(store.root);
   let table = state ? await openTable(db, state.table).catch(() => undefined) : undefined;
   let reason: string | undefined;
@@ -75,9 +85,6 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
   const full = reason !== undefined;
 
-  // Nothing changed (HEAD as indexed, nothing uncommitted): no listing, no table scan.
-  if (!full && state && (await isIndexFresh(store.root, model)) && (await hasSignals(store.root)))
-    return unchanged(state, started);
   // Only votes or flags changed: the traces/ tree is the one indexed, so no trace needs a look.
   const tracesTree = await treeOf(store.root, 'traces');
   if (
