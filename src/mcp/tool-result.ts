@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isCtError } from '../errors.js';
+import { forgetFreshness } from '../index/ready.js';
 
 /**
  * Runs a tool body and shapes its answer: structured content plus a compact text rendering, or
@@ -9,6 +10,7 @@ import { isCtError } from '../errors.js';
 export async function toolResult<T extends Record<string, unknown>>(
   log: (m: string) => void,
   work: () => Promise<{ data: T; text: string }>,
+  options: { writes?: boolean } = {},
 ): Promise<CallToolResult> {
   try {
     const { data, text } = await work();
@@ -30,5 +32,8 @@ export async function toolResult<T extends Record<string, unknown>>(
         },
       ],
     };
+  } finally {
+    // A write tool may have changed a checkout: the next search checks before answering.
+    if (options.writes) forgetFreshness();
   }
 }

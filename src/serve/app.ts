@@ -58,7 +58,12 @@ export function createApp(ctx: ServeContext): Hono<Env> {
   const app = new Hono<Env>();
   const gate = new FreshnessGate(ctx.log);
   const mcp = new McpHttpEndpoint(ctx.stores, gate, ctx.log, ctx.allowWrite);
-  const searchOptions = { log: ctx.log, freshnessTtlMs: FRESHNESS_TTL_MS, cwd: ctx.cwd };
+  const searchOptions = {
+    log: ctx.log,
+    freshnessTtlMs: FRESHNESS_TTL_MS,
+    revalidate: 'background' as const,
+    cwd: ctx.cwd,
+  };
   /** The served stores, their indexes checked once for all concurrent requests. */
   const freshStores = async () => {
     const stores = await ctx.stores.all();

@@ -27,7 +27,11 @@ export class FreshnessGate {
   private check(store: Store): Promise<void> {
     const running = this.pending.get(store.root);
     if (running) return running;
-    const check = readIndex(store, { log: this.log, freshnessTtlMs: GATE_TTL_MS }, async () => undefined)
+    const check = readIndex(
+      store,
+      { log: this.log, freshnessTtlMs: GATE_TTL_MS, revalidate: 'background' },
+      async () => undefined,
+    )
       .then(() => undefined)
       // The search that follows will report the problem with its own context.
       .catch(() => undefined)

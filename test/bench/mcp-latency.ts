@@ -21,12 +21,17 @@ function memoryOf(pid: number): { rss_mb: number; peak_rss_mb: number } | undefi
 
 /**
  * `search_traces` latency through the real MCP client over stdio (the path Claude Code takes),
- * against stores of 1,000 and 10,000 traces made from tldr pages, with the server's memory.
- * The first call (index build and model load) is reported apart from the warm calls.
+ * against stores of 1,000 and 10,000 traces made from tldr pages (CT_BENCH_MCP_SIZES), or
+ * existing store checkouts (CT_BENCH_STORES, comma-separated, e.g. a 100,000-trace store built
+ * and indexed once), with the server's memory. The first call (index build or update and model
+ * load) is reported apart from the warm calls.
  */
 export async function benchMcpLatency(
-  sizes: readonly number[] = [1_000, 10_000],
-  calls = 200,
+  sizes: readonly number[] = (process.env.CT_BENCH_MCP_SIZES ?? (process.env.CT_BENCH_STORES ? '' : '1000,10000'))
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0),
+  calls = Number(process.env.CT_BENCH_MCP_CALLS) || 200,
 ): Promise<Record<string, unknown>> {
   const missing = missingData(path.join('tldr', 'corpus.jsonl'));
   if (missing) return { skipped: missing };
@@ -35,9 +40,16 @@ export async function benchMcpLatency(
   const bin = path.join(getPackageRoot(), 'bin', 'run.js');
   const out: Record<string, unknown> = {};
   try {
-    for (const size of sizes) {
-      log(`mcp: building a ${size}-trace store`);
-      const store = await buildTldrStore(parent, `mcp-${size}`, pages, size);
+    const existing = (process.env.CT_BENCH_STORES ?? '').split(',').filter(Boolean);
+    for (const size of [...sizes, ...existing]) {
+      let store: { root: string };
+      if (typeof size === 'string') {
+        log(`mcp: the existing store ${size}`);
+        store = { root: size };
+      } else {
+        log(`mcp: building a ${size}-trace store`);
+        store = await buildTldrStore(parent, `mcp-${size}`, pages, size);
+      }
       const queries = pages.slice(0, calls).map((p) =>
         `${p.title} ${
           p.text
@@ -65,7 +77,7 @@ export async function benchMcpLatency(
         latencies.push(performance.now() - started);
         if (result.isError) throw new Error(`search_traces failed: ${JSON.stringify(result.content)}`);
       }
-      out[`traces_${size}`] = {
+      out[typeof size === 'string' ? size : `traces_${size}`] = {
         first_call_ms: first,
         warm: summarizeLatencies(latencies),
         server_memory: memoryOf(pid) ?? 'unavailable',

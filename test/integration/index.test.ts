@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, USE_LITE_STATIC_MODEL } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/index/build.js';
+import { forgetFreshness } from '../../src/index/ready.js';
 import { readIndexState } from '../../src/index/state.js';
 import { getPackageRoot } from '../../src/paths.js';
 import { searchStores } from '../../src/search/search.js';
@@ -270,6 +271,34 @@ describe('updateIndex', () => {
     expect(log.filter((m) => /Waiting for another ct process/.test(m))).toEqual([]);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(fs.existsSync(path.join(root, '.ct/index.lock.owner'))).toBe(false);
+  });
+});
+
+describe('readIndex in a long-running server', () => {
+  it("with revalidate: 'background' answers from the index as it is while one check updates it, and a write forgets the checks", async () => {
+    const { root, store } = await storeWith(2);
+    const server = { freshnessTtlMs: 0, revalidate: 'background' as const };
+    const ids = async () =>
+      (await searchStores([store], { query: 'gizmo overheating widget' }, server)).results.map((r) => r.id);
+    // The first search checks (and builds) before answering.
+    expect(await ids()).toEqual(expect.arrayContaining([ID(1), ID(2)]));
+
+    addTrace(root, 3, 'Gizmo overheating in the lab', body('gizmo overheats', 'cool the gizmo'));
+    commitAll(root, 'gizmo');
+    // Answered from the index as it was; the update runs beside it and lands within seconds.
+    expect(await ids()).not.toContain(ID(3));
+    const deadline = Date.now() + 30_000;
+    let seen: string[] = [];
+    while (Date.now() < deadline && !(seen = await ids()).includes(ID(3)))
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen[0]).toBe(ID(3));
+    expect((await readIndexState(root))?.traces).toBe(3);
+
+    // After forgetFreshness (what the MCP write tools call), the next search checks first.
+    addTrace(root, 4, 'Gizmo overheating again, in the field', body('gizmo overheats outside', 'shade the gizmo'));
+    commitAll(root, 'gizmo 2');
+    forgetFreshness();
+    expect(await ids()).toContain(ID(4));
   });
 });
 

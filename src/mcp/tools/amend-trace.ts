@@ -17,12 +17,16 @@ export function registerAmendTrace(server: McpServer, stores: ServedStores, log:
       annotations: writeAnnotations('Amend a trace', false),
     },
     async ({ store, ...input }) =>
-      toolResult(log, async () => {
-        const result = await amendTrace(await stores.forTrace(input.id, store), input);
-        return {
-          data: result,
-          text: `Amendment of ${result.id} committed. ${describePublish(result.publish, result.branch)}`,
-        };
-      }),
+      toolResult(
+        log,
+        async () => {
+          const result = await amendTrace(await stores.forTrace(input.id, store), input);
+          return {
+            data: result,
+            text: `Amendment of ${result.id} committed. ${describePublish(result.publish, result.branch)}`,
+          };
+        },
+        { writes: true },
+      ),
   );
 }

@@ -29,11 +29,15 @@ export function registerContributeTrace(server: McpServer, stores: ServedStores,
       annotations: writeAnnotations('Contribute a trace', false),
     },
     async ({ store, force, ...input }) =>
-      toolResult(log, async () => {
-        const result = await contribute(await stores.get(store), input, { force: force ?? false, log });
-        const warnings = result.warnings.length ? `\nWarnings: ${result.warnings.join('; ')}` : '';
-        const text = `Contributed ${result.id} as ${result.path}. ${describePublish(result.publish, result.branch)}`;
-        return { data: result, text: `${text}${warnings}` };
-      }),
+      toolResult(
+        log,
+        async () => {
+          const result = await contribute(await stores.get(store), input, { force: force ?? false, log });
+          const warnings = result.warnings.length ? `\nWarnings: ${result.warnings.join('; ')}` : '';
+          const text = `Contributed ${result.id} as ${result.path}. ${describePublish(result.publish, result.branch)}`;
+          return { data: result, text: `${text}${warnings}` };
+        },
+        { writes: true },
+      ),
   );
 }

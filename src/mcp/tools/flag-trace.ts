@@ -18,12 +18,16 @@ export function registerFlagTrace(server: McpServer, stores: ServedStores, log: 
       annotations: writeAnnotations('Flag a trace', true),
     },
     async ({ store, ...input }) =>
-      toolResult(log, async () => {
-        const result = await raiseFlag(await stores.forTrace(input.id, store), input);
-        const text = result.changed
-          ? `Flagged ${result.id} as ${input.reason}. ${describePublish(result.publish, result.branch)}`
-          : `No change: ${result.warnings.join('; ')}`;
-        return { data: result, text };
-      }),
+      toolResult(
+        log,
+        async () => {
+          const result = await raiseFlag(await stores.forTrace(input.id, store), input);
+          const text = result.changed
+            ? `Flagged ${result.id} as ${input.reason}. ${describePublish(result.publish, result.branch)}`
+            : `No change: ${result.warnings.join('; ')}`;
+          return { data: result, text };
+        },
+        { writes: true },
+      ),
   );
 }

@@ -45,7 +45,7 @@ export function registerSearchTraces(server: McpServer, stores: ServedStores, lo
         const response = await searchStores(
           targets,
           { ...input, budget: budget ?? DEFAULT_BUDGET },
-          { log, freshnessTtlMs: FRESHNESS_TTL_MS },
+          { log, freshnessTtlMs: FRESHNESS_TTL_MS, revalidate: 'background' },
         );
         return { data: response, text: renderSearchResults(response) };
       }),

@@ -18,12 +18,16 @@ export function registerVoteTrace(server: McpServer, stores: ServedStores, log: 
       annotations: writeAnnotations('Vote on a trace', true),
     },
     async ({ store, ...input }) =>
-      toolResult(log, async () => {
-        const result = await castVote(await stores.forTrace(input.id, store), input);
-        const text = result.changed
-          ? `Voted ${input.vote} on ${result.id}. ${describePublish(result.publish, result.branch)}`
-          : `No change: ${result.warnings.join('; ')}`;
-        return { data: result, text };
-      }),
+      toolResult(
+        log,
+        async () => {
+          const result = await castVote(await stores.forTrace(input.id, store), input);
+          const text = result.changed
+            ? `Voted ${input.vote} on ${result.id}. ${describePublish(result.publish, result.branch)}`
+            : `No change: ${result.warnings.join('; ')}`;
+          return { data: result, text };
+        },
+        { writes: true },
+      ),
   );
 }
