@@ -3,9 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { loadEmbedder } from '../../src/embed/embedder.js';
+import { readIndexState } from '../../src/index/state.js';
+import { connectIndex, openTable, ROW_COLUMNS } from '../../src/index/table.js';
 import { getPackageRoot } from '../../src/paths.js';
+import { CANDIDATES_PER_SIDE } from '../../src/search/rank.js';
+import { lexicalQuery } from '../../src/search/search.js';
 import { loadTldrCorpus, missingData } from './eval-data.js';
-import { log, summarizeLatencies } from './timing.js';
+import { type LatencySummary, log, summarizeLatencies } from './timing.js';
 import { buildTldrStore } from './tldr-store.js';
 
 /** Peak and current resident memory of a process, from /proc (Linux). */
@@ -17,6 +22,39 @@ function memoryOf(pid: number): { rss_mb: number; peak_rss_mb: number } | undefi
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The floor of a warm search in the same run: this process runs the two LanceDB queries a search
+ * makes (the weighted full-text query and the vector query, both sides' candidates, at once) on
+ * the same table for the same queries, with nothing else: no MCP, no ranking, no rendering.
+ */
+async function rawQueryLatencies(root: string, queries: readonly string[]): Promise<LatencySummary | undefined> {
+  const state = await readIndexState(root);
+  if (!state) return undefined;
+  const table = await openTable(await connectIndex(root), state.table);
+  if (!table) return undefined;
+  const embedder = await loadEmbedder(state.model);
+  const columns = ROW_COLUMNS.filter((c) => c !== 'body' && c !== 'blob' && c !== 'chars');
+  const once = async (query: string) => {
+    const [vector] = await embedder.embed([query]);
+    const lexical = await lexicalQuery(table, query);
+    let nearest = table
+      .vectorSearch(vector ?? [])
+      .distanceType('cosine')
+      .select(columns)
+      .limit(CANDIDATES_PER_SIDE);
+    if (state.ann) nearest = nearest.refineFactor(10);
+    await Promise.all([lexical?.select(columns).limit(CANDIDATES_PER_SIDE).toArray(), nearest.toArray()]);
+  };
+  await once('extract a tar archive');
+  const latencies: number[] = [];
+  for (const query of queries) {
+    const started = performance.now();
+    await once(query);
+    latencies.push(performance.now() - started);
+  }
+  return summarizeLatencies(latencies);
 }
 
 /**
@@ -77,18 +115,20 @@ export async function benchMcpLatency(
         latencies.push(performance.now() - started);
         if (result.isError) throw new Error(`search_traces failed: ${JSON.stringify(result.content)}`);
       }
+      const memory = memoryOf(pid) ?? 'unavailable';
+      await client.close();
       out[typeof size === 'string' ? size : `traces_${size}`] = {
         first_call_ms: first,
         warm: summarizeLatencies(latencies),
-        server_memory: memoryOf(pid) ?? 'unavailable',
+        raw_lancedb_floor: await rawQueryLatencies(store.root, queries),
+        server_memory: memory,
       };
-      await client.close();
     }
   } finally {
     fs.rmSync(parent, { recursive: true, force: true });
   }
   return {
-    note: 'search_traces through @modelcontextprotocol/sdk Client over stdio; limit 5, default 4,000-token budget; queries are tldr page titles + descriptions',
+    note: 'search_traces through @modelcontextprotocol/sdk Client over stdio; limit 5, default 4,000-token budget; queries are tldr page titles + descriptions. raw_lancedb_floor: the same queries as two LanceDB calls in the bench process (full-text + vector, no MCP, ranking or rendering)',
     ...out,
   };
 }
