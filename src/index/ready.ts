@@ -1,11 +1,9 @@
 import type { Table } from '@lancedb/lancedb';
 import type { Store } from '../store/store.js';
-import { type UpdateIndexOptions, updateIndex } from './build.js';
+import type { UpdateIndexOptions } from './build.js';
 import { isIndexFresh } from './fresh.js';
 import { modelFor } from './model.js';
-import { openRemoteIndex } from './remote.js';
-import { installShippedIndex, wantsShippedIndex } from './shipped.js';
-import { hasSignals, writeSignals } from './signals.js';
+import { hasSignals } from './signals.js';
 import { type IndexState, readIndexState } from './state.js';
 import { connectIndex, openTable } from './table.js';
 
@@ -66,8 +64,8 @@ export async function readIndex<T>(
   if (store.config.index.remote) {
     // Queried in place on object storage: nothing is built or downloaded here. Votes and flags
     // still come from the checkout.
-    const remote = await openRemoteIndex(store);
-    if (!(await hasSignals(store.root))) await writeSignals(store);
+    const remote = await (await import('./remote.js')).openRemoteIndex(store);
+    if (!(await hasSignals(store.root))) await (await import('./signals.js')).writeSignals(store);
     const index: ReadyIndex = { state: remote.state, table: remote.table, model, updated: false, embedded: 0 };
     return { result: await read(index), index };
   }
@@ -100,6 +98,7 @@ export async function readIndex<T>(
     if (options.autoUpdate === false) throw e;
     const reason = (e as Error).message.split('\n')[0]?.slice(0, 120);
     options.log?.(`The index of "${store.name}" cannot be queried (${reason}): rebuilding it`);
+    const { updateIndex } = await import('./build.js');
     embedded += (await updateIndex(store, { ...update, full: true })).embedded;
     const index = await openIndex(store.root, model, true, embedded);
     return { result: await read(index), index };
@@ -121,7 +120,12 @@ async function bringUpToDate(
     freshAt.set(key, Date.now());
     return 0;
   }
-  if (await wantsShippedIndex(store)) await installShippedIndex(store, { ...(update.log ? { log: update.log } : {}) });
+  // Loaded only here: a search of a fresh index needs none of the index writers (trace parsing,
+  // Arrow, the shipped-index verifier), ~40 ms of a cold `ct search`.
+  const shipped = await import('./shipped.js');
+  if (await shipped.wantsShippedIndex(store))
+    await shipped.installShippedIndex(store, { ...(update.log ? { log: update.log } : {}) });
+  const { updateIndex } = await import('./build.js');
   const { embedded } = await updateIndex(store, update);
   freshAt.set(key, Date.now());
   return embedded;

@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '../store/store.js';
-import { trustOptions } from '../trust/assess.js';
-import { readSignals, type TraceSignals } from '../trust/signals.js';
+import type { TraceSignals } from '../trust/signals.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { indexDir } from './state.js';
 
@@ -14,6 +13,11 @@ const file = (root: string) => path.join(indexDir(root), 'signals.json');
  * trace) and kept beside the table, so a vote never re-embeds a trace.
  */
 export async function writeSignals(store: Store): Promise<void> {
+  // Loaded here, not with the module: searches read signals.json, only index updates write it.
+  const [{ trustOptions }, { readSignals }] = await Promise.all([
+    import('../trust/assess.js'),
+    import('../trust/signals.js'),
+  ]);
   const signals = await readSignals(store.root, trustOptions(store));
   await writeFileAtomic(file(store.root), `${JSON.stringify(Object.fromEntries(signals))}\n`);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AssessOptions, assessStore } from './assess.js';
+import type { AssessOptions } from './assess.js';
 import type { TraceTrust } from './score.js';
 
 export { wilsonLowerBound } from './wilson.js';
@@ -53,6 +53,8 @@ export function summarizeTrust(signals: TraceSignals | undefined): TrustSummary 
  * as validated.
  */
 export async function readSignals(root: string, options: AssessOptions): Promise<Map<string, TraceSignals>> {
+  // Loaded on use: a search reads the summaries (summarizeTrust), only index updates assess.
+  const { assessStore } = await import('./assess.js');
   const assessed = await assessStore(root, options);
   return new Map([...assessed].map(([id, trust]) => [id, toSignals(trust)]));
 }
