@@ -6,6 +6,7 @@ import { tryGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import { pathExists, readManyFiles } from '../util/fs.js';
+import { ownString } from '../util/own-string.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
 import { isIndexFresh } from './fresh.js';
@@ -190,7 +191,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
         skipped.push({ file, reason: `store/duplicate-id: id ${trace.id} is also used by ${clash}` });
         return;
       }
-      upserts.set(trace.id, file);
+      upserts.set(ownString(trace.id), file);
       const blob = blobs.get(file) as string;
       parsed.push({
         blob,

@@ -5,6 +5,7 @@ import { listTraceFiles } from '../store/load.js';
 import { parseYamlSafely } from '../trace/frontmatter.js';
 import { ULID_PATTERN } from '../trace/schema.js';
 import { readManyFiles } from '../util/fs.js';
+import { ownString } from '../util/own-string.js';
 
 /** The part of a trace that trust needs: its id and tags, and where it lives. */
 export interface TraceHead {
@@ -27,15 +28,23 @@ const FLOW_TAGS_LINE = /^tags:[ \t]*\[([^\]\n]*)\][ \t]*(?:#.*)?$/m;
  */
 export async function readTraceHeads(root: string, aliases: Record<string, string> = {}): Promise<TraceHead[]> {
   const files = await listTraceFiles(root);
-  const contents = await readManyFiles(files.map((file) => path.join(root, file)));
-  const heads = files.map((file, i) => readHead(file, contents[i], aliases));
   const seen = new Set<string>();
-  return heads.filter((h): h is TraceHead => {
-    if (!h || seen.has(h.id)) return false;
-    seen.add(h.id);
-    return true;
-  });
+  const heads: TraceHead[] = [];
+  // A slice of files at a time: only the heads are kept, not every file's text (1 GB at 1,000,000 traces).
+  for (let start = 0; start < files.length; start += HEADS_SLICE) {
+    const slice = files.slice(start, start + HEADS_SLICE);
+    const contents = await readManyFiles(slice.map((file) => path.join(root, file)));
+    slice.forEach((file, i) => {
+      const head = readHead(file, contents[i], aliases);
+      if (!head || seen.has(head.id)) return;
+      seen.add(head.id);
+      heads.push(head);
+    });
+  }
+  return heads;
 }
+
+const HEADS_SLICE = 2048;
 
 function readHead(file: string, bytes: Buffer | undefined, aliases: Record<string, string>): TraceHead | undefined {
   if (bytes === undefined) return undefined;
@@ -61,7 +70,13 @@ function readHead(file: string, bytes: Buffer | undefined, aliases: Record<strin
     tags = Array.isArray(record.tags) ? record.tags.filter((t): t is string => typeof t === 'string') : [];
   }
   if (!id || !ULID_PATTERN.test(id)) return undefined;
-  return { file, id, tags: [...new Set(tags.map((t) => normalizeTag(t, aliases)))], blob: gitBlobId(bytes) };
+  // Own copies: a capture of the frontmatter would keep the file's whole text alive with the head.
+  return {
+    file,
+    id: ownString(id),
+    tags: [...new Set(tags.map((t) => ownString(normalizeTag(t, aliases))))],
+    blob: gitBlobId(bytes),
+  };
 }
 
 function frontmatterOf(text: string): string | undefined {
