@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../src/search/schema.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, git, makeBareRemote, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 type Response = SearchResponse;
