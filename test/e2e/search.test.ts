@@ -138,9 +138,12 @@ describe('ct sync and ct index on a real remote', () => {
       env: { ...process.env, ...env },
       stdio: 'ignore',
     });
+    // Listen before the wait: a run that finishes within it has closed already, and a listener
+    // added afterwards would never hear it (the test then hung until its timeout).
+    const closed = new Promise((r) => child.on('close', r));
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await closed;
 
     const read = await runCli(['search', 'component 42 crashing', '--store', root, '--json'], { env });
     expect(read.code, read.stderr).toBe(0);
