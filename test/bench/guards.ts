@@ -47,11 +47,14 @@ export async function benchGuards(runs = 5): Promise<Record<string, unknown>> {
 /** An index update on a one-trace store whose lock is held by a process that no longer exists. */
 async function lockTakeover(): Promise<void> {
   const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-lock-')), 'store');
-  await initStore(root, { name: 'bench', identity: { name: 'bench', email: 'bench@example.invalid' } });
-  fs.mkdirSync(path.join(root, 'traces', 'docker-compose'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'traces', 'docker-compose', 'a.md'), traceText());
-  fs.mkdirSync(path.join(root, '.ct', 'index.lock'), { recursive: true });
-  fs.writeFileSync(path.join(root, '.ct', 'index.lock.owner'), `${os.hostname()} 999999\n`);
-  await updateIndex(await openStore(root, 'flag'));
-  fs.rmSync(path.dirname(root), { recursive: true, force: true });
+  try {
+    await initStore(root, { name: 'bench', identity: { name: 'bench', email: 'bench@example.invalid' } });
+    fs.mkdirSync(path.join(root, 'traces', 'docker-compose'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'traces', 'docker-compose', 'a.md'), traceText());
+    fs.mkdirSync(path.join(root, '.ct', 'index.lock'), { recursive: true });
+    fs.writeFileSync(path.join(root, '.ct', 'index.lock.owner'), `${os.hostname()} 999999\n`);
+    await updateIndex(await openStore(root, 'flag'));
+  } finally {
+    fs.rmSync(path.dirname(root), { recursive: true, force: true });
+  }
 }

@@ -2,9 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/temp-dir.js';
 import { median } from './timing.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -30,7 +30,7 @@ function timeCommand(command: string, args: string[], runs: number, env: NodeJS.
  * the TTL); the cache is filled first from a local server that answers in npm's format.
  */
 export async function benchHostsHistoryStale(runs = 7): Promise<Record<string, unknown>> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-hhs-'));
+  const home = tempDir('ct-bench-hhs-');
   const server = http.createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? '/').slice(1));
     res.writeHead(200, { 'content-type': 'application/json' });

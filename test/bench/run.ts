@@ -2,6 +2,8 @@
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one JSON object. Benchmarks are
  * never part of `npm test`; they measure speed and memory on corpora too big for tests.
  */
+
+import { removeTempDirs } from '../helpers/temp-dir.js';
 import { benchEmbedSpeed } from './embed-speed.js';
 import { benchEvalSearch } from './eval-search.js';
 import { benchFederation } from './federation.js';
@@ -44,8 +46,13 @@ const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   cpus: (await import('node:os')).cpus().length,
 };
-for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
-  process.stderr.write(`bench: ${name}...\n`);
-  results[name] = await (BENCHES[name] as () => Promise<Record<string, unknown>>)();
+try {
+  for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
+    process.stderr.write(`bench: ${name}...\n`);
+    results[name] = await (BENCHES[name] as () => Promise<Record<string, unknown>>)();
+  }
+} finally {
+  // Dirs made through test/helpers (projects, the S3 server's bucket dir, homes), also when a bench throws.
+  await removeTempDirs();
 }
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanHighEntropyTokens } from '../../src/check/high-entropy-tokens.js';
@@ -10,6 +9,7 @@ import { scanSecrets } from '../../src/check/secrets.js';
 import { seedsDir } from '../../src/paths.js';
 import { walkFiles } from '../../src/util/fs.js';
 import { secretFormats } from '../helpers/secret-formats.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { loadCosqaCorpus, loadTldrCorpus, missingData } from './eval-data.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/run.js');
@@ -64,7 +64,7 @@ function sweep(docs: readonly Doc[]) {
 
 /** Whole-process wall time of `ct check` on the seeds store (median of `runs`, after one warm-up). */
 function timeCheck(runs = 5) {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-'));
+  const home = tempDir('ct-bench-');
   const env = { ...process.env, CT_HOME: home, NO_COLOR: '1' };
   spawnSync(process.execPath, [BIN, 'status'], { env, stdio: 'ignore' }); // creates the seeds store
   const store = path.join(home, 'stores', 'seeds');

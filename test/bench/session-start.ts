@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runHookCommand } from '../helpers/claude-code.js';
 import { makeNodeProject, makePythonProject } from '../helpers/hook-fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -14,7 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
  * many answered within the limit and how long each run took.
  */
 export async function benchSessionStart(runs = 7): Promise<Record<string, unknown>> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-hook-'));
+  const home = tempDir('ct-bench-hook-');
   // `ct` on PATH as an installed CLI would be (test/helpers' shim resolves paths from test/, not dist/test/).
   const shim = path.join(home, 'bin');
   fs.mkdirSync(shim);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const BIN = path.join(ROOT, 'bin', 'run.js');
@@ -37,7 +38,7 @@ function timeRuns(
 
 /** Whole-process wall time of `ct --help`, `ct --version`, `ct show <id>` and `ct tags` on the seeds store, beside `node -e 0`. */
 export async function benchStartup(runs = 11): Promise<Record<string, unknown>> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-'));
+  const home = tempDir('ct-bench-');
   const env = { ...process.env, CT_HOME: home, NO_COLOR: '1' };
   const cwd = os.tmpdir();
   spawnSync(process.execPath, [BIN, 'status'], { env, cwd, stdio: 'ignore' }); // creates the seeds store

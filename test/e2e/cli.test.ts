@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { listTraceFiles } from '../../src/store/load.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, git, makeBareRemote, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 /** A private data dir per test, so registries never leak between tests. */

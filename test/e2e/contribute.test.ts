@@ -19,7 +19,8 @@ import {
   readPendingFile,
   snapshotCheckout,
 } from '../helpers/contribution.js';
-import { git, tempDir, writeFile } from '../helpers/git.js';
+import { git, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 // The CLI's --json output is the result type derived from the zod schemas in src/.

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { makeStore, tempDir } from '../helpers/git.js';
+import { makeStore } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Report {
   checks: { id: string; status: string; message: string }[];

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { makeBareRemote, makeStore, tempDir } from '../helpers/git.js';
+import { makeBareRemote, makeStore } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('near-duplicates on open contribution branches', () => {
   it('refuses a second contribution of a problem that is still waiting for review', async () => {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/git.js';
 import { makeNodeProject } from '../helpers/hook-fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * bin/run.js answers `ct --version`, `ct --help`, `ct search` and `ct hook session-start` from the

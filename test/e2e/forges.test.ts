@@ -16,9 +16,10 @@ import {
   recordPushHook,
   setConfig,
 } from '../helpers/contribution.js';
-import { git, tempDir } from '../helpers/git.js';
+import { git } from '../helpers/git.js';
 import { startGitHubApi } from '../helpers/github-api-server.js';
 import { startGitHttpServer } from '../helpers/http-git-server.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 // The CLI's --json output is the result type derived from the zod schemas in src/.

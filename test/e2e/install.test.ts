@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE, makeCtShim } from '../helpers/claude-code.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * The README's install, as a user runs it: `npm pack` of this checkout, `npm install --global`

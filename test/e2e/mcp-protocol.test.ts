@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { commitAll, git, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
 import { RawMcpServer, type Reply } from '../helpers/raw-mcp.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 // The built server (`npm run build`) spoken to in raw lines: every message gets an answer, the

@@ -7,8 +7,9 @@ import { detectProject } from '../../src/project/detect.js';
 import { claudeUser, makeCtShim, runClaude, runHookCommand } from '../helpers/claude-code.js';
 import { runCli } from '../helpers/cli.js';
 import { startFakeAnthropic } from '../helpers/fake-anthropic.js';
-import { tempDir, writeFile } from '../helpers/git.js';
+import { writeFile } from '../helpers/git.js';
 import { makeNodeProject, makePythonProject, TranscriptBuilder } from '../helpers/hook-fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PLUGIN = path.join(ROOT, 'skill');

@@ -5,8 +5,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { cloneOf, commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { cloneOf, commitAll, git, makeBareRemote, makeStore, writeFile } from '../helpers/git.js';
 import { S3_CREDENTIALS, startS3Server } from '../helpers/s3-server.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 /**

@@ -8,7 +8,8 @@ import type { ReviewList } from '../../src/review/list.js';
 import type { RejectResult } from '../../src/review/reject.js';
 import type { ReviewShow } from '../../src/review/show.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { cloneOf, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { cloneOf, git, makeBareRemote, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 const identity = (name: string) => {

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../src/search/schema.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, git, makeBareRemote, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 type Response = SearchResponse;
@@ -137,9 +138,12 @@ describe('ct sync and ct index on a real remote', () => {
       env: { ...process.env, ...env },
       stdio: 'ignore',
     });
+    // Listen before the wait: a run that finishes within it has closed already, and a listener
+    // added afterwards would never hear it (the test then hung until its timeout).
+    const closed = new Promise((r) => child.on('close', r));
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await closed;
 
     const read = await runCli(['search', 'component 42 crashing', '--store', root, '--json'], { env });
     expect(read.code, read.stderr).toBe(0);

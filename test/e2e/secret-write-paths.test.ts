@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { type CliResult, parseJson, runCli } from '../helpers/cli.js';
 import { DRAFTS, home, makeStoreWith, objectIds, readPendingFile, snapshotCheckout } from '../helpers/contribution.js';
-import { commitAll, git, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, git, writeFile } from '../helpers/git.js';
 import { type SecretFormat, secretFormats } from '../helpers/secret-formats.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');

@@ -5,8 +5,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, makeStore, writeFile } from '../helpers/git.js';
 import { type ServeProcess, startServe } from '../helpers/serve.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 const ids = { redis: '01KD000000000000000000000A', pg: '01KD000000000000000000000B' };

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitAll, git, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
 import { commitAs, FLAG, flagFile, person, vote, voteFile } from '../helpers/people.js';
 import { ARTIFACTS, launchChromium, type ServeProcess, startServe } from '../helpers/serve.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 const ids = {

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseJsonc } from 'jsonc-parser';
@@ -9,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { type HostClis, installHostClis } from '../helpers/host-clis.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * `ct setup <host>`: each host's documented config shape (zod schemas below, written from the
@@ -130,7 +130,7 @@ const cases: Case[] = [
 ];
 
 function makeWorld(): { home: string; project: string; env: Record<string, string> } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-setup-'));
+  const root = tempDir('ct-setup-');
   const home = path.join(root, 'home');
   const project = path.join(root, 'project');
   fs.mkdirSync(home);

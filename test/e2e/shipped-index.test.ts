@@ -7,7 +7,8 @@ import { installShippedIndex } from '../../src/index/shipped.js';
 import { readIndexState } from '../../src/index/state.js';
 import { openStore } from '../../src/store/store.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { cloneOf, commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { cloneOf, commitAll, git, makeBareRemote, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 /**

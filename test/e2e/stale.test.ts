@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaleReportSchema } from '../../src/staleness/stale.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 /**

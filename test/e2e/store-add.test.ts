@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { git, makeStore, tempDir } from '../helpers/git.js';
+import { git, makeStore } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A bare repository made the way `git init --bare` does on most machines: HEAD names master. */
 function masterHeadBare(): string {

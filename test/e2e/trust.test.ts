@@ -2,8 +2,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { makeStore, tempDir } from '../helpers/git.js';
+import { makeStore } from '../helpers/git.js';
 import { commitAs, gitAs, person, vote, voteFile } from '../helpers/people.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 const env = () => ({ CT_HOME: path.join(tempDir('ct-home-'), 'ct') });

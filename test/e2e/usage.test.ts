@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readSeedIds } from '../../bin/build/seed-ids.js';
 import { ExitCode } from '../../src/errors.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 /** A private data dir per test, so registries never leak between tests. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { commitAll, git, makeBareRemote, makeStore, tempDir, writeFile } from './git.js';
+import { commitAll, git, makeBareRemote, makeStore, writeFile } from './git.js';
+import { tempDir } from './temp-dir.js';
 
 /** A private data dir per test, so registries never leak between tests. */
 export const home = (): Record<string, string> => ({

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDir, writeFile } from './git.js';
+import { writeFile } from './git.js';
+import { tempDir } from './temp-dir.js';
 
 /** A React app: package.json ranges, exact versions in package-lock.json, a few source files. */
 export function makeNodeProject(): string {

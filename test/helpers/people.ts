@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { voterKey } from '../../src/ballot/schema.js';
-import { tempDir, writeFile } from './git.js';
+import { writeFile } from './git.js';
+import { tempDir } from './temp-dir.js';
 
 /** A git identity for tests, with the voter key its vote and flag files are named by. */
 export interface Person {

@@ -1,5 +1,5 @@
 import S3rver from 's3rver';
-import { tempDir } from './git.js';
+import { tempDir } from './temp-dir.js';
 
 /** s3rver's fixed test credentials: LanceDB reads them from the environment, as it would real ones. */
 export const S3_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };

@@ -1,10 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
+import { removeTempDirs, tempDir } from './temp-dir.js';
 
 // Isolate every test file from the user's data dir and git config: a private CT_HOME and HOME,
 // and a fixed git identity, so tests behave the same on a laptop and in CI.
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-test-home-'));
+const home = tempDir('ct-test-home-');
+// Whatever else writes to the OS temp dir, here and in the processes the tests start, lands in a dir
+// of this file's and goes with the rest: LanceDB's vector index build leaves its scratch dir behind
+// (lance-format/lance#8992), Claude Code keeps one, and so would a crashed browser or CLI.
+process.env.TMPDIR = tempDir('ct-test-tmp-');
 process.env.CT_HOME = path.join(home, 'ct');
 process.env.HOME = home;
 process.env.XDG_CONFIG_HOME = path.join(home, '.config');
@@ -20,3 +25,7 @@ fs.writeFileSync(
   path.join(home, '.gitconfig'),
   '[user]\n\tname = Test Author\n\temail = author@example.com\n[init]\n\tdefaultBranch = main\n',
 );
+
+// Registered before the test file's own hooks, so it runs after them (vitest runs afterAll hooks
+// in reverse order): servers and child processes a file stops in afterAll are gone by then.
+afterAll(removeTempDirs);

@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir, writeFile } from '../helpers/git.js';
+import { writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = path.resolve('.');
 const COMPILE = (

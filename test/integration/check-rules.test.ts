@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { voterKey } from '../../src/ballot/schema.js';
 import { BASE_RULES, RULES } from '../../src/check/rules.js';
 import { checkStore } from '../../src/check/run.js';
-import { makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_BODY, VALID_ID } from '../helpers/trace.js';
 
 const OTHER_ID = '01JDQ5Z8X4N2K7M3P9R6T1V0WC';

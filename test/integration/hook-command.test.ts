@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runHookCommand } from '../helpers/claude-code.js';
 import { runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // A command that exits without reading stdin makes the write of its input fail with EPIPE. The
 // helpers must absorb it: an unhandled 'error' event fails the whole vitest run even when every

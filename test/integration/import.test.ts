@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { listTraceFiles } from '../../src/store/load.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { git, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { git, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 interface Report {

@@ -7,7 +7,8 @@ import { updateIndex } from '../../src/index/build.js';
 import { searchStores } from '../../src/search/search.js';
 import { findTrace } from '../../src/store/find-trace.js';
 import { openStore } from '../../src/store/store.js';
-import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 /** Committed links are what a hostile pull request would bring: the checkout then holds real symlinks. */

@@ -4,7 +4,8 @@ import { voterKey } from '../../src/ballot/schema.js';
 import { ExitCode } from '../../src/errors.js';
 import { getTraceLog, type TraceLog, TraceLogSchema } from '../../src/trace-log/trace-log.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { cloneOf, git, makeBareRemote, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { cloneOf, git, makeBareRemote, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const identity = (name: string) => {
   const email = `${name.toLowerCase()}@example.com`;

@@ -6,7 +6,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TraceDiffSchema } from '../../src/trace-log/trace-diff.js';
 import { parseJson, runCli } from '../helpers/cli.js';
-import { cloneOf, git, makeBareRemote, makeStore, tempDir } from '../helpers/git.js';
+import { cloneOf, git, makeBareRemote, makeStore } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/run.js');
 const identity = (name: string) => {

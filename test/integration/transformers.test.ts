@@ -10,7 +10,8 @@ import { updateIndex } from '../../src/index/build.js';
 import { readIndexState } from '../../src/index/state.js';
 import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
-import { commitAll, makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { commitAll, makeStore, writeFile } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 // No real transformers.js model is reachable offline, so the suite builds a tiny random BERT-shaped

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE_RULES, RULES } from '../../src/check/rules.js';
 import { checkStore } from '../../src/check/run.js';
-import { makeStore, tempDir, writeFile } from '../helpers/git.js';
+import { makeStore, writeFile } from '../helpers/git.js';
 import {
   commitAs,
   FLAG,
@@ -16,6 +16,7 @@ import {
   voteFile,
 } from '../helpers/people.js';
 import { fakeString } from '../helpers/secret-formats.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText, VALID_ID } from '../helpers/trace.js';
 
 const [alice, bob, carol, dave, maintainer] = ['Alice', 'Bob', 'Carol', 'Dave', 'Maintainer'].map(person) as [

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CT_STATIC_MODEL, CtStaticEmbedder, ctStaticDir, loadCtStaticEmbedder } from '../../src/embed/ct-static.js';
 import { DEFAULT_MODEL, loadEmbedder } from '../../src/embed/embedder.js';
 import { embeddingWords, hashString, TokenRows } from '../../src/embed/token-rows.js';
 import { CtError } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
 const norm = (a: Float32Array) => Math.sqrt(cosine(a, a));
@@ -87,22 +87,18 @@ describe('ct-static-v2 embedder', () => {
   });
 
   it('fails with model-missing, naming the rebuild command, when the table is absent or broken', () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-model-'));
+    const empty = tempDir('ct-model-');
+    expect(() => loadCtStaticEmbedder(empty)).toThrowError(CtError);
     try {
-      expect(() => loadCtStaticEmbedder(empty)).toThrowError(CtError);
-      try {
-        loadCtStaticEmbedder(empty);
-      } catch (e) {
-        expect((e as CtError).code).toBe('model-missing');
-        expect((e as CtError).message).toContain('is missing');
-        expect((e as CtError).hint).toContain('npm run build:model');
-      }
-      fs.copyFileSync(path.join(ctStaticDir(), `${CT_STATIC_MODEL}.json`), path.join(empty, `${CT_STATIC_MODEL}.json`));
-      fs.writeFileSync(path.join(empty, `${CT_STATIC_MODEL}.bin`), 'not a table');
-      expect(() => loadCtStaticEmbedder(empty)).toThrowError(/cannot be read \(not a ct-static-v2 table/);
-    } finally {
-      fs.rmSync(empty, { recursive: true, force: true });
+      loadCtStaticEmbedder(empty);
+    } catch (e) {
+      expect((e as CtError).code).toBe('model-missing');
+      expect((e as CtError).message).toContain('is missing');
+      expect((e as CtError).hint).toContain('npm run build:model');
     }
+    fs.copyFileSync(path.join(ctStaticDir(), `${CT_STATIC_MODEL}.json`), path.join(empty, `${CT_STATIC_MODEL}.json`));
+    fs.writeFileSync(path.join(empty, `${CT_STATIC_MODEL}.bin`), 'not a table');
+    expect(() => loadCtStaticEmbedder(empty)).toThrowError(/cannot be read \(not a ct-static-v2 table/);
   });
 });
 
