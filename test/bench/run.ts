@@ -10,6 +10,7 @@ import { benchFederation } from './federation.js';
 import { benchGuards } from './guards.js';
 import { benchHostsHistoryStale } from './hosts-history-stale.js';
 import { benchIndexBuild } from './index-build.js';
+import { benchIndexMemory } from './index-memory.js';
 import { benchMcpLatency } from './mcp-latency.js';
 import { benchSearchScale } from './search-scale.js';
 import { benchSecrets } from './secrets.js';
@@ -25,6 +26,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'eval-search': () => benchEvalSearch(),
   embed: () => benchEmbedSpeed(),
   index: () => benchIndexBuild(),
+  'index-memory': () => benchIndexMemory(),
   'search-scale': () => benchSearchScale(),
   'session-start': () => benchSessionStart(),
   guards: () => benchGuards(),
