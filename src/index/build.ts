@@ -17,7 +17,7 @@ import { INDEX_SCHEMA_VERSION, type IndexState, indexDir, readIndexState, writeI
 import { connectIndex, ensureFtsIndexes, openTable, rowSchema, type TraceRow } from './table.js';
 
 export interface IndexProgress {
-  phase: 'scan' | 'embed' | 'write' | 'optimize';
+  phase: 'scan' | 'embed' | 'write' | 'optimize' | 'text-index' | 'vector-index' | 'signals';
   done: number;
   total: number;
 }
@@ -227,6 +227,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   if (target) {
     table = target;
     if (written > WRITE_SLICE) await table.optimize({ cleanupOlderThan: new Date() });
+    options.onProgress?.({ phase: 'text-index', done: 0, total: 1 });
     await ensureFtsIndexes(table);
   } else if (table && (pending.length > 0 || removed.length > 0)) {
     const where =
@@ -243,6 +244,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     await ensureFtsIndexes(table);
   }
 
+  options.onProgress?.({ phase: 'vector-index', done: 0, total: 1 });
   const ann = table ? await ensureVectorIndex(table, options.log) : false;
   const head = await headCommit(store.root);
   const total = table ? await table.countRows() : 0;
@@ -261,6 +263,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     // An update on top of a shipped index keeps saying so: its rows still came from the pack.
     source: full ? { type: 'local' } : (state?.source ?? { type: 'local' }),
   };
+  options.onProgress?.({ phase: 'signals', done: 0, total: 1 });
   await writeSignals(store);
   await writeIndexState(store.root, next);
   if (full) await dropOldTables(db, [tableName, state?.table]);

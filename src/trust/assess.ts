@@ -25,22 +25,29 @@ export interface AssessOptions {
  * committed or not) and the history of its current branch: one `git log` for authors and
  * writers, one read of every trace's frontmatter and of every vote and flag file, and (when the
  * store requires signed votes) one `git log` over the commits that last wrote a ballot.
+ *
+ * Only the traces the answer depends on are kept from the frontmatter pass: those voted on or
+ * flagged, the seeds, the ones asked for, and every trace authored by a voter (a voter's
+ * reputation counts all of their traces). Memory then follows the votes, not the store's size.
  */
 export async function assessStore(root: string, options: AssessOptions): Promise<Map<string, TraceTrust>> {
-  const [history, heads, ballots, seedBlobs] = await Promise.all([
-    readWriters(root),
-    readTraceHeads(root, options.aliases),
-    readBallots(root),
-    packagedSeedBlobs(),
-  ]);
+  const [history, ballots, seedBlobs] = await Promise.all([readWriters(root), readBallots(root), packagedSeedBlobs()]);
+  const ballotList = [...ballots.votes, ...ballots.flags];
+  const voters = new Set(ballotList.map((b) => b.voter));
+  const concerned = new Set([...ballotList.map((b) => b.traceId), ...(options.include ?? [])]);
+  const authorOf = (file: string) => history.added.get(file)?.key ?? null;
+  const heads = await readTraceHeads(root, options.aliases, (head) => {
+    const author = authorOf(head.file);
+    return seedBlobs.has(head.blob) || concerned.has(head.id) || (author !== null && voters.has(author));
+  });
   const traces = heads.map((head) => ({
     id: head.id,
     tags: head.tags,
-    author: history.added.get(head.file)?.key ?? null,
+    author: authorOf(head.file),
     seed: seedBlobs.has(head.blob),
   }));
   const requireSigned = options.requireSignedVotes === true;
-  const writers = [...ballots.votes, ...ballots.flags].map((b) => history.written.get(b.file));
+  const writers = ballotList.map((b) => history.written.get(b.file));
   const signatures = requireSigned
     ? await readSignatures(
         root,

@@ -26,12 +26,9 @@ const sample = () => {
     heap_mb: mb(m.heapUsed),
   });
 };
-const timer = setInterval(sample, 2000);
+const timer = setInterval(sample, Number(process.env.CT_BENCH_SAMPLE_MS ?? 2000));
 const report = await updateIndex(await openStore(root, 'flag'), {
   full: true,
-  log: (message) => {
-    phase = message.slice(0, 60);
-  },
   onProgress: (p) => {
     phase = p.phase;
   },
@@ -48,6 +45,7 @@ process.stdout.write(
     peak_rss_mb: mb(process.resourceUsage().maxRSS * 1024),
     peak_heap_mb: Math.max(...samples.map((s) => s.heap_mb)),
     peak_rss_while_streaming_mb: peakIn('embed'),
+    peak_rss_by_phase_mb: Object.fromEntries([...new Set(samples.map((s) => s.phase))].map((p) => [p, peakIn(p)])),
     samples,
   })}\n`,
 );

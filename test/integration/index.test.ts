@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL, USE_LITE_STATIC_MODEL } from '../../src/embed/embedder.js';
 import { updateIndex } from '../../src/index/build.js';
+import { isIndexFresh } from '../../src/index/fresh.js';
 import { forgetFreshness } from '../../src/index/ready.js';
 import { readIndexState } from '../../src/index/state.js';
 import { getPackageRoot } from '../../src/paths.js';
@@ -36,6 +37,40 @@ async function storeWith(count: number) {
   commitAll(root, 'traces');
   return { root, store: await openStore(root, 'flag') };
 }
+
+describe('isIndexFresh', () => {
+  it('says stale for any change under traces/, votes/ or flags/ (a new folder, a rename, a name with spaces), fresh for others', async () => {
+    const { root, store } = await storeWith(2);
+    await updateIndex(store);
+    const fresh = () => isIndexFresh(root, DEFAULT_MODEL);
+    expect(await fresh()).toBe(true);
+
+    writeFile(root, 'README.md', 'edited\n');
+    writeFile(root, 'notes/draft.md', 'untracked, outside the indexed folders\n');
+    expect(await fresh()).toBe(true);
+
+    // git lists a new untracked folder as the folder alone.
+    writeFile(root, 'traces/new-tag/deep/x.md', 'not even a trace yet\n');
+    expect(await fresh()).toBe(false);
+    fs.rmSync(path.join(root, 'traces/new-tag'), { recursive: true });
+    expect(await fresh()).toBe(true);
+
+    git(root, 'mv', 'traces/testing/t1.md', 'traces/testing/renamed t1.md');
+    expect(await fresh()).toBe(false);
+    git(root, 'mv', 'traces/testing/renamed t1.md', 'traces/testing/t1.md');
+    expect(await fresh()).toBe(true);
+
+    writeFile(root, 'votes/x/y.yml', 'vote: up\n');
+    expect(await fresh()).toBe(false);
+    fs.rmSync(path.join(root, 'votes/x'), { recursive: true });
+
+    // A commit that touched only other files still moves HEAD away from the indexed commit.
+    commitAll(root, 'readme');
+    expect(await fresh()).toBe(false);
+    await updateIndex(store);
+    expect(await fresh()).toBe(true);
+  });
+});
 
 describe('updateIndex', () => {
   it('embeds only new or changed blobs, committed or not, and removes deleted traces', async () => {

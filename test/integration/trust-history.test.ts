@@ -40,18 +40,20 @@ describe('trust from git history', () => {
     const root = await makeStore('trust');
     commitAs(alice, root, { 'traces/docker-compose/t1.md': traceOf(1, '[docker-compose, postgresql]') });
     commitAs(bob, root, { 'traces/docker-compose/t2.md': traceOf(2, '[docker-compose]') });
+    // A trace nobody votes on still earns its author reputation.
+    commitAs(bob, root, { 'traces/docker-compose/t3.md': traceOf(3, '[docker-compose]') });
     // Carol moves Alice's trace: the author stays Alice.
     gitAs(carol, root, 'mv', 'traces/docker-compose/t1.md', 'traces/docker-compose/moved-t1.md');
     commitAs(carol, root, {}, { message: 'move' });
     commitAs(carol, root, { [voteFile(ID(2), carol)]: vote('up') });
-    // rep(Bob, docker-compose) = 1 trace + 1 counted up-vote = 2, so his vote weighs 1 + log2(3).
+    // rep(Bob, docker-compose) = 2 traces + 1 counted up-vote = 3, so his vote weighs 1 + log2(4).
     commitAs(bob, root, { [voteFile(ID(1), bob)]: vote('up') });
     commitAs(alice, root, { [voteFile(ID(1), alice)]: vote('up') });
     commitAs(carol, root, { [voteFile(ID(1), dave)]: vote('up') });
     writeFile(root, voteFile(ID(1), erin), vote('up'));
 
     const signals = await signalsOf(root);
-    const w = 1 + Math.log2(3);
+    const w = 1 + Math.log2(4);
     expect(signals.get(ID(1))).toMatchObject({
       up: 1,
       down: 0,
