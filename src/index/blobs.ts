@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { gitBlobId } from '../git/blobs.js';
-import { runGit } from '../git/run.js';
+import { type GitResult, gitFailure, runGit, spawnGit } from '../git/run.js';
 import { TRACES_DIR } from '../store/load.js';
 
 /**
@@ -10,13 +10,7 @@ import { TRACES_DIR } from '../store/load.js';
  * tree or untracked, hashed in-process. A file deleted in the working tree is left out.
  */
 export async function listTraceBlobs(root: string): Promise<{ blobs: Map<string, string>; uncommitted: Set<string> }> {
-  const blobs = new Map<string, string>();
-  const staged = (await runGit(root, ['ls-files', '-s', '-z', '--', `${TRACES_DIR}/`])).stdout;
-  for (const entry of staged.split('\0')) {
-    const match = /^(\d+) ([0-9a-f]{40,64}) \d\t(.+)$/.exec(entry);
-    // Symbolic links (mode 120000) are never indexed: their target could be any file.
-    if (match && match[1] !== '120000' && match[3]?.endsWith('.md')) blobs.set(match[3], match[2] as string);
-  }
+  const blobs = stagedBlobs(await spawnGit(root, ['ls-files', '-s', '-z', '--', `${TRACES_DIR}/`]));
   const changed = (
     await runGit(root, ['ls-files', '-z', '-m', '-o', '-d', '--exclude-standard', '--', `${TRACES_DIR}/`])
   ).stdout;
@@ -28,4 +22,30 @@ export async function listTraceBlobs(root: string): Promise<{ blobs: Map<string,
     else blobs.set(file, gitBlobId(content));
   }
   return { blobs, uncommitted };
+}
+
+/**
+ * `<mode> <blob> <stage>\t<path>` records of `git ls-files -s -z`, read from git's bytes one record
+ * at a time: at 1,000,000 traces the output is ~100 MB, and decoding it whole and splitting it
+ * held it twice over beside the map.
+ */
+function stagedBlobs(result: GitResult): Map<string, string> {
+  if (result.code !== 0) throw gitFailure(['ls-files'], result);
+  const out = result.stdout;
+  const blobs = new Map<string, string>();
+  for (let start = 0; start < out.length; ) {
+    let end = out.indexOf(0, start);
+    if (end < 0) end = out.length;
+    const tab = out.indexOf(9, start);
+    const space = out.indexOf(32, start);
+    const blobEnd = space < 0 ? -1 : out.indexOf(32, space + 1);
+    if (tab > 0 && tab < end && blobEnd > space && blobEnd < tab) {
+      const file = out.toString('utf8', tab + 1, end);
+      // Symbolic links (mode 120000) are never indexed: their target could be any file.
+      if (out.toString('latin1', start, space) !== '120000' && file.endsWith('.md'))
+        blobs.set(file, out.toString('latin1', space + 1, blobEnd));
+    }
+    start = end + 1;
+  }
+  return blobs;
 }

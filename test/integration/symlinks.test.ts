@@ -35,6 +35,22 @@ describe('a store never follows symbolic links', () => {
     expect(report.problems.filter((p) => p.rule === 'files/symlink').map((p) => p.file)).toEqual(['.ct']);
   });
 
+  it('indexes trace files by their git blob, never a committed link to a file (names with spaces and accents kept)', async () => {
+    const root = await makeStore('linked-file');
+    writeFile(root, 'traces/docker/a café note.md', traceText());
+    const outside = path.join(tempDir('ct-outside-'), 'other.md');
+    fs.writeFileSync(
+      outside,
+      traceText({ id: '01KB0000000000000000000002', title: 'Zanzibar quartz oscillator drifts at night' }),
+    );
+    commitLink(root, 'traces/docker/linked.md', outside);
+    const store = await openStore(root, 'flag');
+    expect(await updateIndex(store)).toMatchObject({ traces: 1 });
+    const found = await searchStores([store], { query: 'healthcheck postgresql' });
+    expect(found.results.map((r) => r.path)).toEqual(['traces/docker/a café note.md']);
+    expect((await searchStores([store], { query: 'zanzibar quartz oscillator' })).results).toEqual([]);
+  });
+
   it('does not read traces, votes or ct.yml through links: show and get_trace find nothing outside', async () => {
     const root = await makeStore('linked-traces');
     const outside = tempDir('ct-outside-');
