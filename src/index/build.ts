@@ -43,6 +43,8 @@ export interface IndexReport {
   removed: number;
   skipped: { file: string; reason: string }[];
   ms: number;
+  /** Set when the build ran in a process of its own (a full build of a large store): its pid and peak memory. */
+  process?: { pid: number; peak_rss_mb: number };
 }
 
 const EMBED_BATCH = 64;
@@ -57,7 +59,26 @@ const WRITE_SLICE = 5000;
  * the next one. Writers are serialised by a lock.
  */
 export async function updateIndex(store: Store, options: UpdateIndexOptions = {}): Promise<IndexReport> {
+  if (await needsFullBuild(store, options)) {
+    const child = await import('./build-process.js');
+    if (await child.wantsBuildProcess(store)) return child.updateIndexInProcess(store, options);
+  }
   return withIndexLock(store.root, () => update(store, options), { ...(options.log ? { log: options.log } : {}) });
+}
+
+/**
+ * Whether the next update will be a full build, as `update` decides it from the state file alone
+ * (an unreadable table is found only by opening it, and is then rebuilt in this process).
+ */
+async function needsFullBuild(store: Store, options: UpdateIndexOptions): Promise<boolean> {
+  if (options.full) return true;
+  const state = await readIndexState(store.root);
+  return (
+    !state ||
+    state.schema_version !== INDEX_SCHEMA_VERSION ||
+    state.model !== modelFor(store, options.model) ||
+    !(await pathExists(path.join(indexDir(store.root), `${state.table}.lance`)))
+  );
 }
 
 async function update(store: Store, options: UpdateIndexOptions): Promise<IndexReport> {

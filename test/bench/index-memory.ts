@@ -41,5 +41,11 @@ export async function benchIndexMemory(): Promise<Record<string, unknown>> {
     if (run.status !== 0) throw new Error(`index-memory worker failed on ${root}: ${run.stderr}`);
     out[root] = JSON.parse(run.stdout.trim().split('\n').pop() as string);
   }
-  return { note: 'peak_rss_mb: the whole build process (getrusage); samples every 2 s', ...out };
+  return {
+    note:
+      'peak_rss_total_mb: the largest sum of the resident memory of the process that asked for the build and of its ' +
+      'build process (sampled every 2 s); peak_rss_mb: the asking process alone (getrusage); ' +
+      'build_process.peak_rss_mb: the build process alone (getrusage), when the build ran in one',
+    ...out,
+  };
 }

@@ -13,6 +13,7 @@ import { searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
 import { commitAs, flagFile, person, voteFile } from '../helpers/people.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { traceText } from '../helpers/trace.js';
 
 const ID = (n: number) => `01KB${String(n).padStart(21, '0')}A`;
@@ -306,6 +307,41 @@ describe('updateIndex', () => {
     expect(log.filter((m) => /Waiting for another ct process/.test(m))).toEqual([]);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(fs.existsSync(path.join(root, '.ct/index.lock.owner'))).toBe(false);
+  });
+});
+
+describe('a full build in a build process', () => {
+  it('runs there past CT_INDEX_PROCESS_MIN files, relays progress, and brings back its report or its error', async () => {
+    const saved = process.env.CT_INDEX_PROCESS_MIN;
+    process.env.CT_INDEX_PROCESS_MIN = '0';
+    try {
+      const { root, store } = await storeWith(3);
+      const phases = new Set<string>();
+      const report = await updateIndex(store, { onProgress: (p) => phases.add(p.phase) });
+      expect(report).toMatchObject({ full: true, reason: 'no index yet', traces: 3, embedded: 3 });
+      expect(report.process?.pid).toBeGreaterThan(0);
+      expect(report.process?.pid).not.toBe(process.pid);
+      expect(report.process?.peak_rss_mb).toBeGreaterThan(0);
+      expect([...phases]).toEqual(expect.arrayContaining(['scan', 'embed', 'text-index', 'signals']));
+      expect((await searchStores([store], { query: 'widget2 error code E2' })).results[0]?.id).toBe(ID(2));
+
+      // An incremental update stays in this process.
+      addTrace(root, 4, 'Gizmo overheating after a firmware update', body('gizmo overheats', 'cool the gizmo'));
+      const update = await updateIndex(store);
+      expect(update).toMatchObject({ full: false, traces: 4, embedded: 1 });
+      expect(update.process).toBeUndefined();
+
+      // An error raised in the build process arrives with its code and hint.
+      const linked = await makeStore('linked-ct');
+      addTrace(linked, 1, 'A trace in a store whose .ct is a link');
+      fs.symlinkSync(tempDir('ct-outside-'), path.join(linked, '.ct'));
+      await expect(updateIndex(await openStore(linked, 'flag'), { full: true })).rejects.toMatchObject({
+        code: 'store-symlink',
+      });
+    } finally {
+      if (saved === undefined) delete process.env.CT_INDEX_PROCESS_MIN;
+      else process.env.CT_INDEX_PROCESS_MIN = saved;
+    }
   });
 });
 
