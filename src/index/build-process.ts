@@ -5,7 +5,7 @@ import { CtError, ExitCode, type ExitCodeValue } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
 import { TRACES_DIR } from '../store/load.js';
 import type { Store } from '../store/store.js';
-import type { IndexProgress, IndexReport, UpdateIndexOptions } from './build.js';
+import type { IndexProgress, IndexReport, UpdateIndexOptions } from './report.js';
 
 /**
  * Full builds of large stores run in a process of their own. glibc keeps what it freed for
