@@ -48,9 +48,9 @@ export interface LogOptions {
 export const ZERO_OID = '0000000000000000000000000000000000000000';
 
 // NUL cannot occur in commit messages or identities, so it separates fields; \x1e followed by a
-// full hash and a NUL starts a record (a message may contain \x1e, never that sequence).
+// full hash (a token of its own) starts a record.
 const FORMAT = '--format=%x1e%H%x00%P%x00%an%x00%ae%x00%ce%x00%aI%x00%s%x00%b%x00';
-const RECORD_START = /\x1e(?=[0-9a-f]{40,64}\x00)/;
+const RECORD_START = /^\x1e([0-9a-f]{40,64})$/;
 const FIELDS = 8;
 
 /**
@@ -59,6 +59,26 @@ const FIELDS = 8;
  * log.showSignature is forced off (it would print signature text into the output).
  */
 export async function readLog(root: string, options: LogOptions = {}): Promise<LogRecord[]> {
+  const records: LogRecord[] = [];
+  await streamLog(root, options, {
+    commit: (record) => records.push({ ...record, changes: [] }),
+    change: (change) => records[records.length - 1]?.changes.push(change),
+  });
+  return records;
+}
+
+/** What {@link streamLog} hands over: each commit, then each of its changes, in git's order. */
+export interface LogVisitor {
+  commit(record: Omit<LogRecord, 'changes'>): void;
+  change(change: RawChange): void;
+}
+
+/**
+ * {@link readLog} without holding the log: commits and changes are handed over as git writes them.
+ * The log of one import commit of 1,000,000 traces is ~150 MB of output and ~1 GB once parsed at
+ * once; read this way, memory is what the visitor keeps.
+ */
+export async function streamLog(root: string, options: LogOptions, visitor: LogVisitor): Promise<void> {
   const args = [
     '-c',
     'log.showSignature=false',
@@ -74,18 +94,67 @@ export async function readLog(root: string, options: LogOptions = {}): Promise<L
     ...(options.revisions ?? ['HEAD']),
     ...(options.paths && options.paths.length > 0 ? ['--', ...options.paths] : []),
   ];
-  const result = await spawnGit(root, args);
+  const parser = new LogParser(visitor);
+  let rest: Buffer | undefined;
+  const result = await spawnGit(root, args, {
+    onStdout: (chunk) => {
+      const bytes = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let from = 0;
+      for (let nul = bytes.indexOf(0, from); nul !== -1; nul = bytes.indexOf(0, from)) {
+        parser.token(bytes.toString('utf8', from, nul));
+        from = nul + 1;
+      }
+      // A copy: a view would keep the whole chunk alive.
+      rest = from < bytes.length ? Buffer.from(bytes.subarray(from)) : undefined;
+    },
+  });
   if (result.code !== 0) throw gitFailure(args, result);
-  return parseLog(result.stdout.toString('utf8'));
+  if (rest) parser.token(rest.toString('utf8'));
 }
 
-/** Parses the output of {@link readLog}. */
+/** Parses the output of {@link readLog} held as one text (tests). */
 export function parseLog(text: string): LogRecord[] {
   const records: LogRecord[] = [];
-  for (const chunk of text.split(RECORD_START)) {
-    const fields = chunk.split('\0');
-    if (fields.length < FIELDS) continue;
-    const [commit, parents, name, email, committer, at, subject, body] = fields as string[] as [
+  const parser = new LogParser({
+    commit: (record) => records.push({ ...record, changes: [] }),
+    change: (change) => records[records.length - 1]?.changes.push(change),
+  });
+  for (const token of text.split('\0')) parser.token(token);
+  return records;
+}
+
+/**
+ * The NUL-separated tokens of `git log -z --raw` with {@link FORMAT}, one at a time: a record
+ * start (\x1e and the commit id), the other header fields, then per change a
+ * `:<modes> <blobs> <status>` header followed by one path (two for renames and copies). Fields
+ * are taken by position, so a message cannot pass for a record start.
+ */
+class LogParser {
+  private fields: string[] | undefined;
+  private change: (Omit<RawChange, 'path'> & { paths: string[]; want: number }) | undefined;
+
+  constructor(private readonly visitor: LogVisitor) {}
+
+  token(token: string): void {
+    if (this.fields) {
+      this.fields.push(token);
+      if (this.fields.length === FIELDS) this.emitCommit(this.fields);
+      return;
+    }
+    if (this.change) {
+      this.change.paths.push(token);
+      if (this.change.paths.length === this.change.want) this.emitChange(this.change);
+      return;
+    }
+    const trimmed = token.trim();
+    const start = RECORD_START.exec(trimmed);
+    if (start) this.fields = [start[1] as string];
+    else if (trimmed.startsWith(':')) this.change = parseRawHeader(trimmed);
+  }
+
+  private emitCommit(fields: string[]): void {
+    this.fields = undefined;
+    const [commit, parents, name, email, committer, at, subject, body] = fields as [
       string,
       string,
       string,
@@ -95,7 +164,7 @@ export function parseLog(text: string): LogRecord[] {
       string,
       string,
     ];
-    records.push({
+    this.visitor.commit({
       commit,
       parents: parents.split(' ').filter(Boolean),
       author: { name, email },
@@ -103,34 +172,32 @@ export function parseLog(text: string): LogRecord[] {
       at,
       subject,
       body: body.trim(),
-      changes: parseRawChanges(fields.slice(FIELDS)),
     });
   }
-  return records;
+
+  private emitChange(pending: NonNullable<LogParser['change']>): void {
+    this.change = undefined;
+    const { paths, want: _want, ...change } = pending;
+    if (paths.length === 2) this.visitor.change({ ...change, from: paths[0] as string, path: paths[1] as string });
+    else this.visitor.change({ ...change, path: paths[0] as string });
+  }
 }
 
-/** `:<modes> <blobs> <status>` headers, each followed by one path (two for renames and copies). */
-function parseRawChanges(tokens: readonly string[]): RawChange[] {
-  const changes: RawChange[] = [];
-  for (let i = 0; i < tokens.length; ) {
-    const header = (tokens[i++] ?? '').trim();
-    if (!header.startsWith(':')) continue;
-    const parents = header.match(/^:+/)?.[0].length ?? 1;
-    const parts = header.slice(parents).split(' ');
-    // n parents: n+1 modes, n+1 blob ids, then the status (one letter per parent for a merge).
-    const oldMode = parts[0] ?? '';
-    const newMode = parts[parents] ?? '';
-    const oldBlob = parts[parents + 1] ?? '';
-    const newBlob = parts[2 * parents + 1] ?? '';
-    const status = parts[2 * parents + 2] ?? '';
-    const letter = parents > 1 ? foldMergeStatus(status) : status.charAt(0);
-    if ((letter === 'R' || letter === 'C') && parents === 1) {
-      const from = tokens[i++] ?? '';
-      const path = tokens[i++] ?? '';
-      changes.push({ status: letter, from, path, oldBlob, newBlob, oldMode, newMode });
-    } else changes.push({ status: letter, path: tokens[i++] ?? '', oldBlob, newBlob, oldMode, newMode });
-  }
-  return changes;
+/** A raw change header; n parents give n+1 modes, n+1 blob ids, then the status (a letter per parent). */
+function parseRawHeader(header: string): Omit<RawChange, 'path'> & { paths: string[]; want: number } {
+  const parents = header.match(/^:+/)?.[0].length ?? 1;
+  const parts = header.slice(parents).split(' ');
+  const status = parts[2 * parents + 2] ?? '';
+  const letter = parents > 1 ? foldMergeStatus(status) : status.charAt(0);
+  return {
+    status: letter,
+    oldMode: parts[0] ?? '',
+    newMode: parts[parents] ?? '',
+    oldBlob: parts[parents + 1] ?? '',
+    newBlob: parts[2 * parents + 1] ?? '',
+    paths: [],
+    want: (letter === 'R' || letter === 'C') && parents === 1 ? 2 : 1,
+  };
 }
 
 /** A merge's combined status has one letter per parent ("AA", "MM", "DD", "AM"). */

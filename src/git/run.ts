@@ -8,6 +8,11 @@ export interface GitOptions {
   env?: Record<string, string>;
   /** Kill git after this long: bounds network steps. */
   timeoutMs?: number;
+  /**
+   * Hands stdout over chunk by chunk as git writes it, instead of collecting it (the result's
+   * stdout is then empty): for outputs too large to hold, such as the log of a million-file import.
+   */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface GitResult {
@@ -44,7 +49,20 @@ export function spawnGit(cwd: string, args: readonly string[], options: GitOptio
           child.kill('SIGKILL');
         }, options.timeoutMs)
       : undefined;
-    child.stdout.on('data', (d: Buffer) => out.push(d));
+    // A consumer that throws stops git, and the call rejects with its error.
+    let consumerError: unknown;
+    const consume = options.onStdout;
+    child.stdout.on('data', (d: Buffer) => {
+      if (!consume) out.push(d);
+      else if (consumerError === undefined) {
+        try {
+          consume(d);
+        } catch (e) {
+          consumerError = e;
+          child.kill('SIGKILL');
+        }
+      }
+    });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
@@ -56,7 +74,8 @@ export function spawnGit(cwd: string, args: readonly string[], options: GitOptio
     });
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      if (timedOut) {
+      if (consumerError !== undefined) reject(consumerError);
+      else if (timedOut) {
         const seconds = Math.round((options.timeoutMs ?? 0) / 1000);
         reject(
           new GitError(`git ${verbOf(args)} timed out after ${seconds} s`, undefined, undefined, { args, timedOut }),

@@ -31,15 +31,25 @@ export interface AssessOptions {
  * reputation counts all of their traces). Memory then follows the votes, not the store's size.
  */
 export async function assessStore(root: string, options: AssessOptions): Promise<Map<string, TraceTrust>> {
-  const [history, ballots, seedBlobs] = await Promise.all([readWriters(root), readBallots(root), packagedSeedBlobs()]);
+  const [ballots, seedBlobs] = await Promise.all([readBallots(root), packagedSeedBlobs()]);
   const ballotList = [...ballots.votes, ...ballots.flags];
   const voters = new Set(ballotList.map((b) => b.voter));
   const concerned = new Set([...ballotList.map((b) => b.traceId), ...(options.include ?? [])]);
+  // History is asked twice, each time for the few trace files that matter: first those written by
+  // a voter, then the authors of the other traces kept (the second read hits the cache the first
+  // one wrote). Asking once for every file held 1,000,000 paths at 1,000,000 traces.
+  const history = await readWriters(root, { keepAdded: (_file, writer) => voters.has(writer.key) });
+  const heads = await readTraceHeads(
+    root,
+    options.aliases,
+    (head) => seedBlobs.has(head.blob) || concerned.has(head.id) || history.added.has(head.file),
+  );
+  const others = new Set(heads.filter((h) => !history.added.has(h.file)).map((h) => h.file));
+  if (others.size > 0) {
+    const more = await readWriters(root, { keepAdded: (file) => others.has(file) });
+    for (const [file, writer] of more.added) history.added.set(file, writer);
+  }
   const authorOf = (file: string) => history.added.get(file)?.key ?? null;
-  const heads = await readTraceHeads(root, options.aliases, (head) => {
-    const author = authorOf(head.file);
-    return seedBlobs.has(head.blob) || concerned.has(head.id) || (author !== null && voters.has(author));
-  });
   const traces = heads.map((head) => ({
     id: head.id,
     tags: head.tags,

@@ -173,7 +173,7 @@ describe('trust from git history', () => {
 
   it('keeps its history cache in step with HEAD: extended by new commits, rebuilt after a reset', async () => {
     const root = await makeStore('cache');
-    const cache = path.join(root, '.ct/cache/file-writers.json');
+    const cache = path.join(root, '.ct/cache/file-writers.txt');
     commitAs(alice, root, { 'traces/redis/t1.md': traceOf(1, '[redis]') });
     commitAs(bob, root, { [voteFile(ID(1), bob)]: vote('up') });
     await readWriters(root);
@@ -195,6 +195,21 @@ describe('trust from git history', () => {
     expect([...rebuilt.added.keys()]).toEqual(['traces/redis/t1.md']);
     fs.rmSync(cache);
     expect(await readWriters(root)).toEqual(rebuilt);
+
+    // Odd file names survive the cache's lines; asked for some authors, it returns just those.
+    const odd = ['traces/redis/"quoted".md', 'traces/redis/tab\there.md', 'traces/redis/é ü.md'];
+    commitAs(bob, root, Object.fromEntries(odd.map((file, i) => [file, traceOf(20 + i, '[redis]')])));
+    const fresh = await readWriters(root);
+    expect([...fresh.added.keys()].sort()).toEqual(['traces/redis/t1.md', ...odd].sort());
+    const cached = await readWriters(root);
+    expect(cached).toEqual(fresh);
+    const bobs = await readWriters(root, { keepAdded: (_file, writer) => writer.key === bob.key });
+    expect([...bobs.added.keys()].sort()).toEqual([...odd].sort());
+    expect(bobs.written).toEqual(fresh.written);
+    fs.rmSync(cache);
+    const replayed = await readWriters(root, { keepAdded: (file) => file.endsWith('t1.md') });
+    expect([...replayed.added.keys()]).toEqual(['traces/redis/t1.md']);
+    expect(await readWriters(root)).toEqual(fresh);
   });
 });
 
