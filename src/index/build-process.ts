@@ -109,7 +109,8 @@ export function updateIndexInProcess(store: Store, options: UpdateIndexOptions):
       env: { ...process.env, ...BUILD_PROCESS_ENV, CT_INDEX_IN_PROCESS: '1' },
       // Nothing on stdout: `ct mcp` speaks its protocol there.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      execArgv: [],
+      // The build collects its garbage between phases (see releaseHeap in build.ts).
+      execArgv: ['--expose-gc'],
       serialization: 'advanced',
     });
     let settled: IndexReport | Error | undefined;
