@@ -59,12 +59,19 @@ const FIELDS = 8;
  * log.showSignature is forced off (it would print signature text into the output).
  */
 export async function readLog(root: string, options: LogOptions = {}): Promise<LogRecord[]> {
+  const { records, visitor } = collector();
+  await streamLog(root, options, visitor);
+  return records;
+}
+
+/** A visitor that keeps every commit with its changes. */
+function collector(): { records: LogRecord[]; visitor: LogVisitor } {
   const records: LogRecord[] = [];
-  await streamLog(root, options, {
+  const visitor: LogVisitor = {
     commit: (record) => records.push({ ...record, changes: [] }),
     change: (change) => records[records.length - 1]?.changes.push(change),
-  });
-  return records;
+  };
+  return { records, visitor };
 }
 
 /** What {@link streamLog} hands over: each commit, then each of its changes, in git's order. */
@@ -114,11 +121,8 @@ export async function streamLog(root: string, options: LogOptions, visitor: LogV
 
 /** Parses the output of {@link readLog} held as one text (tests). */
 export function parseLog(text: string): LogRecord[] {
-  const records: LogRecord[] = [];
-  const parser = new LogParser({
-    commit: (record) => records.push({ ...record, changes: [] }),
-    change: (change) => records[records.length - 1]?.changes.push(change),
-  });
+  const { records, visitor } = collector();
+  const parser = new LogParser(visitor);
   for (const token of text.split('\0')) parser.token(token);
   return records;
 }
