@@ -1,16 +1,24 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import type { Table } from '@lancedb/lancedb';
 import { modelContentHash } from '../embed/model-hash.js';
 import { runGit } from '../git/run.js';
 import { getPackageRoot } from '../paths.js';
 import type { Store } from '../store/store.js';
 import type { IndexReport } from './build.js';
-import { readRowsByIds, requireCommittedIndex, sortedRowIds } from './export-rows.js';
-import { type IndexManifest, MANIFEST_FILE, SIGNATURE_FILE, serializeManifest } from './manifest.js';
+import { requireCommittedIndex, sortedRowIds } from './export-rows.js';
+import {
+  type IndexManifest,
+  MANIFEST_FILE,
+  PACK_VERSION,
+  SIGNATURE_FILE,
+  serializeManifest,
+  TABLE_FOLDER,
+} from './manifest.js';
 import { signManifest } from './manifest-signature.js';
 import { configuredModel } from './model.js';
-import { encodePackChunk, PACK_CHUNK_ROWS, rowsDigest, sha256 } from './pack.js';
+import { rowsDigest } from './pack.js';
+import { snapshotTable, type TableFile } from './table-files.js';
 
 export interface ExportOptions {
   /** An SSH private key to sign the manifest with; without one the index is published unsigned (clients refuse it). */
@@ -27,7 +35,7 @@ export interface ExportReport {
   manifest: IndexManifest;
   signed: boolean;
   pushed: boolean;
-  /** Bytes of the pack's chunks (before git compresses them). */
+  /** Bytes of the table's files (before git compresses them). */
   pack_bytes: number;
   build: IndexReport;
 }
@@ -38,37 +46,43 @@ const EXPORT_IDENTITY = { name: 'CommonTrace index', email: 'ct-index@commontrac
 
 /**
  * `ct index --export`: brings the index up to date with HEAD (which must be committed: a shipped
- * index describes a commit), writes its rows as deterministic Arrow chunks and a manifest, signs
- * the manifest, and records all of it as a parentless commit on ct.yml index.ref (refs/ct/index)
- * with git plumbing, so any git server carries it. Each export replaces the previous one; chunks
- * that did not change keep their blob ids and are not transferred again.
+ * index describes a commit), snapshots its LanceDB table at the latest version (rows, full-text and
+ * vector indexes), writes a manifest listing every file with its sha256, signs the manifest, and
+ * records all of it as a parentless commit on ct.yml index.ref (refs/ct/index) with git plumbing,
+ * so any git server carries it. Each export replaces the previous one; files that did not change
+ * keep their blob ids and are not transferred again.
  */
 export async function exportIndex(store: Store, options: ExportOptions = {}): Promise<ExportReport> {
   const ref = store.config.index.ref;
   const { state, table, build } = await requireCommittedIndex(store, options.log);
   const head = state.commit as string;
   const model = configuredModel(store);
-  // Ids first (small), then the rows slice by slice: memory holds one chunk, not the store.
   const ids = table ? await sortedRowIds(table) : [];
-  const chunkBlobs: { file: string; rows: number; sha256: string; blob: string; bytes: number }[] = [];
-  for (let i = 0; i < ids.length; i += PACK_CHUNK_ROWS) {
-    const slice = ids.slice(i, i + PACK_CHUNK_ROWS);
-    const rows = await readRowsByIds(table as Table, slice);
-    const bytes = encodePackChunk(rows, state.dim);
-    const file = `rows/${String(chunkBlobs.length).padStart(5, '0')}.arrow`;
-    chunkBlobs.push({
-      file,
-      rows: rows.length,
-      sha256: sha256(bytes),
-      blob: await hashObject(store.root, bytes),
-      bytes: bytes.length,
-    });
-    options.log?.(`Packed ${Math.min(i + PACK_CHUNK_ROWS, ids.length)}/${ids.length} rows`);
+  // The table's own files (rows, full-text and vector indexes) at its latest version, so a client
+  // installs by copying instead of indexing again.
+  const snapshot = table ? await snapshotTable(store.root, state.table) : undefined;
+  let files: TableFile[] = [];
+  let blobs: string[] = [];
+  try {
+    if (snapshot) {
+      files = snapshot.files;
+      const listed = files.map((f) => path.join(snapshot.dir, ...f.path.split('/')));
+      blobs = (
+        await runGit(store.root, ['hash-object', '-w', '--stdin-paths'], { input: `${listed.join('\n')}\n` })
+      ).stdout
+        .trim()
+        .split('\n');
+      if (blobs.length !== files.length)
+        throw new Error(`git hash-object wrote ${blobs.length} blobs for ${files.length} table files`);
+      options.log?.(`Packed the table: ${files.length} files, ${ids.length} rows`);
+    }
+  } finally {
+    await snapshot?.remove();
   }
 
   const manifest: IndexManifest = {
     format: 'ct-index-pack',
-    version: 1,
+    version: PACK_VERSION,
     store: {
       name: store.config.name,
       commit: head,
@@ -78,7 +92,7 @@ export async function exportIndex(store: Store, options: ExportOptions = {}): Pr
     schema_version: state.schema_version,
     rows: ids.length,
     digest: rowsDigest(ids),
-    chunks: chunkBlobs.map(({ file, rows, sha256: hash }) => ({ file, rows, sha256: hash })),
+    files,
     skipped: state.skipped,
     ct_version: await ctVersion(),
   };
@@ -88,16 +102,12 @@ export async function exportIndex(store: Store, options: ExportOptions = {}): Pr
   if (!signature)
     options.log?.('warning: no signing key (--sign-key or CT_INDEX_SIGNING_KEY): clients will refuse this index');
 
-  const rowsTree = await mkTree(
-    store.root,
-    chunkBlobs.map((c) => `100644 blob ${c.blob}\t${path.posix.basename(c.file)}`),
-  );
-  const top = [
-    `100644 blob ${await hashObject(store.root, Buffer.from(text))}\t${MANIFEST_FILE}`,
-    ...(signature ? [`100644 blob ${await hashObject(store.root, Buffer.from(signature))}\t${SIGNATURE_FILE}`] : []),
-    ...(chunkBlobs.length > 0 ? [`040000 tree ${rowsTree}\trows`] : []),
+  const entries = [
+    `100644 ${await hashObject(store.root, Buffer.from(text))}\t${MANIFEST_FILE}`,
+    ...(signature ? [`100644 ${await hashObject(store.root, Buffer.from(signature))}\t${SIGNATURE_FILE}`] : []),
+    ...files.map((f, i) => `100644 ${blobs[i]}\t${TABLE_FOLDER}/${f.path}`),
   ];
-  const tree = await mkTree(store.root, top);
+  const tree = await writeTree(store.root, entries);
   const date = (await runGit(store.root, ['show', '-s', '--format=%cI', head])).stdout.trim();
   const env = {
     GIT_AUTHOR_NAME: EXPORT_IDENTITY.name,
@@ -129,7 +139,7 @@ export async function exportIndex(store: Store, options: ExportOptions = {}): Pr
     manifest,
     signed: signature !== undefined,
     pushed,
-    pack_bytes: chunkBlobs.reduce((n, c) => n + c.bytes, 0),
+    pack_bytes: files.reduce((n, f) => n + f.bytes, 0),
     build,
   };
 }
@@ -138,8 +148,19 @@ async function hashObject(root: string, bytes: Buffer): Promise<string> {
   return (await runGit(root, ['hash-object', '-w', '--stdin'], { input: bytes })).stdout.trim();
 }
 
-async function mkTree(root: string, entries: string[]): Promise<string> {
-  return (await runGit(root, ['mktree'], { input: entries.map((e) => `${e}\n`).join('') })).stdout.trim();
+/** A tree of nested paths ("<mode> <blob>\t<path>" lines) written through a scratch git index, not the checkout's. */
+async function writeTree(root: string, entries: string[]): Promise<string> {
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'ct-export-'));
+  try {
+    const env = { GIT_INDEX_FILE: path.join(scratch, 'index') };
+    await runGit(root, ['update-index', '--add', '--index-info'], {
+      env,
+      input: entries.map((e) => `${e}\n`).join(''),
+    });
+    return (await runGit(root, ['write-tree'], { env })).stdout.trim();
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
 }
 
 async function ctVersion(): Promise<string> {

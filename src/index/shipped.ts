@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Table } from '@lancedb/lancedb';
 import { z } from 'zod';
 import { modelContentHash } from '../embed/model-hash.js';
 import { spawnGit, tryGit } from '../git/run.js';
@@ -7,11 +10,20 @@ import type { Store } from '../store/store.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { ensureVectorIndex } from './build.js';
 import { withIndexLock } from './lock.js';
-import { type IndexManifest, IndexManifestSchema, MANIFEST_FILE, SIGNATURE_FILE } from './manifest.js';
+import {
+  type IndexManifest,
+  IndexManifestSchema,
+  MANIFEST_FILE,
+  PACK_VERSION,
+  SIGNATURE_FILE,
+  TABLE_FOLDER,
+} from './manifest.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { configuredModel, modelFor } from './model.js';
+import { rowsDigest } from './pack.js';
 import { INDEX_SCHEMA_VERSION, indexDir, readIndexState, writeIndexState } from './state.js';
-import { connectIndex, ensureFtsIndexes, rowSchema } from './table.js';
+import { connectIndex, ensureFtsIndexes, openTable, rowSchema } from './table.js';
+import { tableDir } from './table-files.js';
 
 /** Why a shipped index was not used: each a stable code with a sentence a person can act on. */
 export const RefusalCode = z.enum([
@@ -166,14 +178,18 @@ async function verifyAndInstall(
   indexCommit: string,
   _log?: (m: string) => void,
 ): Promise<ShippedAttempt> {
-  // apache-arrow (behind pack.js) loads only when a shipped index is actually installed.
-  const { readPackChunk, rowsDigest, sha256 } = await import('./pack.js');
   const root = store.root;
   const manifestText = await readBlob(root, `${indexCommit}:${MANIFEST_FILE}`);
   if (!manifestText) throw new Refusal('manifest-invalid', `${ref} has no ${MANIFEST_FILE}`);
   let manifest: IndexManifest;
   try {
-    const parsed = IndexManifestSchema.safeParse(JSON.parse(manifestText.toString('utf8')));
+    const json = JSON.parse(manifestText.toString('utf8')) as { version?: unknown; ct_version?: unknown };
+    if (json?.version !== PACK_VERSION)
+      throw new Refusal(
+        'index-format',
+        `the shipped index is pack version ${String(json?.version)} (ct ${String(json?.ct_version)} built it); this ct reads version ${PACK_VERSION}: export it again with this ct`,
+      );
+    const parsed = IndexManifestSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Refusal('manifest-invalid', `${MANIFEST_FILE} field ${issue?.path.join('.')}: ${issue?.message}`);
@@ -248,38 +264,65 @@ async function verifyAndInstall(
   const previousTable = (await readIndexState(root))?.table;
   const db = await connectIndex(root);
   const tableName = `traces-shipped-${Date.now().toString(36)}`;
-  const table = await db.createEmptyTable(tableName, await rowSchema(manifest.model.dim), { mode: 'overwrite' });
+  const finalDir = tableDir(indexDir(root), tableName);
+  const partial = path.join(indexDir(root), `.${tableName}.partial`);
   const pairs: { id: string; blob: string }[] = [];
   try {
-    let previous = '';
-    for (const chunk of manifest.chunks) {
-      const bytes = await readBlob(root, `${indexCommit}:${chunk.file}`);
-      if (!bytes || sha256(bytes) !== chunk.sha256)
-        throw new Refusal('pack-tampered', `${chunk.file} of ${ref} does not match its sha256 in the signed manifest`);
-      let chunkRows: ReturnType<typeof readPackChunk>;
-      try {
-        chunkRows = readPackChunk(bytes, manifest.model.dim);
-      } catch (e) {
-        throw new Refusal('pack-tampered', `${chunk.file} is not a valid index chunk: ${(e as Error).message}`);
+    let table: Table;
+    if (manifest.files.length === 0) {
+      if (manifest.rows !== 0)
+        throw new Refusal('pack-mismatch', `the manifest lists no table files for ${manifest.rows} rows`);
+      table = await db.createEmptyTable(tableName, await rowSchema(manifest.model.dim), { mode: 'overwrite' });
+    } else {
+      // Every file the signed manifest lists, each written as it streams out of git and checked
+      // against its sha256, into a folder LanceDB does not see until all of them are there.
+      const shippedBlobs = await listTableBlobs(root, indexCommit);
+      await fs.rm(partial, { recursive: true, force: true });
+      for (const file of manifest.files) {
+        const blob = shippedBlobs.get(file.path);
+        if (!blob)
+          throw new Refusal(
+            'pack-tampered',
+            `${TABLE_FOLDER}/${file.path} is in the signed manifest but not in ${ref}`,
+          );
+        const written = await writeBlob(root, blob, path.join(partial, ...file.path.split('/')));
+        if (written.bytes !== file.bytes || written.sha256 !== file.sha256)
+          throw new Refusal(
+            'pack-tampered',
+            `${TABLE_FOLDER}/${file.path} of ${ref} does not match its sha256 in the signed manifest`,
+          );
       }
-      const rows = chunkRows.rows;
-      if (rows.length !== chunk.rows)
-        throw new Refusal('pack-mismatch', `${chunk.file} holds ${rows.length} rows, the manifest says ${chunk.rows}`);
+      await fs.rename(partial, finalDir);
+      table = (await openTable(db, tableName)) as Table;
+      if (!table) throw new Refusal('pack-tampered', `the shipped table of ${ref} cannot be opened`);
+      const dim = await vectorDimension(table);
+      if (dim !== manifest.model.dim)
+        throw new Refusal(
+          'pack-mismatch',
+          `the shipped table has ${dim}-d vectors, the manifest says ${manifest.model.dim}`,
+        );
+      // The rows the table holds, against the commit's files: each (path, blob) as committed.
+      const rows = (await table.query().select(['id', 'path', 'blob']).toArray()) as {
+        id: string;
+        path: string;
+        blob: string;
+      }[];
       for (const row of rows) {
-        if (row.id <= previous)
-          throw new Refusal('pack-mismatch', `${chunk.file}: rows are not in id order at ${row.id}`);
-        previous = row.id;
         if (committed.get(row.path) !== row.blob)
           throw new Refusal(
             'pack-mismatch',
-            `${chunk.file}: the row of ${row.id} says ${row.path} is blob ${row.blob.slice(0, 12)}; at ${commit.slice(0, 12)} it is ${committed.get(row.path)?.slice(0, 12) ?? 'absent'}`,
+            `the row of ${row.id} says ${row.path} is blob ${String(row.blob).slice(0, 12)}; at ${commit.slice(0, 12)} it is ${committed.get(row.path)?.slice(0, 12) ?? 'absent'}`,
           );
-        pairs.push({ id: row.id, blob: row.blob });
+        pairs.push({ id: String(row.id), blob: String(row.blob) });
       }
-      if (rows.length > 0) await table.add(chunkRows.table as Parameters<typeof table.add>[0]);
+      pairs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (let i = 1; i < pairs.length; i++)
+        if (pairs[i]?.id === pairs[i - 1]?.id)
+          throw new Refusal('pack-mismatch', `the shipped table holds trace ${pairs[i]?.id} twice`);
     }
     if (pairs.length !== manifest.rows || rowsDigest(pairs) !== manifest.digest)
       throw new Refusal('pack-mismatch', `the rows do not match the manifest's count (${manifest.rows}) and digest`);
+    // No-ops for a table shipped with its indexes (what ct exports); built here otherwise.
     await ensureFtsIndexes(table);
     const ann = await ensureVectorIndex(table);
     // The switch: readers open the table the state file names, written atomically (temp file + rename).
@@ -304,6 +347,8 @@ async function verifyAndInstall(
     });
   } catch (e) {
     await db.dropTable(tableName).catch(() => undefined);
+    await fs.rm(finalDir, { recursive: true, force: true });
+    await fs.rm(partial, { recursive: true, force: true });
     throw e;
   }
   // As after a full rebuild: the replaced table stays for readers that opened it just before the switch.
@@ -319,6 +364,44 @@ async function verifyAndInstall(
     rows: pairs.length,
     at: new Date().toISOString(),
   };
+}
+
+/** The blob id of each file under table/ in the index commit, by its path inside the table. */
+async function listTableBlobs(root: string, indexCommit: string): Promise<Map<string, string>> {
+  const listing = await spawnGit(root, ['ls-tree', '-r', '-z', indexCommit, '--', `${TABLE_FOLDER}/`]);
+  const blobs = new Map<string, string>();
+  for (const entry of listing.stdout.toString('utf8').split('\0')) {
+    const match = /^100644 blob ([0-9a-f]+)\t(.+)$/.exec(entry);
+    if (match) blobs.set((match[2] as string).slice(TABLE_FOLDER.length + 1), match[1] as string);
+  }
+  return blobs;
+}
+
+/** Streams a blob out of git into a new file (folders created), hashing it on the way. */
+async function writeBlob(root: string, blob: string, file: string): Promise<{ bytes: number; sha256: string }> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const handle = await fs.open(file, 'wx');
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    const result = await spawnGit(root, ['cat-file', 'blob', blob], {
+      onStdout: (chunk) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+        writeSync(handle.fd, chunk);
+      },
+    });
+    if (result.code !== 0) throw new Refusal('pack-tampered', `blob ${blob} is missing: ${result.stderr.trim()}`);
+  } finally {
+    await handle.close();
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/** The dimension of a table's vector column (a fixed-size list). */
+async function vectorDimension(table: Table): Promise<number | undefined> {
+  const field = (await table.schema()).fields.find((f) => f.name === 'vector');
+  return (field?.type as { listSize?: number } | undefined)?.listSize;
 }
 
 async function readBlob(root: string, spec: string): Promise<Buffer | undefined> {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,11 +61,25 @@ async function ciExport(bare: string, key: string): Promise<string> {
   return ci;
 }
 
+/** The largest file of the shipped table (its rows): what a tamper test changes. */
+function dataFile(work: string): string {
+  const listing = git(work, 'ls-tree', '-r', '-l', 'refs/ct/index', '--', 'table/data/');
+  const files = listing
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [meta, file] = line.split('\t') as [string, string];
+      return { file, size: Number(meta.trim().split(/\s+/)[3]) };
+    })
+    .sort((a, b) => b.size - a.size);
+  return (files[0] as { file: string }).file;
+}
+
 /** A copy of the published remote whose refs/ct/index is rewritten by `change` (git plumbing in a scratch clone). */
 async function republish(
-  change: (files: { manifest: Record<string, unknown>; chunk: Buffer }) => {
+  change: (files: { manifest: Record<string, unknown>; data: Buffer; dataPath: string }) => {
     manifest?: Record<string, unknown>;
-    chunk?: Buffer;
+    data?: Buffer;
     sign?: string | 'keep';
   },
 ): Promise<string> {
@@ -74,8 +89,9 @@ async function republish(
   git(path.dirname(work), 'clone', '--quiet', bare, work);
   git(work, 'fetch', '--quiet', 'origin', '+refs/ct/index:refs/ct/index');
   const manifestText = git(work, 'cat-file', 'blob', 'refs/ct/index:manifest.json');
-  const chunk = execFileSync('git', ['cat-file', 'blob', 'refs/ct/index:rows/00000.arrow'], { cwd: work });
-  const out = change({ manifest: JSON.parse(manifestText) as Record<string, unknown>, chunk });
+  const dataPath = dataFile(work);
+  const data = execFileSync('git', ['cat-file', 'blob', `refs/ct/index:${dataPath}`], { cwd: work });
+  const out = change({ manifest: JSON.parse(manifestText) as Record<string, unknown>, data, dataPath });
   const text = out.manifest ? `${JSON.stringify(out.manifest, null, 2)}\n` : manifestText;
   const dir = tempDir('ct-pack-');
   fs.writeFileSync(path.join(dir, 'manifest.json'), text);
@@ -86,18 +102,16 @@ async function republish(
   }
   const hash = (content: string | Buffer) =>
     execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: work, input: content }).toString().trim();
-  const rows = execFileSync('git', ['mktree'], {
-    cwd: work,
-    input: `100644 blob ${hash(out.chunk ?? chunk)}\t00000.arrow\n`,
-  })
-    .toString()
-    .trim();
-  const tree = execFileSync('git', ['mktree'], {
-    cwd: work,
-    input: `100644 blob ${hash(text)}\tmanifest.json\n100644 blob ${hash(sig)}\tmanifest.json.sig\n040000 tree ${rows}\trows\n`,
-  })
-    .toString()
-    .trim();
+  // The published tree with the changed files swapped in, through a scratch git index.
+  const env = { ...process.env, GIT_INDEX_FILE: path.join(dir, 'index') };
+  execFileSync('git', ['read-tree', 'refs/ct/index'], { cwd: work, env });
+  const swap = [
+    `100644 ${hash(text)}\tmanifest.json`,
+    `100644 ${hash(sig)}\tmanifest.json.sig`,
+    `100644 ${hash(out.data ?? data)}\t${dataPath}`,
+  ];
+  execFileSync('git', ['update-index', '--index-info'], { cwd: work, env, input: `${swap.join('\n')}\n` });
+  const tree = execFileSync('git', ['write-tree'], { cwd: work, env }).toString().trim();
   const commit = git(work, 'commit-tree', tree, '-m', 'tampered').trim();
   git(work, 'push', '--quiet', '--force', 'origin', `${commit}:refs/ct/index`);
   return bare;
@@ -130,7 +144,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('a shipped index', () => {
-  it('is a deterministic, signed commit on refs/ct/index with a manifest naming the store commit, model and rows', async () => {
+  it('is a signed commit on refs/ct/index: a manifest naming the store commit, model and rows, and the table file by file', async () => {
     const head = git(published.ci, 'rev-parse', 'HEAD').trim();
     const manifest = JSON.parse(git(published.bare, 'cat-file', 'blob', 'refs/ct/index:manifest.json')) as {
       store: { commit: string; tree: string };
@@ -139,6 +153,7 @@ describe('a shipped index', () => {
       schema_version: number;
       digest: string;
       ct_version: string;
+      files: { path: string; bytes: number; sha256: string }[];
     };
     expect(manifest.store.commit).toBe(head);
     expect(manifest.store.tree).toBe(git(published.ci, 'rev-parse', 'HEAD^{tree}').trim());
@@ -146,16 +161,32 @@ describe('a shipped index', () => {
     expect(manifest.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.rows).toBe(TRACES);
     expect(git(published.bare, 'cat-file', 'blob', 'refs/ct/index:manifest.json.sig')).toContain('BEGIN SSH SIGNATURE');
-    // Another export of the same commit elsewhere gives the same index commit, byte for byte.
-    const again = cloneOf(published.bare, 'ci-again');
-    const result = await runCli(['index', '--export', '--sign-key', ciKey.key, '--json'], { cwd: again });
+    // The table/ folder holds exactly the files the manifest lists, with the sizes and hashes it gives.
+    const shipped = git(published.bare, 'ls-tree', '-r', '--name-only', 'refs/ct/index', '--', 'table/')
+      .trim()
+      .split('\n')
+      .map((f) => f.slice('table/'.length));
+    expect(shipped).toEqual(manifest.files.map((f) => f.path));
+    expect(shipped.some((f) => f.startsWith('data/'))).toBe(true);
+    expect(shipped.some((f) => f.startsWith('_indices/'))).toBe(true);
+    for (const file of manifest.files) {
+      const bytes = execFileSync('git', ['cat-file', 'blob', `refs/ct/index:table/${file.path}`], {
+        cwd: published.bare,
+      });
+      expect(bytes.length).toBe(file.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+    }
+    // Exporting an unchanged index again gives the same table files: nothing new to fetch.
+    const result = await runCli(['index', '--export', '--sign-key', ciKey.key, '--json'], { cwd: published.ci });
     expect(result.code, result.stderr).toBe(0);
-    expect(git(again, 'rev-parse', 'refs/ct/index:rows').trim()).toBe(
-      git(published.bare, 'rev-parse', 'refs/ct/index:rows').trim(),
+    expect(git(published.ci, 'rev-parse', 'refs/ct/index:table/data').trim()).toBe(
+      git(published.bare, 'rev-parse', 'refs/ct/index:table/data').trim(),
     );
-    expect(git(again, 'rev-parse', 'refs/ct/index:manifest.json').trim()).toBe(
-      git(published.bare, 'rev-parse', 'refs/ct/index:manifest.json').trim(),
+    expect(git(published.ci, 'rev-parse', 'refs/ct/index:table/_indices').trim()).toBe(
+      git(published.bare, 'rev-parse', 'refs/ct/index:table/_indices').trim(),
     );
+    // The snapshot the export read from is gone.
+    expect(fs.readdirSync(path.join(published.ci, '.ct', 'index')).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
   it("is used by a fresh clone's first search, which embeds no trace; ct status and ct doctor name it", async () => {
@@ -214,18 +245,28 @@ describe('a shipped index', () => {
   });
 
   it('refuses a tampered pack and builds locally', async () => {
-    const bare = await republish(({ chunk }) => {
-      const copy = Buffer.from(chunk);
+    const bare = await republish(({ data }) => {
+      const copy = Buffer.from(data);
       const at = Math.floor(copy.length / 2);
       copy.writeUInt8(copy.readUInt8(at) ^ 0xff, at);
-      return { chunk: copy };
+      return { data: copy };
     });
     const { json, stderr, clone } = await firstSearch(bare, 'tampered');
-    expect(stderr).toMatch(/refused the shipped index \(pack-tampered\): rows\/00000\.arrow .* sha256/);
+    expect(stderr).toMatch(/refused the shipped index \(pack-tampered\): table\/data\/\S+\.lance .* sha256/);
     expect(json.stores[0]?.embedded).toBe(TRACES);
     expect(json.stores[0]?.index_source).toBe('local');
+    // Nothing of the refused pack is left: no partial folder, no shipped table.
+    const left = fs.readdirSync(path.join(clone, '.ct', 'index'));
+    expect(left.filter((n) => n.includes('shipped-') || n.endsWith('.partial'))).toEqual([]);
     const status = await runCli(['status'], { cwd: clone });
     expect(status.stdout + status.stderr).toMatch(/pack-tampered/);
+  });
+
+  it('refuses a pack of another format (version 1, Arrow chunks) with the version it reads', async () => {
+    const bare = await republish(({ manifest }) => ({ manifest: { ...manifest, version: 1 }, sign: ciKey.key }));
+    const { json, stderr } = await firstSearch(bare, 'old-format');
+    expect(stderr).toMatch(/\(index-format\): the shipped index is pack version 1 .*reads version 2/);
+    expect(json.stores[0]?.embedded).toBe(TRACES);
   });
 
   it('refuses a manifest changed after signing', async () => {

@@ -1,48 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { decodePackChunk, encodePackChunk, readPackChunk, rowsDigest } from '../../src/index/pack.js';
-import type { TraceRow } from '../../src/index/table.js';
+import { IndexManifestSchema, PACK_VERSION } from '../../src/index/manifest.js';
+import { rowsDigest } from '../../src/index/pack.js';
 
-const row = (id: string, vector: number[]): TraceRow => ({
-  id,
-  path: `traces/demo/${id}.md`,
-  blob: 'a'.repeat(40),
-  title: `Title ${id}`,
-  tags: ['demo', 'x'],
-  created: '2026-11-21',
-  status: 'active',
-  applies_to: '{}',
-  review_after: '',
-  context: 'context',
-  solution: 'solution',
-  body: 'body',
-  chars: 42,
-  fts: 'title demo',
-  fts_title: 'title',
-  fts_code: '',
-  fts_comments: '',
-  vector: Float32Array.from(vector),
+const manifest = (files: { path: string; bytes: number; sha256: string }[]) => ({
+  format: 'ct-index-pack',
+  version: PACK_VERSION,
+  store: { name: 'demo', commit: 'a'.repeat(40), tree: 'b'.repeat(40) },
+  model: { id: 'ct-static-v2', sha256: 'c'.repeat(64), dim: 256 },
+  schema_version: 4,
+  rows: 1,
+  digest: 'd'.repeat(64),
+  files,
+  skipped: [],
+  ct_version: '0.1.0',
+});
+const file = (p: string) => ({ path: p, bytes: 10, sha256: 'e'.repeat(64) });
+
+describe('an index pack manifest', () => {
+  it('lists table files by paths inside a LanceDB table only', () => {
+    for (const ok of [
+      'data/0110abc.lance',
+      '_indices/5d2e-4f/part_0_tokens.lance',
+      '_versions/18446744073709551592.manifest',
+    ])
+      expect(IndexManifestSchema.safeParse(manifest([file(ok)])).success, ok).toBe(true);
+    for (const bad of [
+      '../state.json',
+      '/etc/passwd',
+      'data/../../state.json',
+      'data/./x',
+      'other/x',
+      'data',
+      'data\\x',
+    ])
+      expect(IndexManifestSchema.safeParse(manifest([file(bad)])).success, bad).toBe(false);
+  });
+
+  it('is strict: a version 1 manifest (Arrow chunks) or an unknown field does not parse', () => {
+    expect(IndexManifestSchema.safeParse({ ...manifest([]), version: 1 }).success).toBe(false);
+    expect(IndexManifestSchema.safeParse({ ...manifest([]), extra: true }).success).toBe(false);
+  });
 });
 
-describe('index pack chunks', () => {
-  it('round-trip every column, byte for byte the same for the same rows', () => {
-    const rows = [row('01A', [0.5, -0.25, 1, 0]), row('01B', [0, 0, 0, 1])];
-    const bytes = encodePackChunk(rows, 4);
-    expect(encodePackChunk(rows, 4).equals(bytes)).toBe(true);
-    const back = decodePackChunk(bytes, 4);
-    expect(back.map((r) => ({ ...r, vector: [...r.vector] }))).toEqual(
-      rows.map((r) => ({ ...r, vector: [...r.vector] })),
-    );
-  });
-
-  it('refuse a chunk of another dimension, and bytes that are not Arrow', () => {
-    const bytes = encodePackChunk([row('01A', [1, 0, 0, 0])], 4);
-    expect(() => decodePackChunk(bytes, 8)).toThrow(/expected .*vector/);
-    expect(() => readPackChunk(bytes, 8)).toThrow(/expected .*vector/);
-    expect(readPackChunk(bytes, 4).rows).toEqual([{ id: '01A', path: 'traces/demo/01A.md', blob: 'a'.repeat(40) }]);
-    expect(() => decodePackChunk(Buffer.from('not arrow'), 4)).toThrow();
-  });
-
-  it('digest (trace id, blob id) pairs in order: a changed blob changes it', () => {
+describe('the rows digest', () => {
+  it('digests (trace id, blob id) pairs in order: a changed blob changes it', () => {
     const a = rowsDigest([{ id: '01A', blob: 'x' }]);
     expect(rowsDigest([{ id: '01A', blob: 'x' }])).toBe(a);
     expect(rowsDigest([{ id: '01A', blob: 'y' }])).not.toBe(a);
