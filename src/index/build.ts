@@ -6,6 +6,7 @@ import { tryGit } from '../git/run.js';
 import type { Store } from '../store/store.js';
 import { parseTrace } from '../trace/parse.js';
 import { pathExists, readManyFiles } from '../util/fs.js';
+import { releaseHeap } from '../util/heap.js';
 import { ownString } from '../util/own-string.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
@@ -279,15 +280,6 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     skipped,
     ms: Math.round(performance.now() - started),
   };
-}
-
-/**
- * A full garbage collection where the process allows one (a build process runs with --expose-gc).
- * LanceDB's index builds allocate natively, so V8 sees no reason to collect the maps just emptied:
- * their pages stayed resident through those phases.
- */
-function releaseHeap(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function unchanged(state: IndexState, started: number): IndexReport {

@@ -16,9 +16,7 @@ export interface TraceFile {
 
 /** Every `traces/**\/*.md` path of a checkout, committed or not, relative to its root. */
 export async function listTraceFiles(root: string): Promise<string[]> {
-  return (await walkFiles(path.join(root, TRACES_DIR)))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `${TRACES_DIR}/${f}`);
+  return walkFiles(path.join(root, TRACES_DIR), { suffix: '.md', prefix: `${TRACES_DIR}/` });
 }
 
 /** Reads and parses trace files (see readManyFiles); a file that cannot be read throws its error. */

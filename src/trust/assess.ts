@@ -4,6 +4,7 @@ import { type BallotWrite, verifyBallotWrite } from '../ballot/verify.js';
 import { readWriters, type Writer } from '../ballot/writers.js';
 import { packagedSeedBlobs } from '../store/seeds.js';
 import type { Store } from '../store/store.js';
+import { releaseHeap } from '../util/heap.js';
 import { type ScoredBallot, scoreTraces, type TraceTrust } from './score.js';
 import { readTraceHeads } from './trace-heads.js';
 
@@ -39,11 +40,13 @@ export async function assessStore(root: string, options: AssessOptions): Promise
   // a voter, then the authors of the other traces kept (the second read hits the cache the first
   // one wrote). Asking once for every file held 1,000,000 paths at 1,000,000 traces.
   const history = await readWriters(root, { keepAdded: (_file, writer) => voters.has(writer.key) });
+  releaseHeap();
   const heads = await readTraceHeads(
     root,
     options.aliases,
     (head) => seedBlobs.has(head.blob) || concerned.has(head.id) || history.added.has(head.file),
   );
+  releaseHeap();
   const others = new Set(heads.filter((h) => !history.added.has(h.file)).map((h) => h.file));
   if (others.size > 0) {
     const more = await readWriters(root, { keepAdded: (file) => others.has(file) });

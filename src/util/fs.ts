@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CtError, ExitCode } from '../errors.js';
+import { ownString } from './own-string.js';
 
 /**
  * Writes a file atomically (temp file in the same folder, then rename): readers never see half.
@@ -38,12 +39,15 @@ export async function isDirectory(p: string): Promise<boolean> {
  * Every regular file below `dir` (relative, with forward slashes), skipping .git and .ct.
  * Symbolic links are never followed or returned (a contributed `traces/x.md -> ~/.ssh/id_rsa`
  * must not be read), whatever their name, and neither is `dir` itself when it is one (a committed
- * `traces -> /` must not list the machine); pass `onSymlink` to hear about them.
+ * `traces -> /` must not list the machine); pass `onSymlink` to hear about them. `suffix` keeps
+ * only the files whose name ends with it, and `prefix` is put before each returned path: a listing
+ * of a million files is then built once, not filtered and mapped into a second copy.
  */
 export async function walkFiles(
   dir: string,
-  options: { skip?: ReadonlySet<string>; onSymlink?: (file: string) => void } = {},
+  options: { skip?: ReadonlySet<string>; onSymlink?: (file: string) => void; suffix?: string; prefix?: string } = {},
 ): Promise<string[]> {
+  const { suffix = '', prefix = '' } = options;
   const skip = options.skip ?? new Set(['.git', '.ct', 'node_modules']);
   const out: string[] = [];
   if ((await fs.lstat(dir).catch(() => undefined))?.isSymbolicLink()) {
@@ -57,7 +61,9 @@ export async function walkFiles(
       if (entry.isSymbolicLink()) options.onSymlink?.(child);
       else if (skip.has(entry.name)) continue;
       else if (entry.isDirectory()) await visit(child);
-      else if (entry.isFile()) out.push(child);
+      // A flat copy: `${rel}/${name}` is a rope of two strings, and sorting flattens it into a third
+      // (~170 bytes a file instead of ~80: 187 MB of heap for a listing of 1,000,000 traces).
+      else if (entry.isFile() && entry.name.endsWith(suffix)) out.push(ownString(prefix + child));
     }
   };
   await visit('');
