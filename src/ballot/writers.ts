@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { type LogRecord, type RawChange, streamLog } from '../git/log.js';
 import { runGit } from '../git/run.js';
 import { localPath, refuseLocalSymlinks } from '../store/local.js';
-import { writeFileAtomic } from '../util/fs.js';
+import { readLines, writeFileAtomic } from '../util/fs.js';
 import { ownString } from '../util/own-string.js';
 import { voterKey } from './schema.js';
 
@@ -198,31 +198,6 @@ async function readCache(
     return undefined;
   }
   return first ? undefined : history;
-}
-
-/** The lines of a text file, read a megabyte at a time. */
-async function* readLines(file: string): AsyncGenerator<string> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    let rest = '';
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      // Up to the last line break, so a character cut between two reads is decoded whole.
-      const end = buffer.lastIndexOf(10, bytesRead - 1);
-      if (end === -1) {
-        rest += buffer.toString('utf8', 0, bytesRead);
-        continue;
-      }
-      const lines = (rest + buffer.toString('utf8', 0, end)).split('\n');
-      rest = buffer.toString('utf8', end + 1, bytesRead);
-      yield* lines;
-    }
-    if (rest) yield rest;
-  } finally {
-    await handle.close();
-  }
 }
 
 async function writeCache(root: string, head: string, history: FileWriters): Promise<void> {

@@ -277,7 +277,10 @@ async function verifyAndInstall(
       // Every file the signed manifest lists, each written as it streams out of git and checked
       // against its sha256, into a folder LanceDB does not see until all of them are there.
       const shippedBlobs = await listTableBlobs(root, indexCommit);
-      await fs.rm(partial, { recursive: true, force: true });
+      // An install killed half-way left its folder: this one holds the index lock, so none is in use.
+      for (const name of await fs.readdir(indexDir(root)))
+        if (/^\.traces-shipped-[0-9a-z]+\.partial$/.test(name))
+          await fs.rm(path.join(indexDir(root), name), { recursive: true, force: true });
       for (const file of manifest.files) {
         const blob = shippedBlobs.get(file.path);
         if (!blob)

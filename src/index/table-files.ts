@@ -25,6 +25,13 @@ export async function snapshotTable(
   root: string,
   table: string,
 ): Promise<{ dir: string; files: TableFile[]; remove: () => Promise<void> }> {
+  // An export killed half-way left its copy; one started within the hour may still be running.
+  for (const name of await fs.promises.readdir(indexDir(root))) {
+    if (!name.startsWith('.export-')) continue;
+    const old = path.join(indexDir(root), name);
+    const stat = await fs.promises.stat(old).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs > 3_600_000) await fs.promises.rm(old, { recursive: true, force: true });
+  }
   const scratch = await fs.promises.mkdtemp(path.join(indexDir(root), '.export-'));
   const remove = () => fs.promises.rm(scratch, { recursive: true, force: true });
   try {

@@ -120,3 +120,31 @@ export async function readManyFiles(files: readonly string[]): Promise<(Buffer |
   }
   return out;
 }
+
+/** The lines of a text file (split on \n), read `chunkBytes` at a time (a megabyte): a large file is never held whole. */
+export async function* readLines(file: string, chunkBytes = 1 << 20): AsyncGenerator<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(chunkBytes);
+    // The bytes after the last line break so far, kept as bytes: decoding them alone would cut a
+    // character that a read split in two (an accented file name across a megabyte boundary).
+    let rest = Buffer.alloc(0);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      const end = buffer.lastIndexOf(10, bytesRead - 1);
+      if (end === -1) {
+        rest = Buffer.concat([rest, buffer.subarray(0, bytesRead)]);
+        continue;
+      }
+      const lines = Buffer.concat([rest, buffer.subarray(0, end)])
+        .toString('utf8')
+        .split('\n');
+      rest = Buffer.from(buffer.subarray(end + 1, bytesRead));
+      yield* lines;
+    }
+    if (rest.length > 0) yield rest.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}

@@ -235,6 +235,17 @@ describe('a shipped index', () => {
     expect(report.stores[0]?.index).toMatchObject({ traces: TRACES, embedded: 0 });
   });
 
+  it('clears what an install killed half-way left behind', async () => {
+    const clone = cloneOf(published.bare, 'killed');
+    git(clone, 'fetch', '--quiet', 'origin', '+refs/ct/index:refs/ct/index');
+    const leftover = path.join(clone, '.ct', 'index', '.traces-shipped-mx0abc12.partial', 'data');
+    fs.mkdirSync(leftover, { recursive: true });
+    fs.writeFileSync(path.join(leftover, 'half.lance'), 'half a file');
+    const attempt = await installShippedIndex(await openStore(clone, 'flag'), { fetch: false });
+    expect(attempt.outcome).toBe('installed');
+    expect(fs.readdirSync(path.join(clone, '.ct', 'index')).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
+
   it('keeps a local index that is already at or past the shipped commit', async () => {
     const clone = cloneOf(published.bare, 'built-here');
     const store = await openStore(clone, 'flag');
