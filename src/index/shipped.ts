@@ -99,9 +99,11 @@ export async function wantsShippedIndex(store: Store, whenBehind?: number): Prom
  * it as the checkout's index; the caller then runs the usual incremental update, which embeds only
  * what changed since the shipped commit. Verified, in order: the manifest's shape, the index format,
  * the model (id and a hash of its files, computed here), that the commit is in the local history
- * and its tree matches, the signature (against allowed_signers as of that commit), and each chunk's
- * hash, rows and (path, blob) pairs against `git ls-tree` of that commit. Any failure is a refusal:
- * nothing is installed and the reason is returned (and kept for `ct status`).
+ * and its tree matches, the signature (against allowed_signers as of that commit), each table
+ * file's size and sha256 as it streams out of git, then the installed table's vector dimension and
+ * its rows' (path, blob) pairs against `git ls-tree` of that commit (no id twice, count and digest
+ * as signed). Any failure is a refusal: nothing is installed and the reason is returned (and kept
+ * for `ct status`).
  */
 export async function installShippedIndex(
   store: Store,
