@@ -203,6 +203,8 @@ async function readCache(
 async function writeCache(root: string, head: string, history: FileWriters): Promise<void> {
   await refuseLocalSymlinks(root, 'cache');
   await writeFileAtomic(cacheFile(root), cacheLines(head, history));
+  // The JSON cache of earlier versions (up to format 2) is never read again.
+  await fs.rm(localPath(root, 'cache', 'file-writers.json'), { force: true });
 }
 
 /** The cache's text, about a megabyte at a time. */

@@ -176,8 +176,13 @@ describe('trust from git history', () => {
     const cache = path.join(root, '.ct/cache/file-writers.txt');
     commitAs(alice, root, { 'traces/redis/t1.md': traceOf(1, '[redis]') });
     commitAs(bob, root, { [voteFile(ID(1), bob)]: vote('up') });
+    // The JSON cache of earlier versions goes when the current one is written.
+    const legacy = path.join(root, '.ct/cache/file-writers.json');
+    fs.mkdirSync(path.dirname(legacy), { recursive: true });
+    fs.writeFileSync(legacy, '{"version":2}');
     await readWriters(root);
     expect(fs.existsSync(cache)).toBe(true);
+    expect(fs.existsSync(legacy)).toBe(false);
 
     commitAs(carol, root, { [voteFile(ID(1), carol)]: vote('up') });
     gitAs(carol, root, 'mv', 'traces/redis/t1.md', 'traces/redis/moved.md');
