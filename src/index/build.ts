@@ -10,7 +10,7 @@ import { releaseHeap } from '../util/heap.js';
 import { ownString } from '../util/own-string.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
-import { isIndexFresh } from './fresh.js';
+import { isIndexFresh, readDirtyState } from './fresh.js';
 import { withIndexLock } from './lock.js';
 import { modelFor } from './model.js';
 import type { IndexReport, UpdateIndexOptions } from './report.js';
@@ -68,6 +68,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     (await hasSignals(store.root))
   )
     return unchanged(state, started);
+  // What is uncommitted as the update begins: a file changed after this is stale at the next check.
+  const dirty = (await readDirtyState(store.root))?.dirty;
   const db = await connectIndex(store.root);
   let table = state ? await openTable(db, state.table).catch(() => undefined) : undefined;
   let reason: string | undefined;
@@ -90,9 +92,11 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     (await cleanUnder(store.root, 'traces/'))
   ) {
     await writeSignals(store);
+    const { dirty: _before, ...rest } = state;
     await writeIndexState(store.root, {
-      ...state,
+      ...rest,
       commit: await headCommit(store.root),
+      ...(dirty ? { dirty } : {}),
       built_at: new Date().toISOString(),
     });
     return unchanged(state, started);
@@ -257,6 +261,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     commit: head,
     // The tree only describes the index when nothing under traces/ was uncommitted.
     ...(tracesTree && uncommitted.size === 0 ? { traces_tree: tracesTree } : {}),
+    ...(dirty ? { dirty } : {}),
     traces: total,
     skipped,
     ann,

@@ -1,27 +1,64 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { gitBlobId } from '../git/blobs.js';
 import { tryGit } from '../git/run.js';
+import { walkFiles } from '../util/fs.js';
 import { INDEX_SCHEMA_VERSION, readIndexState } from './state.js';
 
 /** The folders whose content the index (rows and signals) is built from. */
 const INDEXED = ['traces/', 'votes/', 'flags/'] as const;
 
 /**
- * Fresh: built for this model and schema from HEAD, with no uncommitted change under traces/,
- * votes/ or flags/. One `git status` answers both (its porcelain v2 header names HEAD's commit),
- * instead of a `git rev-parse HEAD` beside it: one process fewer on every search.
+ * Fresh: built for this model and schema from HEAD, and every uncommitted change under traces/,
+ * votes/ or flags/ is one the index already holds (the same paths, with the same content, as when
+ * the last update began; usually none). One `git status` answers it (its porcelain v2 header names
+ * HEAD's commit), plus a hash of each uncommitted file: a trace written but not yet contributed no
+ * longer makes every search list and compare the whole store.
  *
  * The status is of the whole checkout, filtered here, and untracked folders are reported as
  * folders (git's default): a pathspec and `--untracked-files=all` each made git do more work than
- * the answer needs (100,000 traces: 0.18 s against 0.09 s), and one untracked folder under
- * traces/ is already enough to say the index is stale.
+ * the answer needs (100,000 traces: 0.18 s against 0.09 s); an untracked folder is then walked
+ * here, usually a handful of files.
  */
 export async function isIndexFresh(root: string, model: string): Promise<boolean> {
   const state = await readIndexState(root);
   if (!state || state.model !== model || state.schema_version !== INDEX_SCHEMA_VERSION) return false;
-  const status = await tryGit(root, ['status', '--porcelain=v2', '--branch', '-z']);
-  if (status === undefined) return false;
-  const { head, paths } = parseStatus(status);
+  const now = await readDirtyState(root);
   // "(initial)" before the first commit, which state.commit (null then) never equals.
-  return head === state.commit && !paths.some((p) => INDEXED.some((dir) => p.startsWith(dir)));
+  if (!now || now.head !== state.commit) return false;
+  const before = state.dirty ?? {};
+  const paths = Object.keys(now.dirty);
+  return paths.length === Object.keys(before).length && paths.every((p) => before[p] === now.dirty[p]);
+}
+
+/**
+ * HEAD's commit and the uncommitted files under traces/, votes/ and flags/ (those of an untracked
+ * folder included) with the blob id of each one's content now ("" when it is gone, "link" for a
+ * symbolic link).
+ */
+export async function readDirtyState(
+  root: string,
+): Promise<{ head: string | undefined; dirty: Record<string, string> } | undefined> {
+  const status = await tryGit(root, ['status', '--porcelain=v2', '--branch', '-z']);
+  if (status === undefined) return undefined;
+  const { head, paths } = parseStatus(status);
+  const dirty: Record<string, string> = {};
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!INDEXED.some((dir) => p.startsWith(dir))) continue;
+    // An untracked folder (a vote's new votes/<trace id>/) is named alone: each file below it counts.
+    if (p.endsWith('/')) files.push(...(await walkFiles(path.join(root, p), { prefix: p })));
+    else files.push(p);
+  }
+  for (const p of files) {
+    // Never through a link (a `traces/x.md -> /dev/zero` must not be read); the index skips links too.
+    const file = path.join(root, p);
+    const stat = await fs.lstat(file).catch(() => undefined);
+    if (!stat) dirty[p] = '';
+    else if (!stat.isFile()) dirty[p] = stat.isSymbolicLink() ? 'link' : 'other';
+    else dirty[p] = gitBlobId(await fs.readFile(file));
+  }
+  return { head, dirty };
 }
 
 /**

@@ -26,6 +26,12 @@ export const IndexStateSchema = z.object({
   table: z.string().describe('The LanceDB table readers should open.'),
   commit: z.string().nullable().describe('HEAD when the index was last updated.'),
   traces_tree: z.string().optional().describe('The tree id of traces/ at `commit`, when the index matched it exactly.'),
+  dirty: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe(
+      'The uncommitted paths under traces/, votes/ and flags/ when the update began, each with the git blob id of its content then ("" when deleted): the index is fresh while they are the same.',
+    ),
   traces: z.number().int(),
   skipped: z.array(z.object({ file: z.string(), reason: z.string() })).default([]),
   ann: z.boolean().default(false).describe('True when the vector column has an approximate (IVF_PQ) index.'),

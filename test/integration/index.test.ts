@@ -71,6 +71,38 @@ describe('isIndexFresh', () => {
     await updateIndex(store);
     expect(await fresh()).toBe(true);
   });
+
+  it('stays fresh with uncommitted traces the index already holds, and goes stale when they change again', async () => {
+    const { root, store } = await storeWith(2);
+    await updateIndex(store);
+    const fresh = () => isIndexFresh(root, DEFAULT_MODEL);
+    // A trace written and not yet contributed, an edited one and a local vote, all indexed.
+    addTrace(root, 3, 'A new trace about gadget failures, not committed yet');
+    addTrace(root, 1, 'Demo trace number 1, edited here');
+    writeFile(root, `votes/${ID(2)}/me.yml`, 'vote: up\n');
+    expect(await fresh()).toBe(false);
+    expect(await updateIndex(store)).toMatchObject({ traces: 3, embedded: 2 });
+    expect(await fresh()).toBe(true);
+    // A search now answers from the index as it is: the no-change update does no work.
+    expect(await updateIndex(store)).toMatchObject({ full: false, embedded: 0, removed: 0 });
+
+    addTrace(root, 3, 'A new trace about gadget failures, edited again');
+    expect(await fresh()).toBe(false);
+    expect(await updateIndex(store)).toMatchObject({ traces: 3, embedded: 1 });
+    expect(await fresh()).toBe(true);
+
+    fs.rmSync(path.join(root, 'traces/testing/t2.md'));
+    expect(await fresh()).toBe(false);
+    expect(await updateIndex(store)).toMatchObject({ traces: 2, removed: 1 });
+    expect(await fresh()).toBe(true);
+
+    // Committing what was uncommitted moves HEAD: stale until the next update.
+    commitAll(root, 'contribute');
+    expect(await fresh()).toBe(false);
+    await updateIndex(store);
+    expect(await fresh()).toBe(true);
+    expect((await readIndexState(root))?.dirty).toEqual({});
+  });
 });
 
 describe('updateIndex', () => {
