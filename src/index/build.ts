@@ -68,8 +68,12 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     (await hasSignals(store.root))
   )
     return unchanged(state, started);
-  // What is uncommitted as the update begins: a file changed after this is stale at the next check.
-  const dirty = (await readDirtyState(store.root))?.dirty;
+  // HEAD and what is uncommitted as the update begins, recorded as what the index describes: a
+  // commit or an edit made while it runs leaves the index stale at the next check, not taken as indexed.
+  const begun = await readDirtyState(store.root);
+  const dirty = begun?.dirty;
+  const headAtStart = async () =>
+    begun?.head && /^[0-9a-f]{40,64}$/.test(begun.head) ? begun.head : await headCommit(store.root);
   const db = await connectIndex(store.root);
   let table = state ? await openTable(db, state.table).catch(() => undefined) : undefined;
   let reason: string | undefined;
@@ -95,7 +99,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     const { dirty: _before, ...rest } = state;
     await writeIndexState(store.root, {
       ...rest,
-      commit: await headCommit(store.root),
+      commit: await headAtStart(),
       ...(dirty ? { dirty } : {}),
       built_at: new Date().toISOString(),
     });
@@ -251,7 +255,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
 
   options.onProgress?.({ phase: 'vector-index', done: 0, total: 1 });
   const ann = table ? await ensureVectorIndex(table, options.log) : false;
-  const head = await headCommit(store.root);
+  const head = await headAtStart();
   const total = table ? await table.countRows() : 0;
   const next: IndexState = {
     schema_version: INDEX_SCHEMA_VERSION,

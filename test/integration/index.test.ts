@@ -390,10 +390,12 @@ describe('readIndex in a long-running server', () => {
     commitAll(root, 'gizmo');
     // Answered from the index as it was; the update runs beside it and lands within seconds.
     expect(await ids()).not.toContain(ID(3));
+    // The new row shows in results as soon as it is written; the state file follows once the
+    // update is over (after its index and trust work), so wait for both.
     const deadline = Date.now() + 30_000;
     let seen: string[] = [];
-    while (Date.now() < deadline && !(seen = await ids()).includes(ID(3)))
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    const landed = async () => (seen = await ids()).includes(ID(3)) && (await readIndexState(root))?.traces === 3;
+    while (Date.now() < deadline && !(await landed())) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen[0]).toBe(ID(3));
     expect((await readIndexState(root))?.traces).toBe(3);
 
