@@ -10,7 +10,7 @@ import { releaseHeap } from '../util/heap.js';
 import { ownString } from '../util/own-string.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
-import { isIndexFresh, readDirtyState } from './fresh.js';
+import { describesCheckout, readDirtyState } from './fresh.js';
 import { withIndexLock } from './lock.js';
 import { modelFor } from './model.js';
 import type { IndexReport, UpdateIndexOptions } from './report.js';
@@ -58,20 +58,22 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   const started = performance.now();
   const model = modelFor(store, options.model);
   const state = await readIndexState(store.root);
-  // Nothing changed (HEAD as indexed, nothing uncommitted): answered before LanceDB is even loaded
-  // (its import is most of a no-change run), with no listing and no table scan.
-  if (
-    !options.full &&
-    state &&
-    (await pathExists(path.join(indexDir(store.root), `${state.table}.lance`))) &&
-    (await isIndexFresh(store.root, model)) &&
-    (await hasSignals(store.root))
-  )
-    return unchanged(state, started);
   // HEAD and what is uncommitted as the update begins, recorded as what the index describes: a
   // commit or an edit made while it runs leaves the index stale at the next check, not taken as indexed.
   const begun = await readDirtyState(store.root);
   const dirty = begun?.dirty;
+  // Nothing changed (HEAD as indexed, the same uncommitted files): answered before LanceDB is even
+  // loaded (its import is most of a no-change run), with no listing and no table scan.
+  if (
+    !options.full &&
+    state &&
+    state.model === model &&
+    state.schema_version === INDEX_SCHEMA_VERSION &&
+    (await pathExists(path.join(indexDir(store.root), `${state.table}.lance`))) &&
+    describesCheckout(state, begun) &&
+    (await hasSignals(store.root))
+  )
+    return unchanged(state, started);
   const headAtStart = async () =>
     begun?.head && /^[0-9a-f]{40,64}$/.test(begun.head) ? begun.head : await headCommit(store.root);
   const db = await connectIndex(store.root);

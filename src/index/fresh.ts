@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gitBlobId } from '../git/blobs.js';
 import { tryGit } from '../git/run.js';
 import { walkFiles } from '../util/fs.js';
-import { INDEX_SCHEMA_VERSION, readIndexState } from './state.js';
+import { INDEX_SCHEMA_VERSION, type IndexState, readIndexState } from './state.js';
 
 /** The folders whose content the index (rows and signals) is built from. */
 const INDEXED = ['traces/', 'votes/', 'flags/'] as const;
@@ -23,7 +23,11 @@ const INDEXED = ['traces/', 'votes/', 'flags/'] as const;
 export async function isIndexFresh(root: string, model: string): Promise<boolean> {
   const state = await readIndexState(root);
   if (!state || state.model !== model || state.schema_version !== INDEX_SCHEMA_VERSION) return false;
-  const now = await readDirtyState(root);
+  return describesCheckout(state, await readDirtyState(root));
+}
+
+/** Whether an index state was built from this HEAD and these uncommitted files (see isIndexFresh). */
+export function describesCheckout(state: IndexState, now: DirtyState | undefined): boolean {
   // "(initial)" before the first commit, which state.commit (null then) never equals.
   if (!now || now.head !== state.commit) return false;
   const before = state.dirty ?? {};
@@ -31,14 +35,18 @@ export async function isIndexFresh(root: string, model: string): Promise<boolean
   return paths.length === Object.keys(before).length && paths.every((p) => before[p] === now.dirty[p]);
 }
 
+/** HEAD as `git status` names it, and the uncommitted indexed files with their blob ids. */
+export interface DirtyState {
+  head: string | undefined;
+  dirty: Record<string, string>;
+}
+
 /**
  * HEAD's commit and the uncommitted files under traces/, votes/ and flags/ (those of an untracked
  * folder included) with the blob id of each one's content now ("" when it is gone, "link" for a
  * symbolic link).
  */
-export async function readDirtyState(
-  root: string,
-): Promise<{ head: string | undefined; dirty: Record<string, string> } | undefined> {
+export async function readDirtyState(root: string): Promise<DirtyState | undefined> {
   const status = await tryGit(root, ['status', '--porcelain=v2', '--branch', '-z']);
   if (status === undefined) return undefined;
   const { head, paths } = parseStatus(status);
