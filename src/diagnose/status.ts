@@ -6,7 +6,7 @@ import { getBranchState } from '../git/repo.js';
 import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
 import { readShippedAttempt, ShippedAttemptSchema } from '../index/shipped.js';
-import { type IndexSource, IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
+import { type IndexSource, type IndexState, IndexStateSchema, indexDir, readIndexState } from '../index/state.js';
 import { listTraceFiles } from '../store/load.js';
 import type { Store } from '../store/store.js';
 import { walkFiles } from '../util/fs.js';
@@ -51,7 +51,7 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
   if (state) index = { state: (await isIndexFresh(store.root, modelFor(store))) ? 'built' : 'stale', detail: state };
   else if (hasStateFile) index = { state: 'unreadable' };
   const shipped = await readShippedAttempt(store.root);
-  if (state) index.source = describeIndexSource(state.source, state.commit);
+  if (state) index.source = describeIndexSource(state.source, state.commit, state.adaptation);
   if (store.config.index.remote)
     index = { state: 'remote', source: `queried in place at ${store.config.index.remote} (ct.yml index.remote)` };
   if (shipped) index.shipped = shipped;
@@ -73,8 +73,15 @@ export async function getStoreStatus(store: Store): Promise<StoreStatus> {
 }
 
 /** "shipped index of <commit> (signed by ...), updated locally to <commit>" or "built locally". */
-export function describeIndexSource(source: IndexSource, commit: string | null): string {
-  if (source.type === 'local') return 'built locally';
+export function describeIndexSource(
+  source: IndexSource,
+  commit: string | null,
+  adaptation?: IndexState['adaptation'],
+): string {
+  if (source.type === 'local')
+    return adaptation
+      ? `built locally, its embedding adapted to the store (${adaptation.pairs} pairs of its traces)`
+      : 'built locally';
   if (source.type === 'remote')
     return `queried in place at ${source.uri} (exported from ${source.store_commit?.slice(0, 12)})`;
   const shippedAt = source.store_commit?.slice(0, 12) ?? '?';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CtError, ExitCode } from '../errors.js';
 import { getPackageRoot } from '../paths.js';
+import type { AdaptableTable, Adaptation } from './adapt.js';
 import type { Embedder } from './embedding.js';
 import { TokenRows } from './token-rows.js';
 
@@ -25,14 +26,17 @@ interface TableMeta {
  * vocabulary is the mean of its n-gram buckets), L2-normalised. No model runtime: it loads in a
  * few tens of milliseconds and embeds thousands of texts a second.
  */
-export class CtStaticEmbedder implements Embedder {
+export class CtStaticEmbedder implements Embedder, AdaptableTable {
   readonly id = CT_STATIC_MODEL;
   readonly dim: number;
   private readonly scales: Float32Array;
   private readonly q: Int8Array;
   private readonly tokens: TokenRows;
 
-  constructor(buffer: Buffer, meta: TableMeta) {
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly meta: TableMeta,
+  ) {
     if (buffer.toString('ascii', 0, 4) !== MAGIC) throw new Error(`not a ${CT_STATIC_MODEL} table (bad magic)`);
     const rows = buffer.readUInt32LE(8);
     this.dim = buffer.readUInt32LE(12);
@@ -48,6 +52,32 @@ export class CtStaticEmbedder implements Embedder {
     this.scales = new Float32Array(bytes, base + HEADER_BYTES, rows);
     this.q = new Int8Array(bytes, base + HEADER_BYTES + 4 * rows, rows * this.dim);
     this.tokens = new TokenRows(meta.words, meta.buckets);
+  }
+
+  weighRows(text: string): Map<number, number> {
+    return this.tokens.weighRows(text);
+  }
+
+  readRow(row: number, out: Float32Array): void {
+    const scale = this.scales[row] as number;
+    const offset = row * this.dim;
+    for (let j = 0; j < this.dim; j++) out[j] = scale * (this.q[offset + j] as number);
+  }
+
+  /** This table with a store's adapted rows in place of its own (see adapt.ts). */
+  withAdaptation(adaptation: Adaptation): CtStaticEmbedder {
+    if (adaptation.dim !== this.dim) throw new Error(`adaptation is ${adaptation.dim}-d, the table ${this.dim}-d`);
+    const rows = this.scales.length;
+    const copy = Buffer.alloc(this.buffer.byteLength);
+    this.buffer.copy(copy);
+    const scales = new Float32Array(copy.buffer, copy.byteOffset + HEADER_BYTES, rows);
+    const q = new Int8Array(copy.buffer, copy.byteOffset + HEADER_BYTES + 4 * rows, rows * this.dim);
+    adaptation.rows.forEach((row, k) => {
+      if (row >= rows) throw new Error(`adaptation names row ${row}, the table has ${rows}`);
+      scales[row] = adaptation.scales[k] as number;
+      q.set(adaptation.q.subarray(k * this.dim, (k + 1) * this.dim), row * this.dim);
+    });
+    return new CtStaticEmbedder(copy, this.meta);
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {

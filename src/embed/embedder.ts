@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { CtError, ExitCode } from '../errors.js';
 import { DEFAULT_MODEL, type Embedder, USE_LITE_STATIC_MODEL } from './embedding.js';
 
@@ -5,19 +6,47 @@ export { DEFAULT_MODEL, type Embedder, USE_LITE_STATIC_MODEL } from './embedding
 
 const cache = new Map<string, Promise<Embedder>>();
 
+/** A store's adapted rows for the default table (see adapt.ts): the file in its index folder and its sha256. */
+export interface AdaptationRef {
+  path: string;
+  sha256: string;
+}
+
 /**
  * The embedder for a model id: `ct-static-v2` (default, offline, fast), `use-lite-static-v1` (the
  * previous default), `use-lite` (Universal Sentence Encoder lite from npm, offline, slow), or `transformers:<folder-or-hub-id>`
  * (a transformers.js feature-extraction model; a local folder works offline).
  */
-export function loadEmbedder(model: string = DEFAULT_MODEL): Promise<Embedder> {
-  let pending = cache.get(model);
+export function loadEmbedder(model: string = DEFAULT_MODEL, adaptation?: AdaptationRef): Promise<Embedder> {
+  const key = adaptation ? `${model}#${adaptation.sha256}` : model;
+  let pending = cache.get(key);
   if (!pending) {
-    pending = createEmbedder(model);
-    cache.set(model, pending);
-    pending.catch(() => cache.delete(model));
+    pending = adaptation ? createAdapted(model, adaptation) : createEmbedder(model);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
   }
   return pending;
+}
+
+async function createAdapted(model: string, ref: AdaptationRef): Promise<Embedder> {
+  if (model !== DEFAULT_MODEL)
+    throw new CtError('index-adaptation', `an adapted index needs ${DEFAULT_MODEL}, not ${model}`, {
+      hint: 'rebuild the index: `ct index --full`',
+      exit: ExitCode.index,
+    });
+  const { parseAdaptation } = await import('./adapt.js');
+  const base = await loadEmbedder(model);
+  try {
+    const adaptation = parseAdaptation(await readFile(ref.path));
+    return (base as import('./ct-static.js').CtStaticEmbedder).withAdaptation(adaptation);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : (e as Error).message;
+    throw new CtError('index-adaptation', `the index's adapted embedding table ${ref.path} ${reason}`, {
+      hint: 'rebuild the index: `ct index --full`',
+      exit: ExitCode.index,
+      data: { file: ref.path },
+    });
+  }
 }
 
 async function createEmbedder(model: string): Promise<Embedder> {

@@ -89,6 +89,7 @@ export interface BuildRequest {
   name: string;
   full: boolean;
   model?: string;
+  adapt?: boolean;
 }
 
 /**
@@ -103,6 +104,7 @@ export function updateIndexInProcess(store: Store, options: UpdateIndexOptions):
     name: store.name,
     full: options.full === true,
     ...(options.model ? { model: options.model } : {}),
+    ...(options.adapt !== undefined ? { adapt: options.adapt } : {}),
   };
   return new Promise((resolve, reject) => {
     const child = fork(workerPath(), [JSON.stringify(request)], {

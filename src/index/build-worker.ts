@@ -22,6 +22,7 @@ try {
   const report = await updateIndex(store, {
     full: request.full,
     ...(request.model ? { model: request.model } : {}),
+    ...(request.adapt !== undefined ? { adapt: request.adapt } : {}),
     log: (message) => void send({ type: 'log', message }),
     onProgress: (progress) => void send({ type: 'progress', progress }),
   });

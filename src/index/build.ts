@@ -8,14 +8,22 @@ import { parseTrace } from '../trace/parse.js';
 import { pathExists, readManyFiles } from '../util/fs.js';
 import { releaseHeap } from '../util/heap.js';
 import { ownString } from '../util/own-string.js';
+import { adaptIndexTable, removeOldAdaptations } from './adapt-index.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
 import { describesCheckout, readDirtyState } from './fresh.js';
 import { withIndexLock } from './lock.js';
-import { modelFor } from './model.js';
+import { modelFor, wantsAdaptation } from './model.js';
 import type { IndexReport, UpdateIndexOptions } from './report.js';
 import { hasSignals, writeSignals } from './signals.js';
-import { INDEX_SCHEMA_VERSION, type IndexState, indexDir, readIndexState, writeIndexState } from './state.js';
+import {
+  adaptationRef,
+  INDEX_SCHEMA_VERSION,
+  type IndexState,
+  indexDir,
+  readIndexState,
+  writeIndexState,
+} from './state.js';
 import { connectIndex, ensureFtsIndexes, openTable, rowSchema, type TraceRow } from './table.js';
 
 export type { IndexProgress, IndexReport, UpdateIndexOptions } from './report.js';
@@ -50,9 +58,19 @@ async function needsFullBuild(store: Store, options: UpdateIndexOptions): Promis
     !state ||
     state.schema_version !== INDEX_SCHEMA_VERSION ||
     state.model !== modelFor(store, options.model) ||
+    adaptationRefused(store, state, options) ||
+    !(await adaptationPresent(store, state)) ||
     !(await pathExists(path.join(indexDir(store.root), `${state.table}.lance`)))
   );
 }
+
+/** An index adapted to the store when adaptation is now off (ct.yml, an export): it rebuilds without. */
+const adaptationRefused = (store: Store, state: IndexState, options: UpdateIndexOptions): boolean =>
+  state.adaptation !== undefined && !wantsAdaptation(store, state.model, options.adapt);
+
+/** The adapted rows the index was built with are there (or it has none). */
+const adaptationPresent = async (store: Store, state: IndexState): Promise<boolean> =>
+  state.adaptation === undefined || (await pathExists(path.join(indexDir(store.root), state.adaptation.file)));
 
 async function update(store: Store, options: UpdateIndexOptions): Promise<IndexReport> {
   const started = performance.now();
@@ -69,6 +87,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     state &&
     state.model === model &&
     state.schema_version === INDEX_SCHEMA_VERSION &&
+    !adaptationRefused(store, state, options) &&
+    (await adaptationPresent(store, state)) &&
     (await pathExists(path.join(indexDir(store.root), `${state.table}.lance`))) &&
     describesCheckout(state, begun) &&
     (await hasSignals(store.root))
@@ -84,6 +104,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   else if (state.schema_version !== INDEX_SCHEMA_VERSION)
     reason = `index format changed (${state.schema_version} -> ${INDEX_SCHEMA_VERSION})`;
   else if (state.model !== model) reason = `embedding model changed (${state.model} -> ${model})`;
+  else if (adaptationRefused(store, state, options)) reason = 'the embedding is no longer adapted to the store';
+  else if (!(await adaptationPresent(store, state))) reason = `its adapted embedding table is missing`;
   else if (!table) reason = `index table ${state.table} is missing`;
   if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
   const full = reason !== undefined;
@@ -143,9 +165,24 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
 
   // Vectors are a function of the blob (and model and index format): a renamed file, a reverted
   // edit or a --full rebuild reuses them instead of embedding the same content again.
+  // A full build of the default model first adapts its table to the store (src/embed/adapt.ts);
+  // an update embeds with the adaptation the index was built with.
+  const adapted = full
+    ? wantsAdaptation(store, model, options.adapt)
+      ? await adaptIndexTable(store, model, changed, options.log)
+      : undefined
+    : undefined;
+  const adaptation = full ? adapted?.state : state?.adaptation;
   const cacheFrom =
-    table && state && state.model === model && state.schema_version === INDEX_SCHEMA_VERSION ? table : undefined;
-  let embedder = full ? await loadEmbedder(model) : undefined;
+    table &&
+    state &&
+    state.model === model &&
+    state.schema_version === INDEX_SCHEMA_VERSION &&
+    state.adaptation?.sha256 === adaptation?.sha256
+      ? table
+      : undefined;
+  const loadIndexEmbedder = () => loadEmbedder(model, adaptationRef(store.root, { adaptation }));
+  let embedder = full ? (adapted?.embedder ?? (await loadIndexEmbedder())) : undefined;
   let tableName = state?.table ?? 'traces';
   // A full build streams: each slice of files is read, parsed, embedded and written to the new
   // table (invisible to readers until the state file names it) before the next one is read, so
@@ -210,7 +247,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
         )
       : new Map<string, Float32Array>();
     const toEmbed = parsed.filter((p) => !cached.has(p.blob));
-    if (toEmbed.length > 0) embedder ??= await loadEmbedder(model);
+    if (toEmbed.length > 0) embedder ??= await loadIndexEmbedder();
     for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
       const batch = toEmbed.slice(i, i + EMBED_BATCH);
       const vectors = await (embedder as Embedder).embed(batch.map((p) => p.text));
@@ -274,12 +311,16 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     built_at: new Date().toISOString(),
     // An update on top of a shipped index keeps saying so: its rows still came from the pack.
     source: full ? { type: 'local' } : (state?.source ?? { type: 'local' }),
+    ...(adaptation ? { adaptation } : {}),
   };
   options.onProgress?.({ phase: 'signals', done: 0, total: 1 });
   releaseHeap();
   await writeSignals(store);
   await writeIndexState(store.root, next);
-  if (full) await dropOldTables(db, [tableName, state?.table]);
+  if (full) {
+    await dropOldTables(db, [tableName, state?.table]);
+    await removeOldAdaptations(store.root, [adaptation?.file, state?.adaptation?.file]);
+  }
   return {
     full,
     reason,
@@ -290,6 +331,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     removed: removed.length,
     skipped,
     ms: Math.round(performance.now() - started),
+    ...(adapted ? { adaptation: adapted.report } : {}),
   };
 }
 

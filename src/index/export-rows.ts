@@ -32,7 +32,8 @@ export async function requireCommittedIndex(
       hint: 'commit the store first',
       exit: ExitCode.git,
     });
-  const build = await updateIndex(store, { ...(log ? { log } : {}) });
+  // Clients embed their queries with the model alone: an exported index is never adapted to the store.
+  const build = await updateIndex(store, { adapt: false, ...(log ? { log } : {}) });
   const state = await readIndexState(store.root);
   if (!state || state.commit !== head)
     throw new CtError('index-export-stale', `the index of ${store.root} is not at HEAD after updating it`, {

@@ -19,3 +19,19 @@ export function modelFor(store: Store, override?: string): string {
 export function configuredModel(store: Store): string {
   return store.config.embedding?.model ?? process.env.CT_EMBEDDING_MODEL ?? DEFAULT_MODEL;
 }
+
+/**
+ * Whether a full build adapts the default table to this store (src/embed/adapt.ts): not for
+ * another model, not when ct.yml `embedding.adapt` is false or CT_ADAPT=0, and not for a store
+ * whose index is shipped or on object storage (clients embed their queries with the model alone).
+ */
+export function wantsAdaptation(store: Store, model: string, requested?: boolean): boolean {
+  return (
+    requested !== false &&
+    model === DEFAULT_MODEL &&
+    store.config.embedding?.adapt !== false &&
+    process.env.CT_ADAPT !== '0' &&
+    !store.config.index.shipped &&
+    store.config.index.remote === undefined
+  );
+}

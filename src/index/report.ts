@@ -11,6 +11,8 @@ export interface UpdateIndexOptions {
   full?: boolean;
   /** Model id; default: ct.yml `embedding.model`, else CT_EMBEDDING_MODEL, else the default. */
   model?: string;
+  /** false: no adaptation of the embedding table to the store (an export); default: see wantsAdaptation. */
+  adapt?: boolean;
   log?: (message: string) => void;
   onProgress?: (progress: IndexProgress) => void;
 }
@@ -27,6 +29,8 @@ export interface IndexReport {
   removed: number;
   skipped: { file: string; reason: string }[];
   ms: number;
+  /** A full build that adapted the embedding table to the store: how (see src/embed/adapt.ts). */
+  adaptation?: { pairs: number; steps: number; rows: number; loss: [number, number]; ms: number };
   /** Set when the build ran in a process of its own (a full build of a large store): its pid and peak memory. */
   process?: { pid: number; peak_rss_mb: number };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { AdaptationRef } from '../embed/embedder.js';
 import { LOCAL_DIR, localPath } from '../store/local.js';
 import { findSymlink, writeFileAtomic } from '../util/fs.js';
 
@@ -18,6 +19,9 @@ export const IndexSourceSchema = z.object({
   installed_at: z.string().optional(),
 });
 export type IndexSource = z.infer<typeof IndexSourceSchema>;
+
+/** The name of an adaptation file in the index folder: a plain name, never a path. */
+export const ADAPTATION_FILE = /^adapt-[0-9a-f]{16}\.bin$/;
 
 export const IndexStateSchema = z.object({
   schema_version: z.number().int(),
@@ -37,6 +41,18 @@ export const IndexStateSchema = z.object({
   ann: z.boolean().default(false).describe('True when the vector column has an approximate (IVF_PQ) index.'),
   built_at: z.string(),
   source: IndexSourceSchema.default({ type: 'local' }),
+  adaptation: z
+    .object({
+      file: z.string().regex(ADAPTATION_FILE, 'adapt-<16 hex>.bin'),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      pairs: z.number().int(),
+      steps: z.number().int(),
+      rows: z.number().int(),
+    })
+    .optional()
+    .describe(
+      "The embedding table's rows adapted to this store at the last full build (src/embed/adapt.ts), in a file of the index folder: queries must be embedded with them.",
+    ),
 });
 export type IndexState = z.infer<typeof IndexStateSchema>;
 
@@ -59,4 +75,14 @@ export async function readIndexState(root: string): Promise<IndexState | undefin
 
 export async function writeIndexState(root: string, state: z.input<typeof IndexStateSchema>): Promise<void> {
   await writeFileAtomic(stateFile(root), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The adapted rows an index was built with, to embed its queries with (undefined: the model's own table). */
+export function adaptationRef(
+  root: string,
+  state: Pick<IndexState, 'adaptation'> | undefined,
+): AdaptationRef | undefined {
+  return state?.adaptation
+    ? { path: path.join(indexDir(root), state.adaptation.file), sha256: state.adaptation.sha256 }
+    : undefined;
 }

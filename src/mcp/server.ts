@@ -6,7 +6,7 @@ import { updateIndex } from '../index/build.js';
 import { isIndexFresh } from '../index/fresh.js';
 import { modelFor } from '../index/model.js';
 import { installShippedIndex, wantsShippedIndex } from '../index/shipped.js';
-import { readIndexState } from '../index/state.js';
+import { adaptationRef, readIndexState } from '../index/state.js';
 import { getPackageRoot } from '../paths.js';
 import { UNTRUSTED_NOTICE } from '../render/untrusted.js';
 import type { Store } from '../store/store.js';
@@ -81,7 +81,7 @@ export async function runMcpServer(options: McpOptions = {}): Promise<McpServer>
 /** Loads each store's embedding model, then brings stale indexes up to date; failures are logged, never thrown. */
 export async function warmUp(stores: Store[], stale: Store[], log: (m: string) => void): Promise<void> {
   for (const store of stores)
-    await loadEmbedder(modelFor(store)).catch((e: Error) =>
+    await loadEmbedder(modelFor(store), adaptationRef(store.root, await readIndexState(store.root))).catch((e: Error) =>
       log(`embedding model for ${store.name} failed to load: ${e.message}`),
     );
   for (const store of stale) {

@@ -18,6 +18,15 @@ import type { TraceSignals } from '../trust/signals.js';
  * still match the query lexically.
  */
 export const LEXICAL_WEIGHT = 0.75;
+/**
+ * The lexical weight of an index whose embedding was adapted to its store (src/embed/adapt.ts):
+ * the adapted vectors earn more of the say. Swept with the adaptation on both dev sets
+ * (test/bench/eval-search.ts, `hybrid_adapted_alpha_<a>`), same objective as LEXICAL_WEIGHT.
+ */
+export const ADAPTED_LEXICAL_WEIGHT = 0.5;
+
+/** The fusion's lexical weight for a store's index. */
+export const lexicalWeightFor = (adapted: boolean): number => (adapted ? ADAPTED_LEXICAL_WEIGHT : LEXICAL_WEIGHT);
 export const CANDIDATES_PER_SIDE = 100;
 
 export const ADJUST = {

@@ -100,6 +100,12 @@ export const SearchedStoreSchema = z.object({
     .optional()
     .describe('Traces that update embedded (0 when the rows came from a shipped index).'),
   index_source: z.enum(['local', 'shipped', 'remote']).optional().describe("Where its index's rows came from."),
+  adapted: z
+    .boolean()
+    .optional()
+    .describe(
+      "True when its index's embedding was adapted to the store's own traces (the fusion then weighs the vectors more).",
+    ),
   error: z.string().optional().describe('Why this store could not be searched (the others still were).'),
 });
 

@@ -1,9 +1,10 @@
 import type { Table } from '@lancedb/lancedb';
 import { titleTokens } from '../check/similar-titles.js';
-import { loadEmbedder } from '../embed/embedder.js';
+import { type AdaptationRef, loadEmbedder } from '../embed/embedder.js';
 import { parseInput, UsageError } from '../errors.js';
 import { type ReadyOptions, readIndex } from '../index/ready.js';
 import { loadSignals } from '../index/signals.js';
+import { adaptationRef } from '../index/state.js';
 import { FTS_FIELDS, ROW_COLUMNS, type TraceRow } from '../index/table.js';
 import { detectProjectVersions, judgeFreshness, type ProjectVersions } from '../project/versions.js';
 import { loadRegistryCache, type RegistryCache } from '../staleness/cache.js';
@@ -14,7 +15,7 @@ import { STOP_WORDS } from '../text/stop-words.js';
 import { expandForFts, tokenize } from '../text/tokenize.js';
 import { summarizeTrust, type TraceSignals } from '../trust/signals.js';
 import { applyBudget } from './budget.js';
-import { type Adjustment, adjustmentsFor, CANDIDATES_PER_SIDE, fuseScores, round } from './rank.js';
+import { type Adjustment, adjustmentsFor, CANDIDATES_PER_SIDE, fuseScores, lexicalWeightFor, round } from './rank.js';
 import {
   type SearchInput,
   SearchInputSchema,
@@ -176,7 +177,7 @@ async function searchOneStore(store: Store, options: SearchOptions, context: Sea
     table
       ? Promise.all([
           lexicalCandidates(table, options.query, where),
-          vectorCandidates(table, options.query, where, model, state?.ann ?? false),
+          vectorCandidates(table, options.query, where, model, state?.ann ?? false, adaptationRef(store.root, state)),
         ])
       : ([[], []] as Row[][]),
   );
@@ -187,6 +188,7 @@ async function searchOneStore(store: Store, options: SearchOptions, context: Sea
     updated: index.updated,
     ...(index.updated ? { embedded: index.embedded } : {}),
     ...(index.state ? { index_source: index.state.source.type } : {}),
+    ...(index.state?.adaptation ? { adapted: true } : {}),
   };
   const [lexical, vector] = result;
   const signals = lexical.length > 0 ? await loadSignals(store.root) : new Map<string, TraceSignals>();
@@ -214,10 +216,11 @@ function scoreCandidates(
   query: string,
 ): Scored[] {
   const terms = searched.length > 1 ? queryTerms(query) : new Set<string>();
-  return searched.flatMap(({ store, lexical, vector, signals }) => {
+  return searched.flatMap(({ store, summary, lexical, vector, signals }) => {
     const fused = fuseScores(
       lexical.map((r) => ({ id: r.id, score: r._score ?? 0 })),
       vector.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })),
+      lexicalWeightFor(summary.adapted === true),
     );
     const vectorRank = new Map(
       vector.map((r, n) => [r.id, { rank: n + 1, similarity: round(1 - (r._distance ?? 1)) }]),
@@ -349,8 +352,9 @@ async function vectorCandidates(
   where: string | undefined,
   model: string,
   ann: boolean,
+  adaptation: AdaptationRef | undefined,
 ): Promise<Row[]> {
-  const embedder = await loadEmbedder(model);
+  const embedder = await loadEmbedder(model, adaptation);
   const [vector] = await embedder.embed([query]);
   if (!vector || vector.every((v) => v === 0)) return [];
   let q = table.vectorSearch(vector).distanceType('cosine').select(SEARCH_COLUMNS).limit(CANDIDATES_PER_SIDE);

@@ -50,7 +50,16 @@ export const StoreConfigSchema = z
       .literal(STORE_SCHEMA_VERSION)
       .describe(`The trace format version; ${STORE_SCHEMA_VERSION} today.`),
     embedding: z
-      .object({ model: z.string().min(1).describe('The embedding model id the published index uses.') })
+      .object({
+        model: z.string().min(1).optional().describe('The embedding model id the published index uses.'),
+        adapt: z
+          .boolean()
+          .optional()
+          .describe(
+            "Adapt the default embedding table to this store's own traces at each full build (default true; " +
+              'never for a shipped or object-storage index).',
+          ),
+      })
       .strict()
       .optional(),
     index: z

@@ -16,3 +16,15 @@ const COMMENT = /"""([\s\S]*?)"""|'''([\s\S]*?)'''|\/\*([\s\S]*?)\*\/|(?:^|[ \t]
 export function codeComments(code: string): string {
   return [...code.matchAll(COMMENT)].map((m) => (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim()).join('\n');
 }
+
+/** A markdown text without its fenced code blocks: the prose around them. */
+export function withoutCodeBlocks(markdown: string): string {
+  return markdown.replace(FENCED, '\n');
+}
+
+/** Code with its docstrings and comments removed (the complement of codeComments). */
+export function stripCodeComments(code: string): string {
+  return code.replace(COMMENT, (match, _d, _s, _b, line) =>
+    line === undefined ? ' ' : match.slice(0, match.search(/#|\/\/|--/)),
+  );
+}

@@ -9,7 +9,7 @@ import { ownString } from './own-string.js';
  * Writes a file atomically (temp file in the same folder, then rename): readers never see half.
  * The content may come in pieces, so a large file is never one string in memory.
  */
-export async function writeFileAtomic(file: string, content: string | Iterable<string>): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array | Iterable<string>): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {

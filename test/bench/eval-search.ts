@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Table } from '@lancedb/lancedb';
+import { adaptTable, serializeAdaptation, sha256, tracePairs } from '../../src/embed/adapt.js';
+import type { CtStaticEmbedder } from '../../src/embed/ct-static.js';
 import { DEFAULT_MODEL, type Embedder, loadEmbedder, USE_LITE_STATIC_MODEL } from '../../src/embed/embedder.js';
 import {
   averageMetrics,
@@ -10,8 +12,9 @@ import {
   type QueryMetrics,
   scoreRanking,
 } from '../../src/eval/metrics.js';
+import { indexDir } from '../../src/index/state.js';
 import { FTS_FIELDS, FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
-import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT } from '../../src/search/rank.js';
+import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT, lexicalWeightFor } from '../../src/search/rank.js';
 import { lexicalQuery, searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { expandForFts } from '../../src/text/tokenize.js';
@@ -29,8 +32,10 @@ import { createTraceTable, type IndexedTrace, traceRows } from './trace-table.js
 const WARMUP_QUERIES = 20;
 /** The models compared: the previous default first, the current default second (bootstrap: second - first). */
 const MODELS = [USE_LITE_STATIC_MODEL, DEFAULT_MODEL] as const;
-/** Lexical weights tried for the fusion (diagnostic only: the product's weight is LEXICAL_WEIGHT). */
-const ALPHAS = [0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0] as const;
+/** The current default adapted to the corpus as a full build adapts it to a store (src/embed/adapt.ts). */
+const ADAPTED = `${DEFAULT_MODEL}+adapted`;
+/** Lexical weights tried for the fusion (diagnostic only: the product's weights are in src/search/rank.ts). */
+const ALPHAS = [0.4, 0.45, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0] as const;
 const METRICS = ['r5', 'r10', 'mrr10', 'ndcg10'] as const;
 
 interface Ranked {
@@ -86,13 +91,28 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
   }));
   const perModel: Record<string, Record<string, QueryMetrics[]>> = {};
   const extra: Record<string, unknown> = {};
-  for (const model of MODELS) {
+  for (const variant of [...MODELS, ADAPTED]) {
+    const model = variant === ADAPTED ? DEFAULT_MODEL : variant;
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-eval-'));
     try {
-      const embedder = await loadEmbedder(model);
-      log(`eval-search: ${set}: indexing ${traces.length} documents with ${model}`);
+      let embedder = await loadEmbedder(model);
+      let adaptation: Awaited<ReturnType<typeof adaptCorpus>> | undefined;
+      if (variant === ADAPTED) {
+        adaptation = await adaptCorpus(root, traces, embedder as CtStaticEmbedder);
+        embedder = adaptation.embedder;
+        extra[`${variant}_adaptation`] = adaptation.report;
+      }
+      const lexicalWeight = lexicalWeightFor(variant === ADAPTED);
+      log(`eval-search: ${set}: indexing ${traces.length} documents with ${variant}`);
       const built = await timeAsync(() =>
-        createTraceTable(root, [traceRows(traces, embedder)], embedder.dim, undefined, model),
+        createTraceTable(
+          root,
+          [traceRows(traces, embedder)],
+          embedder.dim,
+          undefined,
+          model,
+          adaptation ? { adaptation: adaptation.state } : {},
+        ),
       );
       fs.appendFileSync(path.join(root, 'ct.yml'), `embedding:\n  model: ${model}\n`);
       const table = built.value;
@@ -106,7 +126,7 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
         bm25_single_field: single,
         vector,
         hybrid_single_field_alpha_0_9: async (q) => rankFused(...(await Promise.all([single(q), vector(q)])), 0.9),
-        hybrid: async (q) => rankFused(...(await both(q)), LEXICAL_WEIGHT),
+        hybrid: async (q) => rankFused(...(await both(q)), lexicalWeight),
         hybrid_search_store: async (q) =>
           (await searchStores([store], { query: q, limit: 20 }, { autoUpdate: false, cwd: root })).results,
       };
@@ -117,14 +137,19 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
       const rows: Record<string, QueryMetrics[]> = {};
       const latency: Record<string, ReturnType<typeof summarizeLatencies>> = {};
       for (const [name, run] of Object.entries(runs)) {
-        log(`eval-search: ${set}: ${model}: ${name} over ${queries.length} queries`);
+        log(`eval-search: ${set}: ${variant}: ${name} over ${queries.length} queries`);
         if (!name.startsWith('hybrid_alpha')) for (const q of queries.slice(0, WARMUP_QUERIES)) await run(q.query);
         const { metrics, ms } = await evaluate(queries, run);
         rows[name] = metrics;
         if (!name.startsWith('hybrid_alpha')) latency[name] = summarizeLatencies(ms);
       }
-      perModel[model] = rows;
-      extra[model] = { dim: embedder.dim, index_build_ms: Math.round(built.ms), latency_ms: latency };
+      perModel[variant] = rows;
+      extra[variant] = {
+        lexical_weight: lexicalWeight,
+        dim: embedder.dim,
+        index_build_ms: Math.round(built.ms),
+        latency_ms: latency,
+      };
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -148,13 +173,25 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
   return {
     data: { corpus: corpus.length, queries: queries.length },
     results: Object.fromEntries(
-      MODELS.map((m) => [
+      [...MODELS, ADAPTED].map((m) => [
         m,
         Object.fromEntries(Object.entries(perModel[m] ?? {}).map(([run, r]) => [run, averageMetrics(r)])),
       ]),
     ),
     [`bootstrap_${MODELS[1]}_minus_${MODELS[0]}`]: bootstrap,
-    bootstrap_recall_at_10_vs_bm25: Object.fromEntries(MODELS.map((m) => [m, vsBm25(perModel[m] ?? {})])),
+    // What adapting the table to the store adds, each side with its own fusion weight.
+    [`bootstrap_${ADAPTED}_minus_${DEFAULT_MODEL}`]: Object.fromEntries(
+      ['vector', 'hybrid', 'hybrid_search_store'].map((run) => [
+        run,
+        Object.fromEntries(
+          METRICS.map((m) => [
+            m,
+            pairedBootstrap(pick(perModel[ADAPTED]?.[run], m), pick(perModel[DEFAULT_MODEL]?.[run], m)),
+          ]),
+        ),
+      ]),
+    ),
+    bootstrap_recall_at_10_vs_bm25: Object.fromEntries([...MODELS, ADAPTED].map((m) => [m, vsBm25(perModel[m] ?? {})])),
     // The ranking of today against the one before field weights and the fitted fusion (one `fts`
     // column, lexical weight 0.9), same model and queries: recall@10 and MRR@10.
     [`bootstrap_${MODELS[1]}_vs_single_field_alpha_0_9`]: Object.fromEntries(
@@ -233,4 +270,23 @@ function rankFused(lexical: Ranked[], vector: Ranked[], alpha: number): Ranked[]
   return [...fuseScores(lexical, vector, alpha)]
     .map(([id, score]) => ({ id, score }))
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
+
+/** The table adapted to the corpus's pairs, as a full build adapts it, with its file in the index folder. */
+async function adaptCorpus(root: string, traces: readonly IndexedTrace[], base: CtStaticEmbedder) {
+  const pairs = [...traces]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .flatMap((t) => tracePairs({ ...t, tags: t.tags }));
+  const adapted = adaptTable(base, pairs);
+  if (!adapted) throw new Error(`eval-search: ${pairs.length} pairs are too few to adapt`);
+  const bytes = serializeAdaptation(adapted.adaptation);
+  const hash = sha256(bytes);
+  const file = `adapt-${hash.slice(0, 16)}.bin`;
+  fs.mkdirSync(indexDir(root), { recursive: true });
+  fs.writeFileSync(path.join(indexDir(root), file), bytes);
+  return {
+    embedder: base.withAdaptation(adapted.adaptation),
+    state: { file, sha256: hash, pairs: adapted.report.pairs, steps: adapted.report.steps, rows: adapted.report.rows },
+    report: adapted.report,
+  };
 }

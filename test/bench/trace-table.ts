@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Table } from '@lancedb/lancedb';
 import { DEFAULT_MODEL, type Embedder } from '../../src/embed/embedder.js';
 import { embeddingText, toTraceRow } from '../../src/index/document.js';
-import { INDEX_SCHEMA_VERSION, writeIndexState } from '../../src/index/state.js';
+import { INDEX_SCHEMA_VERSION, type IndexState, writeIndexState } from '../../src/index/state.js';
 import { connectIndex, ensureFtsIndexes, rowSchema, type TraceRow } from '../../src/index/table.js';
 import type { Trace } from '../../src/trace/schema.js';
 
@@ -39,6 +39,7 @@ export async function createTraceTable(
   dim: number,
   name = BENCH_TABLE,
   model = DEFAULT_MODEL,
+  extraState: Pick<IndexState, 'adaptation'> = {},
 ): Promise<Table> {
   await fs.mkdir(root, { recursive: true });
   await fs.writeFile(
@@ -74,6 +75,7 @@ export async function createTraceTable(
     skipped: [],
     ann: false,
     built_at: new Date().toISOString(),
+    ...extraState,
   });
   return table;
 }
