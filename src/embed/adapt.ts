@@ -7,8 +7,10 @@ import { embeddingWords } from './token-rows.js';
  * Adapting ct-static-v2 to one store: a short contrastive fine-tune of the table rows that the
  * store's own texts use, on pairs that every trace offers without labels (its title and the rest
  * of it, its prose and its code, the comments in its code and the code without them). The model
- * learns the store's vocabulary (a project's names, its jargon, how its reports are worded):
- * measured on both dev sets by `npm run bench -- eval-search` (see the README).
+ * learns the store's vocabulary (a project's names, its jargon, how its reports are worded).
+ * Opt-in (ct.yml `embedding.adapt`, see src/index/model.ts): measured on both dev sets by
+ * `npm run bench -- eval-search` (see the README), it lifts the vector side of both and the hybrid
+ * of the code-search set, not of the bug-report set.
  *
  * The recipe was chosen on the dev sets and is fixed: in-batch negatives (InfoNCE, both
  * directions, temperature 0.05), Adam at 2e-3, batches of 256 pairs, one pass over up to 15,360

@@ -59,6 +59,7 @@ async function needsFullBuild(store: Store, options: UpdateIndexOptions): Promis
     state.schema_version !== INDEX_SCHEMA_VERSION ||
     state.model !== modelFor(store, options.model) ||
     adaptationRefused(store, state, options) ||
+    adaptationRequested(store, state, options) ||
     !(await adaptationPresent(store, state)) ||
     !(await pathExists(path.join(indexDir(store.root), `${state.table}.lance`)))
   );
@@ -67,6 +68,10 @@ async function needsFullBuild(store: Store, options: UpdateIndexOptions): Promis
 /** An index adapted to the store when adaptation is now off (ct.yml, an export): it rebuilds without. */
 const adaptationRefused = (store: Store, state: IndexState, options: UpdateIndexOptions): boolean =>
   state.adaptation !== undefined && !wantsAdaptation(store, state.model, options.adapt);
+
+/** Adaptation was turned on (ct.yml) since the last full build: it rebuilds with it. */
+const adaptationRequested = (store: Store, state: IndexState, options: UpdateIndexOptions): boolean =>
+  state.adapt !== true && state.adaptation === undefined && wantsAdaptation(store, state.model, options.adapt);
 
 /** The adapted rows the index was built with are there (or it has none). */
 const adaptationPresent = async (store: Store, state: IndexState): Promise<boolean> =>
@@ -88,6 +93,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     state.model === model &&
     state.schema_version === INDEX_SCHEMA_VERSION &&
     !adaptationRefused(store, state, options) &&
+    !adaptationRequested(store, state, options) &&
     (await adaptationPresent(store, state)) &&
     (await pathExists(path.join(indexDir(store.root), `${state.table}.lance`))) &&
     describesCheckout(state, begun) &&
@@ -105,6 +111,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     reason = `index format changed (${state.schema_version} -> ${INDEX_SCHEMA_VERSION})`;
   else if (state.model !== model) reason = `embedding model changed (${state.model} -> ${model})`;
   else if (adaptationRefused(store, state, options)) reason = 'the embedding is no longer adapted to the store';
+  else if (adaptationRequested(store, state, options)) reason = 'the embedding is now adapted to the store';
   else if (!(await adaptationPresent(store, state))) reason = `its adapted embedding table is missing`;
   else if (!table) reason = `index table ${state.table} is missing`;
   if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
@@ -167,11 +174,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   // edit or a --full rebuild reuses them instead of embedding the same content again.
   // A full build of the default model first adapts its table to the store (src/embed/adapt.ts);
   // an update embeds with the adaptation the index was built with.
-  const adapted = full
-    ? wantsAdaptation(store, model, options.adapt)
-      ? await adaptIndexTable(store, model, changed, options.log)
-      : undefined
-    : undefined;
+  const adapt = full ? wantsAdaptation(store, model, options.adapt) : state?.adapt === true;
+  const adapted = full && adapt ? await adaptIndexTable(store, model, changed, options.log) : undefined;
   const adaptation = full ? adapted?.state : state?.adaptation;
   const cacheFrom =
     table &&
@@ -311,6 +315,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     built_at: new Date().toISOString(),
     // An update on top of a shipped index keeps saying so: its rows still came from the pack.
     source: full ? { type: 'local' } : (state?.source ?? { type: 'local' }),
+    ...(adapt ? { adapt } : {}),
     ...(adaptation ? { adaptation } : {}),
   };
   options.onProgress?.({ phase: 'signals', done: 0, total: 1 });

@@ -21,15 +21,19 @@ export function configuredModel(store: Store): string {
 }
 
 /**
- * Whether a full build adapts the default table to this store (src/embed/adapt.ts): not for
- * another model, not when ct.yml `embedding.adapt` is false or CT_ADAPT=0, and not for a store
- * whose index is shipped or on object storage (clients embed their queries with the model alone).
+ * Whether a full build adapts the default table to this store (src/embed/adapt.ts). Off unless
+ * ct.yml says `embedding.adapt: true` (or CT_ADAPT=1, to try it without editing the store; CT_ADAPT=0
+ * turns it off): measured without the queries' own reports in the training pairs, it helps a
+ * code-search set and hurts a bug-report one (README, "How search works"), so a store opts in after
+ * `ct eval` says it helps there. Never for another model, nor for a store whose index is shipped or
+ * on object storage (clients embed their queries with the model alone).
  */
 export function wantsAdaptation(store: Store, model: string, requested?: boolean): boolean {
+  const asked = process.env.CT_ADAPT === '1' || store.config.embedding?.adapt === true;
   return (
     requested !== false &&
+    asked &&
     model === DEFAULT_MODEL &&
-    store.config.embedding?.adapt !== false &&
     process.env.CT_ADAPT !== '0' &&
     !store.config.index.shipped &&
     store.config.index.remote === undefined

@@ -41,6 +41,12 @@ export const IndexStateSchema = z.object({
   ann: z.boolean().default(false).describe('True when the vector column has an approximate (IVF_PQ) index.'),
   built_at: z.string(),
   source: IndexSourceSchema.default({ type: 'local' }),
+  adapt: z
+    .boolean()
+    .optional()
+    .describe(
+      'True when the last full build was asked to adapt the embedding to the store (ct.yml embedding.adapt), even if the store had too few traces for it.',
+    ),
   adaptation: z
     .object({
       file: z.string().regex(ADAPTATION_FILE, 'adapt-<16 hex>.bin'),

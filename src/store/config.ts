@@ -56,8 +56,8 @@ export const StoreConfigSchema = z
           .boolean()
           .optional()
           .describe(
-            "Adapt the default embedding table to this store's own traces at each full build (default true; " +
-              'never for a shipped or object-storage index).',
+            "Adapt the default embedding table to this store's own traces at each full build (default false; " +
+              'measure it with ct eval first; never for a shipped or object-storage index).',
           ),
       })
       .strict()

@@ -29,11 +29,27 @@ function trace(n: number): string {
   return traceText({ id: ID(n), title: `zorb${service} ${failure} (case ${n})`, tags: '[ops]', body });
 }
 
-async function storeOf(count: number) {
+async function storeOf(count: number, config = '') {
   const root = await makeStore('adapt');
   for (let n = 1; n <= count; n++) writeFile(root, `traces/ops/t${n}.md`, trace(n));
+  if (config) fs.appendFileSync(path.join(root, 'ct.yml'), config);
   commitAll(root, 'traces');
   return { root, store: await openStore(root, 'flag') };
+}
+
+/** Rewrites ct.yml's `embedding.adapt` and commits it, as a maintainer turning adaptation on or off. */
+async function setAdapt(root: string, on: boolean) {
+  const file = path.join(root, 'ct.yml');
+  const text = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(
+    file,
+    /adapt: (true|false)/.test(text)
+      ? text.replace(/adapt: (true|false)/, `adapt: ${on}`)
+      : `${text}embedding:\n  adapt: ${on}\n`,
+  );
+  commitAll(root, `adapt: ${on}`);
+  forgetFreshness();
+  return openStore(root, 'flag');
 }
 
 async function vectorOf(root: string, id: string): Promise<number[]> {
@@ -47,9 +63,16 @@ async function vectorOf(root: string, id: string): Promise<number[]> {
 }
 
 describe('adapting the embedding to the store at a full build', () => {
-  it('adapts, embeds updates and queries with the adapted table, and rebuilds without it when turned off', async () => {
-    const { root, store } = await storeOf(200);
+  it('adapts once turned on, embeds updates and queries with the adapted table, and rebuilds without it when turned off', async () => {
+    const { root, store: plainStore } = await storeOf(200);
+    // Off by default: the index is built with the model's own table.
+    const first = await updateIndex(plainStore);
+    expect(first.adaptation).toBeUndefined();
+    expect((await readIndexState(root))?.adaptation).toBeUndefined();
+    // Turned on in ct.yml: the next update rebuilds and adapts.
+    const store = await setAdapt(root, true);
     const report = await updateIndex(store);
+    expect(report).toMatchObject({ full: true, reason: 'the embedding is now adapted to the store' });
     expect(report.adaptation?.pairs).toBeGreaterThanOrEqual(ADAPT.minPairs);
     expect(report.adaptation?.loss[1]).toBeLessThan(report.adaptation?.loss[0] as number);
     const state = await readIndexState(root);
@@ -95,10 +118,7 @@ describe('adapting the embedding to the store at a full build', () => {
     expect((await readIndexState(root))?.adaptation?.sha256).toBeDefined();
 
     // Turned off in ct.yml (as for a shipped index): the next update rebuilds without it.
-    fs.appendFileSync(path.join(root, 'ct.yml'), 'embedding:\n  adapt: false\n');
-    commitAll(root, 'no adaptation');
-    forgetFreshness();
-    const off = await openStore(root, 'flag');
+    const off = await setAdapt(root, false);
     const rebuilt = await updateIndex(off);
     expect(rebuilt.full).toBe(true);
     expect(rebuilt.reason).toMatch(/no longer adapted/);
@@ -109,12 +129,17 @@ describe('adapting the embedding to the store at a full build', () => {
   }, 180_000);
 
   it('leaves a small store and an export alone', async () => {
-    const { root, store } = await storeOf(60);
+    const ON = 'embedding:\n  adapt: true\n';
+    const { root, store } = await storeOf(60, ON);
     const report = await updateIndex(store);
     expect(report.adaptation).toBeUndefined();
     expect((await readIndexState(root))?.adaptation).toBeUndefined();
+    // Too few pairs is remembered: the next update does not rebuild to try again.
+    writeFile(root, 'traces/ops/t61.md', trace(61));
+    commitAll(root, 'one more');
+    expect(await updateIndex(store)).toMatchObject({ full: false, embedded: 1 });
 
-    const big = await storeOf(200);
+    const big = await storeOf(200, ON);
     const exported = await updateIndex(big.store, { adapt: false });
     expect(exported.adaptation).toBeUndefined();
     expect(fs.readdirSync(indexDir(big.root)).filter((f) => f.startsWith('adapt-'))).toEqual([]);
