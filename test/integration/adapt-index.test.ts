@@ -43,8 +43,8 @@ async function setAdapt(root: string, on: boolean) {
   const text = fs.readFileSync(file, 'utf8');
   fs.writeFileSync(
     file,
-    /adapt: (true|false)/.test(text)
-      ? text.replace(/adapt: (true|false)/, `adapt: ${on}`)
+    /^ {2}adapt: (true|false)$/m.test(text)
+      ? text.replace(/^ {2}adapt: (true|false)$/m, `  adapt: ${on}`)
       : `${text}embedding:\n  adapt: ${on}\n`,
   );
   commitAll(root, `adapt: ${on}`);
