@@ -30,6 +30,8 @@ export interface EvalSide {
   /** The commit evaluated (null: a checkout without commits). */
   commit: string | null;
   model: string;
+  /** The index's embedding was adapted to the store (ct.yml `embedding.adapt`). */
+  adapted: boolean;
   traces: number;
   metrics: Record<MetricName, MeanInterval>;
 }
@@ -135,6 +137,7 @@ async function runQueries(
   const perQuery: QueryMetrics[] = [];
   const outcomes: QueryOutcome[] = [];
   let model = '';
+  let adapted = false;
   let traces = 0;
   let ready = options;
   for (const q of queries) {
@@ -142,6 +145,7 @@ async function runQueries(
     const response = await searchStores([store], { query: q.query, limit: RANKED }, { ...ready, cwd: store.root });
     ready = { ...options, autoUpdate: false };
     model = response.stores[0]?.model ?? model;
+    adapted = response.stores[0]?.adapted ?? adapted;
     traces = response.stores[0]?.traces ?? traces;
     const top = response.results.map((r) => r.id);
     perQuery.push(scoreRanking(top, q.relevant));
@@ -151,7 +155,7 @@ async function runQueries(
   const metrics = Object.fromEntries(
     METRIC_KEYS.map((k) => [METRIC_NAMES[k], bootstrapMean(perQuery.map((q) => q[k]))]),
   ) as Record<MetricName, MeanInterval>;
-  return { side: { commit: await headCommit(store.root), model, traces, metrics }, perQuery, outcomes };
+  return { side: { commit: await headCommit(store.root), model, adapted, traces, metrics }, perQuery, outcomes };
 }
 
 function checkFloors(config: StoreConfig['eval'], metrics: Record<MetricName, MeanInterval>): FloorCheck[] {

@@ -170,6 +170,36 @@ describe('ct eval on a store with labelled queries', () => {
     expect(parseJson<{ error: { code: string } }>(bad).error.code).toBe('eval-ref');
   });
 
+  it('compares a store adapted to its traces (ct.yml embedding.adapt) with the commit before it', async () => {
+    const root = await storeWithQueries();
+    // Enough traces to adapt (>= 512 pairs: a title, a paragraph and a commented code block each).
+    for (let n = 0; n < 200; n++)
+      writeFile(
+        root,
+        `traces/ops/t${n}.md`,
+        traceText({
+          id: `01KD${String(n).padStart(22, '0')}`,
+          title: `worker ${n} crashes on start after the deploy`,
+          tags: '[ops]',
+          body: body(
+            `The worker ${n} service crashes on start after the nightly deploy.`,
+            `Restart it with a grace period:\n\n\`\`\`python\n# restart worker ${n} and wait\nclient.restart(grace=${n})\n\`\`\`\n`,
+          ),
+        }),
+      );
+    commitAll(root, 'ops traces');
+    fs.appendFileSync(path.join(root, 'ct.yml'), '\nembedding:\n  adapt: true\n');
+    commitAll(root, 'adapt the embedding');
+    const result = await runCli(['eval', '--against', 'HEAD~1', '--json'], { cwd: root });
+    expect(result.code, result.stderr).toBe(0);
+    const report = parseJson<EvalReport>(result);
+    expect(report).toMatchObject({ adapted: true, traces: 204 });
+    expect(report.against).toMatchObject({ ref: 'HEAD~1', adapted: false, traces: 204 });
+    const human = await runCli(['eval', '--against', 'HEAD~1'], { cwd: root });
+    expect(human.stdout).toMatch(/204 traces, ct-static-v2, adapted/);
+    expect(human.stdout).toMatch(/HEAD~1 \([0-9a-f]{7}, ct-static-v2\)/);
+  }, 120_000);
+
   it('rejects malformed entries and unknown ids with errors naming the line', async () => {
     const root = await storeWithQueries();
     const file = path.join(root, 'eval/queries.yml');

@@ -13,13 +13,14 @@ const MISSES_SHOWN = 10;
 const f3 = (n: number) => n.toFixed(3);
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(3)}`;
 const short = (commit: string | null) => (commit ? commit.slice(0, 7) : 'no commit');
+const embedding = (side: { model: string; adapted: boolean }) => `${side.model}${side.adapted ? ', adapted' : ''}`;
 
 /** `ct eval` for a terminal: the metrics with their intervals, the comparison, the floors, the misses. */
 export function formatEvalReport(report: EvalReport): string {
   const out: string[] = [
     color.bold(
       `store "${report.store}" at ${short(report.commit)}: ${report.queries} queries from ${report.file}, ` +
-        `${report.traces} traces, ${report.model}`,
+        `${report.traces} traces, ${embedding(report)}`,
     ),
   ];
   const metrics = Object.keys(LABELS) as MetricName[];
@@ -40,7 +41,7 @@ export function formatEvalReport(report: EvalReport): string {
         [
           'metric',
           'this',
-          `${against.ref} (${short(against.commit)}${against.model !== report.model ? `, ${against.model}` : ''})`,
+          `${against.ref} (${short(against.commit)}${embedding(against) !== embedding(report) ? `, ${embedding(against)}` : ''})`,
           'difference',
           '95% interval',
         ],
