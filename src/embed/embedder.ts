@@ -24,8 +24,24 @@ export function loadEmbedder(model: string = DEFAULT_MODEL, adaptation?: Adaptat
     pending = adaptation ? createAdapted(model, adaptation) : createEmbedder(model);
     cache.set(key, pending);
     pending.catch(() => cache.delete(key));
+  } else if (adaptation) {
+    // Most recently used last: the eviction below drops the table no index has asked for longest.
+    cache.delete(key);
+    cache.set(key, pending);
   }
+  if (adaptation) forgetOldAdaptations();
   return pending;
+}
+
+/**
+ * Adapted tables a long-running process keeps (~9 MB each): enough for every adapted store of a
+ * federation, while a store re-adapted at each full build does not pile up its old tables.
+ */
+const ADAPTED_KEPT = 4;
+
+function forgetOldAdaptations(): void {
+  const adapted = [...cache.keys()].filter((key) => key.includes('#'));
+  for (const key of adapted.slice(0, Math.max(0, adapted.length - ADAPTED_KEPT))) cache.delete(key);
 }
 
 async function createAdapted(model: string, ref: AdaptationRef): Promise<Embedder> {

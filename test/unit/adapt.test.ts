@@ -1,13 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ADAPT,
   adaptTable,
   parseAdaptation,
   serializeAdaptation,
+  sha256,
   type TextPair,
   tracePairs,
 } from '../../src/embed/adapt.js';
 import { loadCtStaticEmbedder } from '../../src/embed/ct-static.js';
+import { DEFAULT_MODEL, loadEmbedder } from '../../src/embed/embedder.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { stripCodeComments, withoutCodeBlocks } from '../../src/text/code.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
@@ -92,5 +97,32 @@ describe('adaptTable', () => {
   it('refuses a damaged file', () => {
     expect(() => parseAdaptation(Buffer.from('CTA1 and then nothing useful'))).toThrow(/bytes, expected/);
     expect(() => parseAdaptation(Buffer.from('nope'))).toThrow(/bad magic/);
+  });
+
+  it('keeps the adapted tables of the last few indexes a process used, not every one it ever loaded', async () => {
+    const dir = tempDir('ct-adapted-');
+    const base = await loadEmbedder(DEFAULT_MODEL);
+    const refs = Array.from({ length: 6 }, (_, n) => {
+      // One row changed per file: six different adaptations of the same table.
+      const bytes = serializeAdaptation({
+        dim: base.dim,
+        rows: Uint32Array.of(n),
+        scales: Float32Array.of(0.01),
+        q: new Int8Array(base.dim).fill(n + 1),
+      });
+      const file = path.join(dir, `adapt-${n}.bin`);
+      fs.writeFileSync(file, bytes);
+      return { path: file, sha256: sha256(bytes) };
+    });
+    const loaded = [];
+    for (const ref of refs) loaded.push(await loadEmbedder(DEFAULT_MODEL, ref));
+    // The newest are shared; the oldest was dropped and is read again (a new object). Compared as
+    // booleans: a failing toBe would print two 9 MB tables.
+    const same = async (ref: (typeof refs)[number] | undefined, embedder: unknown) =>
+      (await loadEmbedder(DEFAULT_MODEL, ref)) === embedder;
+    expect(await same(refs[5], loaded[5])).toBe(true);
+    expect(await same(refs[2], loaded[2])).toBe(true);
+    expect(await same(refs[0], loaded[0])).toBe(false);
+    expect(await same(undefined, base)).toBe(true);
   });
 });
