@@ -12,8 +12,8 @@ import {
 } from '../../src/embed/adapt.js';
 import { loadCtStaticEmbedder } from '../../src/embed/ct-static.js';
 import { DEFAULT_MODEL, loadEmbedder } from '../../src/embed/embedder.js';
-import { tempDir } from '../helpers/temp-dir.js';
 import { stripCodeComments, withoutCodeBlocks } from '../../src/text/code.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
 
