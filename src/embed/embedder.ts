@@ -5,6 +5,8 @@ import { DEFAULT_MODEL, type Embedder, USE_LITE_STATIC_MODEL } from './embedding
 export { DEFAULT_MODEL, type Embedder, USE_LITE_STATIC_MODEL } from './embedding.js';
 
 const cache = new Map<string, Promise<Embedder>>();
+/** Adapted tables by `model#sha256`, least recently used first (see ADAPTED_KEPT). */
+const adaptedCache = new Map<string, Promise<Embedder>>();
 
 /** A store's adapted rows for the default table (see adapt.ts): the file in its index folder and its sha256. */
 export interface AdaptationRef {
@@ -18,18 +20,13 @@ export interface AdaptationRef {
  * (a transformers.js feature-extraction model; a local folder works offline).
  */
 export function loadEmbedder(model: string = DEFAULT_MODEL, adaptation?: AdaptationRef): Promise<Embedder> {
-  const key = adaptation ? `${model}#${adaptation.sha256}` : model;
-  let pending = cache.get(key);
+  if (adaptation) return loadAdapted(model, adaptation);
+  let pending = cache.get(model);
   if (!pending) {
-    pending = adaptation ? createAdapted(model, adaptation) : createEmbedder(model);
-    cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
-  } else if (adaptation) {
-    // Most recently used last: the eviction below drops the table no index has asked for longest.
-    cache.delete(key);
-    cache.set(key, pending);
+    pending = createEmbedder(model);
+    cache.set(model, pending);
+    pending.catch(() => cache.delete(model));
   }
-  if (adaptation) forgetOldAdaptations();
   return pending;
 }
 
@@ -39,9 +36,16 @@ export function loadEmbedder(model: string = DEFAULT_MODEL, adaptation?: Adaptat
  */
 const ADAPTED_KEPT = 4;
 
-function forgetOldAdaptations(): void {
-  const adapted = [...cache.keys()].filter((key) => key.includes('#'));
-  for (const key of adapted.slice(0, Math.max(0, adapted.length - ADAPTED_KEPT))) cache.delete(key);
+function loadAdapted(model: string, adaptation: AdaptationRef): Promise<Embedder> {
+  const key = `${model}#${adaptation.sha256}`;
+  const pending = adaptedCache.get(key) ?? createAdapted(model, adaptation);
+  // Most recently used last, so the eviction drops the table no index has asked for longest.
+  adaptedCache.delete(key);
+  adaptedCache.set(key, pending);
+  pending.catch(() => adaptedCache.delete(key));
+  for (const old of [...adaptedCache.keys()].slice(0, Math.max(0, adaptedCache.size - ADAPTED_KEPT)))
+    adaptedCache.delete(old);
+  return pending;
 }
 
 async function createAdapted(model: string, ref: AdaptationRef): Promise<Embedder> {

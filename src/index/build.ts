@@ -58,24 +58,29 @@ async function needsFullBuild(store: Store, options: UpdateIndexOptions): Promis
     !state ||
     state.schema_version !== INDEX_SCHEMA_VERSION ||
     state.model !== modelFor(store, options.model) ||
-    adaptationRefused(store, state, options) ||
-    adaptationRequested(store, state, options) ||
-    !(await adaptationPresent(store, state)) ||
+    (await adaptationChange(store, state, options)) !== undefined ||
     !(await pathExists(path.join(indexDir(store.root), `${state.table}.lance`)))
   );
 }
 
-/** An index adapted to the store when adaptation is now off (ct.yml, an export): it rebuilds without. */
-const adaptationRefused = (store: Store, state: IndexState, options: UpdateIndexOptions): boolean =>
-  state.adaptation !== undefined && !wantsAdaptation(store, state.model, options.adapt);
-
-/** Adaptation was turned on (ct.yml) since the last full build: it rebuilds with it. */
-const adaptationRequested = (store: Store, state: IndexState, options: UpdateIndexOptions): boolean =>
-  state.adapt !== true && state.adaptation === undefined && wantsAdaptation(store, state.model, options.adapt);
-
-/** The adapted rows the index was built with are there (or it has none). */
-const adaptationPresent = async (store: Store, state: IndexState): Promise<boolean> =>
-  state.adaptation === undefined || (await pathExists(path.join(indexDir(store.root), state.adaptation.file)));
+/**
+ * Why the index must be rebuilt for its adaptation to the store (src/embed/adapt.ts), if it must:
+ * adapted when adaptation is now off (ct.yml, an export), turned on since the last full build, or
+ * its adapted rows gone from the index folder.
+ */
+async function adaptationChange(
+  store: Store,
+  state: IndexState,
+  options: UpdateIndexOptions,
+): Promise<string | undefined> {
+  const wanted = wantsAdaptation(store, state.model, options.adapt);
+  if (state.adaptation === undefined)
+    return wanted && state.adapt !== true ? 'the embedding is now adapted to the store' : undefined;
+  if (!wanted) return 'the embedding is no longer adapted to the store';
+  if (!(await pathExists(path.join(indexDir(store.root), state.adaptation.file))))
+    return 'its adapted embedding table is missing';
+  return undefined;
+}
 
 async function update(store: Store, options: UpdateIndexOptions): Promise<IndexReport> {
   const started = performance.now();
@@ -92,9 +97,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
     state &&
     state.model === model &&
     state.schema_version === INDEX_SCHEMA_VERSION &&
-    !adaptationRefused(store, state, options) &&
-    !adaptationRequested(store, state, options) &&
-    (await adaptationPresent(store, state)) &&
+    (await adaptationChange(store, state, options)) === undefined &&
     (await pathExists(path.join(indexDir(store.root), `${state.table}.lance`))) &&
     describesCheckout(state, begun) &&
     (await hasSignals(store.root))
@@ -110,10 +113,8 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   else if (state.schema_version !== INDEX_SCHEMA_VERSION)
     reason = `index format changed (${state.schema_version} -> ${INDEX_SCHEMA_VERSION})`;
   else if (state.model !== model) reason = `embedding model changed (${state.model} -> ${model})`;
-  else if (adaptationRefused(store, state, options)) reason = 'the embedding is no longer adapted to the store';
-  else if (adaptationRequested(store, state, options)) reason = 'the embedding is now adapted to the store';
-  else if (!(await adaptationPresent(store, state))) reason = `its adapted embedding table is missing`;
-  else if (!table) reason = `index table ${state.table} is missing`;
+  else reason = await adaptationChange(store, state, options);
+  if (!reason && state && !table) reason = `index table ${state.table} is missing`;
   if (reason && state && !options.full) options.log?.(`Rebuilding the index of "${store.name}": ${reason}`);
   const full = reason !== undefined;
 
