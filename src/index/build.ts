@@ -12,6 +12,7 @@ import { adaptIndexTable, removeOldAdaptations } from './adapt-index.js';
 import { listTraceBlobs } from './blobs.js';
 import { embeddingText, toTraceRow } from './document.js';
 import { describesCheckout, readDirtyState } from './fresh.js';
+import { withLanceScratch } from './lance-scratch.js';
 import { withIndexLock } from './lock.js';
 import { modelFor, wantsAdaptation } from './model.js';
 import type { IndexReport, UpdateIndexOptions } from './report.js';
@@ -406,6 +407,8 @@ export async function ensureVectorIndex(table: Table, log?: (m: string) => void)
   if ((await table.listIndices()).some((i) => i.columns.includes('vector'))) return true;
   log?.(`Building an approximate vector index (${annThreshold()}+ traces)...`);
   const lancedb = await import('@lancedb/lancedb');
-  await table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }), replace: true });
+  await withLanceScratch(() =>
+    table.createIndex('vector', { config: lancedb.Index.ivfPq({ distanceType: 'cosine' }), replace: true }),
+  );
   return true;
 }

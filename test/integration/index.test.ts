@@ -230,13 +230,23 @@ describe('updateIndex', () => {
 
   it('builds an approximate vector index above the threshold and keeps searching well', async () => {
     const previous = process.env.CT_ANN_THRESHOLD;
+    const previousTmp = process.env.TMPDIR;
     process.env.CT_ANN_THRESHOLD = '300';
     try {
       const { store } = await storeWith(320);
+      // LanceDB 0.31 leaves each IVF build's shuffle folder in TMPDIR (lance-format/lance#8992):
+      // the build runs with a temp folder of its own, removed after it.
+      const tmp = tempDir('ct-ann-tmp-');
+      const orphan = path.join(tmp, 'commontrace-lance-999999999-x');
+      fs.mkdirSync(path.join(orphan, '.tmpAbCdEf'), { recursive: true });
+      process.env.TMPDIR = tmp;
       const logs: string[] = [];
       await updateIndex(store, { log: (m) => logs.push(m) });
+      process.env.TMPDIR = previousTmp ?? os.tmpdir();
       expect(logs.join('\n')).toMatch(/approximate vector index/);
       expect((await readIndexState(store.root))?.ann).toBe(true);
+      // Nothing left: no shuffle folder, no scratch folder, and a dead process's scratch folder is gone.
+      expect(fs.readdirSync(tmp)).toEqual([]);
       expect((await searchStores([store], { query: 'widget217 fails with error code E217' })).results[0]?.id).toBe(
         ID(217),
       );
@@ -252,6 +262,8 @@ describe('updateIndex', () => {
     } finally {
       if (previous === undefined) delete process.env.CT_ANN_THRESHOLD;
       else process.env.CT_ANN_THRESHOLD = previous;
+      if (previousTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previousTmp;
     }
   });
 
