@@ -112,7 +112,9 @@ export async function buildSessionStartContext(
 
   const indexed: { store: Store; traces: number }[] = [];
   for (const store of stores) {
-    const state = await readIndexState(store.root);
+    const state = store.config.index.remote
+      ? await remoteState(store, softDeadline, skip)
+      : await readIndexState(store.root);
     if (state && state.traces > 0) indexed.push({ store, traces: state.traces });
   }
   // The built-in seeds store is created and indexed on first use, which takes longer than a
@@ -249,6 +251,33 @@ const MAX_STORES = 3;
  * The stores a hook may read (selectStores: CT_STORE, else the project's store and the registered
  * ones), without creating the seeds store: a session start has no time for it.
  */
+/**
+ * The index of a store queried in place on object storage (ct.yml index.remote), opened within
+ * the soft deadline: a slow or unreachable bucket leaves that store out, not the session's context.
+ * (A search then reuses the opened table.)
+ */
+async function remoteState(
+  store: Store,
+  deadline: number,
+  skip: (reason: string) => undefined,
+): Promise<{ traces: number } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
+  });
+  const open = import('../index/remote.js').then((m) => m.openRemoteIndex(store));
+  try {
+    const opened = await Promise.race([open, late]);
+    if (opened === 'late') return skip(`the remote index of ${store.name} did not answer in time`);
+    return opened.state;
+  } catch (e) {
+    return skip(`the remote index of ${store.name} cannot be read: ${(e as Error).message.split('\n')[0]}`);
+  } finally {
+    clearTimeout(timer);
+    open.catch(() => undefined);
+  }
+}
+
 async function hookStores(cwd: string, env: NodeJS.ProcessEnv): Promise<Store[]> {
   const selected = await selectStores({ store: env.CT_STORE?.trim() || undefined, cwd, createSeeds: false }).catch(
     () => ({ stores: [] }),

@@ -121,6 +121,30 @@ describe('an index on object storage', () => {
     expect(json.results[0]?.id).toBe(idOf(99));
   });
 
+  it('gives the SessionStart hook its context from the remote index, with no local table', async () => {
+    const clone = cloneOf(bare, 'hook');
+    const project = tempDir('ct-remote-project-');
+    writeFile(project, 'package.json', JSON.stringify({ name: 'api', dependencies: { redis: '^4.6.0' } }, null, 2));
+    const result = await runCli(['hook', 'session-start'], {
+      cwd: project,
+      env: { ...env(), CT_STORE: clone, CT_HOOK_TIMEOUT_MS: '20000' },
+      input: JSON.stringify({
+        session_id: 'remote',
+        transcript_path: path.join(project, 'remote.jsonl'),
+        cwd: project,
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      }),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const context = (JSON.parse(result.stdout) as { hookSpecificOutput: { additionalContext: string } })
+      .hookSpecificOutput.additionalContext;
+    const ids = [...context.matchAll(/<trace id="([0-9A-Z]{26})"/g)].map((m) => m[1]);
+    // The redis traces (every fourth) come first; nothing was built locally.
+    expect(ids[0]).toMatch(/^01JDQ5Z8X4N2K7M3P9R6T2V0(03|07|11)$/);
+    expect(localTables(clone)).toEqual([]);
+  });
+
   it('refuses an index embedded with another model, saying which', async () => {
     const clone = cloneOf(bare, 'other-model');
     const result = await runCli(['search', 'redis', '--json', '--store', clone], {
