@@ -107,6 +107,7 @@ async function update(store: Store, options: UpdateIndexOptions): Promise<IndexR
   const headAtStart = async () =>
     begun?.head && /^[0-9a-f]{40,64}$/.test(begun.head) ? begun.head : await headCommit(store.root);
   const db = await connectIndex(store.root);
+  if (state) await dropAbandonedTables(db, state.table, options.log);
   let table = state ? await openTable(db, state.table).catch(() => undefined) : undefined;
   let reason: string | undefined;
   if (options.full) reason = 'full rebuild requested';
@@ -375,6 +376,32 @@ async function cleanUnder(root: string, dir: string): Promise<boolean> {
 async function dropOldTables(db: Connection, keep: readonly (string | undefined)[]): Promise<void> {
   for (const name of await db.tableNames())
     if (!keep.includes(name) && name.startsWith('traces')) await db.dropTable(name).catch(() => undefined);
+}
+
+/** When a table of the index folder was created, from its name (`traces-<base 36 ms>`, `traces-shipped-<...>`). */
+const tableBorn = (name: string): number | undefined => {
+  const match = /^traces-(?:shipped-)?([0-9a-z]+)$/.exec(name);
+  return match ? Number.parseInt(match[1] as string, 36) : undefined;
+};
+
+/**
+ * Tables that a full build or a shipped-index install created after the current one and never
+ * switched to: it was killed, and the state file still names the table before. Nobody reads them
+ * (readers open the table the state file names) and, under the index lock, nobody writes them;
+ * each can be as large as the whole index, so they go at the next update, not at the next full
+ * build. Older tables stay: the one a full build replaced may still be open in a reader.
+ */
+async function dropAbandonedTables(db: Connection, current: string, log?: (m: string) => void): Promise<void> {
+  const since = tableBorn(current);
+  if (since === undefined) return;
+  for (const name of await db.tableNames()) {
+    const born = tableBorn(name);
+    if (name === current || born === undefined || born <= since) continue;
+    await db.dropTable(name).then(
+      () => log?.(`Removed ${name}, the table of an index build that did not finish`),
+      () => undefined,
+    );
+  }
 }
 
 async function vectorsByBlob(table: Table, blobs: readonly string[]): Promise<Map<string, Float32Array>> {

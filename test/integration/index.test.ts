@@ -287,6 +287,30 @@ describe('updateIndex', () => {
     expect(tables).toContain(after?.table);
   });
 
+  it('drops the half-written table of a full build that was killed, at the next update', async () => {
+    const { root, store } = await storeWith(2);
+    await updateIndex(store);
+    const replaced = (await readIndexState(root))?.table as string;
+    await updateIndex(store, { full: true });
+    const current = (await readIndexState(root))?.table as string;
+    // A full build killed after writing rows: its table is newer than the state's, never switched to.
+    const lancedb = await import('@lancedb/lancedb');
+    const db = await lancedb.connect(path.join(root, '.ct', 'index'));
+    const abandoned = `traces-${(Date.now() + 60_000).toString(36)}`;
+    const dir = path.join(root, '.ct', 'index');
+    fs.cpSync(path.join(dir, `${current}.lance`), path.join(dir, `${abandoned}.lance`), { recursive: true });
+    expect(await db.tableNames()).toContain(abandoned);
+    addTrace(root, 3, 'Demo trace number 3 about widget 3 failures', body('widget3 fails', 'restart widget3'));
+    commitAll(root, 'one more');
+    const log: string[] = [];
+    expect(await updateIndex(store, { log: (m) => log.push(m) })).toMatchObject({ full: false, embedded: 1 });
+    const tables = await db.tableNames();
+    expect(tables).not.toContain(abandoned);
+    // The current table and the one it replaced (a reader may still have it open) stay.
+    expect(tables).toEqual(expect.arrayContaining([current, replaced]));
+    expect(log.join('\n')).toContain(`Removed ${abandoned}`);
+  });
+
   it('serialises concurrent updates with a lock', async () => {
     const { root, store } = await storeWith(5);
     const results = await Promise.all([updateIndex(store), updateIndex(store), updateIndex(store)]);
