@@ -30,6 +30,12 @@ export interface SearchContext extends ReadyOptions {
   cwd?: string;
   /** The project's versions when the caller already has them (the hook searches once per topic). */
   project?: ProjectVersions;
+  /**
+   * Trace ids searched as if they were not in any store: left out of both candidate lists, so they
+   * weigh neither in the fusion's normalisation nor in the ranking (the evaluation of a set whose
+   * query is itself a document of the corpus, as seamonkey-dup's are).
+   */
+  exclude?: readonly string[];
 }
 
 /** A candidate as LanceDB returns it: the searched columns plus its BM25 score or distance. */
@@ -171,8 +177,10 @@ interface StoreCandidates {
 
 async function searchOneStore(store: Store, options: SearchOptions, context: SearchContext): Promise<StoreCandidates> {
   const tags = normalizeTags(options.tags, store);
-  const where =
-    tags.length > 0 ? tags.map((t) => `array_has(tags, '${t.replace(/'/g, "''")}')`).join(' AND ') : undefined;
+  const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const clauses = tags.map((t) => `array_has(tags, ${quote(t)})`);
+  if (context.exclude?.length) clauses.push(`id NOT IN (${context.exclude.map(quote).join(', ')})`);
+  const where = clauses.length > 0 ? clauses.join(' AND ') : undefined;
   const { result, index } = await readIndex(store, context, async ({ table, model, state }) =>
     table
       ? Promise.all([
