@@ -248,10 +248,6 @@ function interleave(topics: Topic[], found: Map<string, ContextTrace[]>, max: nu
 const MAX_STORES = 3;
 
 /**
- * The stores a hook may read (selectStores: CT_STORE, else the project's store and the registered
- * ones), without creating the seeds store: a session start has no time for it.
- */
-/**
  * The index of a store queried in place on object storage (ct.yml index.remote), opened within
  * the soft deadline: a slow or unreachable bucket leaves that store out, not the session's context.
  * (A search then reuses the opened table.)
@@ -278,6 +274,10 @@ async function remoteState(
   }
 }
 
+/**
+ * The stores a hook may read (selectStores: CT_STORE, else the project's store and the registered
+ * ones), without creating the seeds store: a session start has no time for it.
+ */
 async function hookStores(cwd: string, env: NodeJS.ProcessEnv): Promise<Store[]> {
   const selected = await selectStores({ store: env.CT_STORE?.trim() || undefined, cwd, createSeeds: false }).catch(
     () => ({ stores: [] }),
