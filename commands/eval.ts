@@ -14,12 +14,15 @@ export default class Eval extends CtCommand {
     '--against <ref> runs the same queries on another commit of the store (a temporary worktree with its own ' +
     'index) and reports the paired difference with its interval: an interval above zero means this version ' +
     `finds more. Floors in ct.yml (eval: { min_recall_at_10: 0.8 }) make it exit ${ExitCode.evalBelowFloor} ` +
-    "when a metric is below them, the gate the store template's CI runs. A malformed entry or an id no " +
-    'trace has is an error naming its line.';
+    "when a metric is below them, the gate the store template's CI runs. --fit tries lexical weights 0.30 to " +
+    '1.00 for the fusion of BM25 and vector similarity on the same queries and says which one to set as ' +
+    'search.lexical_weight in ct.yml, with its gain measured on held-out halves of the queries. ' +
+    'A malformed entry or an id no trace has is an error naming its line.';
   static override examples = [
     '<%= config.bin %> eval',
     '<%= config.bin %> eval --against main',
     '<%= config.bin %> eval --against-model use-lite-static-v1',
+    '<%= config.bin %> eval --fit',
     '<%= config.bin %> eval --store team --json',
   ];
   static override enableJsonFlag = true;
@@ -35,6 +38,11 @@ export default class Eval extends CtCommand {
         '(default HEAD, so uncommitted traces are left out of that side) indexed with this model.',
       helpValue: '<model>',
     }),
+    fit: Flags.boolean({
+      description:
+        "Fit the fusion's lexical weight (ct.yml search.lexical_weight) on the queries: every weight from 0.30 to " +
+        '1.00, the best, and its gain on held-out halves of the queries.',
+    }),
   };
 
   async run() {
@@ -44,6 +52,7 @@ export default class Eval extends CtCommand {
     const report = await evaluateStore(store, {
       ...(flags.against ? { against: flags.against } : {}),
       ...(flags['against-model'] ? { againstModel: flags['against-model'] } : {}),
+      ...(flags.fit ? { fit: true } : {}),
       log: (m) => this.progress(m),
       onProgress: progress.onProgress,
     });

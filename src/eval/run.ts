@@ -5,7 +5,8 @@ import { CtError, ExitCode } from '../errors.js';
 import { headCommit } from '../git/repo.js';
 import { runGit, tryGit } from '../git/run.js';
 import { type ReadyOptions, readIndex } from '../index/ready.js';
-import { searchStores } from '../search/search.js';
+import { lexicalWeightFor } from '../search/rank.js';
+import { type StoreCandidates, searchStores } from '../search/search.js';
 import type { StoreConfig } from '../store/config.js';
 import { openStore, type Store } from '../store/store.js';
 import {
@@ -61,6 +62,8 @@ export interface EvalReport extends EvalSide {
   passed: boolean;
   /** With --against: the other version, and the paired difference (this one - the other). */
   against?: EvalSide & { ref: string; difference: Record<MetricName, BootstrapResult> };
+  /** With --fit: the fusion's lexical weight fitted on these queries. */
+  fit?: FitReport;
   per_query: QueryOutcome[];
 }
 
@@ -69,6 +72,32 @@ export interface EvalOptions extends ReadyOptions {
   against?: string;
   /** An embedding model to compare with: the other side uses it (at `against`, default HEAD). */
   againstModel?: string;
+  /** Fit the fusion's lexical weight (ct.yml search.lexical_weight) on the queries. */
+  fit?: boolean;
+}
+
+/** Lexical weights `--fit` tries: 0.30 to 1.00 by 0.05 (1.0: BM25 alone). */
+export const FIT_WEIGHTS: readonly number[] = Array.from(
+  { length: 15 },
+  (_, i) => Math.round((0.3 + 0.05 * i) * 100) / 100,
+);
+
+export interface FitReport {
+  /** The weight the store searches with now (its ct.yml, else the default). */
+  current: number;
+  /** recall@10 and MRR@10 of every weight tried. */
+  weights: { weight: number; recall_at_10: number; mrr_at_10: number }[];
+  /** The weight with the best recall@10 + MRR@10 (the current one if none beats it; of equals, the nearest to it). */
+  best: number;
+  /** best - current, paired over the queries; measured on the queries it was fitted on, so optimistic. */
+  difference: { recall_at_10: BootstrapResult; mrr_at_10: BootstrapResult };
+  /**
+   * recall@10 + MRR@10 of a weight fitted on one half of the queries and measured on the other
+   * (two folds: odd and even positions), minus the current weight's: what to expect of new queries.
+   */
+  held_out: BootstrapResult;
+  /** Set search.lexical_weight to `best`: it differs from the current weight and the held-out gain is above zero. */
+  recommended: boolean;
 }
 
 /**
@@ -95,6 +124,7 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
     passed: floors.every((f) => f.passed),
     per_query: current.outcomes,
   };
+  if (options.fit) report.fit = await fitLexicalWeight(store, queries, current.side.adapted);
   if (options.against || options.againstModel) {
     const ref = options.against ?? 'HEAD';
     const model = options.againstModel;
@@ -119,6 +149,102 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
     };
   }
   return report;
+}
+
+/**
+ * `ct eval --fit`: every weight of {@link FIT_WEIGHTS} on the same queries (the index is queried
+ * once per query; only the fusion changes), the best by recall@10 + MRR@10, its paired difference
+ * with the weight in use, and a two-fold held-out estimate: a weight picked on some queries looks
+ * better on them than it will on the next ones.
+ */
+async function fitLexicalWeight(store: Store, queries: readonly EvalQuery[], adapted: boolean): Promise<FitReport> {
+  const current = lexicalWeightFor(adapted, store.config.search?.lexical_weight);
+  const candidates = new Map<string, Promise<StoreCandidates>>();
+  const scored = new Map<number, QueryMetrics[]>();
+  for (const weight of new Set([current, ...FIT_WEIGHTS])) {
+    const rows: QueryMetrics[] = [];
+    for (const q of queries) {
+      const response = await searchStores(
+        [store],
+        { query: q.query, limit: RANKED },
+        { autoUpdate: false, cwd: store.root, lexicalWeight: weight, candidates },
+      );
+      rows.push(
+        scoreRanking(
+          response.results.map((r) => r.id),
+          q.relevant,
+        ),
+      );
+    }
+    scored.set(weight, rows);
+  }
+  return fitFromScores(scored, current);
+}
+
+/**
+ * The fit from every weight's per-query metrics (each list in the queries' order; `current` and
+ * every {@link FIT_WEIGHTS} weight present): the best weight, its paired difference with the
+ * current one, the two-fold held-out gain, and whether to recommend it.
+ */
+export function fitFromScores(scored: ReadonlyMap<number, readonly QueryMetrics[]>, current: number): FitReport {
+  const queries = scored.get(current)?.length ?? 0;
+  const gainOf = (weight: number, i: number): number => {
+    const row = scored.get(weight)?.[i];
+    return row ? row.r10 + row.mrr10 : 0;
+  };
+  /** The best weight on the queries at `positions`: the current one unless another does better; of equals, the nearest. */
+  const bestOn = (positions: readonly number[]): number => {
+    const total = (weight: number) => positions.reduce((sum, i) => sum + gainOf(weight, i), 0);
+    let best = current;
+    let bestTotal = total(current);
+    for (const weight of FIT_WEIGHTS) {
+      const t = total(weight);
+      const nearer = Math.abs(weight - current) < Math.abs(best - current);
+      if (t > bestTotal + 1e-9 || (Math.abs(t - bestTotal) <= 1e-9 && nearer && best !== current)) {
+        best = weight;
+        bestTotal = t;
+      }
+    }
+    return best;
+  };
+  const all = Array.from({ length: queries }, (_, i) => i);
+  const best = bestOn(all);
+  const now = scored.get(current) as readonly QueryMetrics[];
+  const chosen = scored.get(best) as readonly QueryMetrics[];
+  // Two folds: fitted on the even positions, measured on the odd ones, and the other way round.
+  const folds = [all.filter((i) => i % 2 === 0), all.filter((i) => i % 2 === 1)];
+  const heldOut: number[] = [];
+  const heldOutNow: number[] = [];
+  for (const [k, measured] of folds.entries()) {
+    const fitted = bestOn(folds[1 - k] as number[]);
+    for (const i of measured) {
+      heldOut.push(gainOf(fitted, i));
+      heldOutNow.push(gainOf(current, i));
+    }
+  }
+  const held_out = pairedBootstrap(heldOut, heldOutNow);
+  const mean = (rows: readonly QueryMetrics[], k: 'r10' | 'mrr10') =>
+    Math.round((rows.reduce((sum, r) => sum + r[k], 0) / Math.max(1, rows.length)) * 1e4) / 1e4;
+  return {
+    current,
+    weights: FIT_WEIGHTS.map((weight) => {
+      const rows = scored.get(weight) as readonly QueryMetrics[];
+      return { weight, recall_at_10: mean(rows, 'r10'), mrr_at_10: mean(rows, 'mrr10') };
+    }),
+    best,
+    difference: {
+      recall_at_10: pairedBootstrap(
+        chosen.map((r) => r.r10),
+        now.map((r) => r.r10),
+      ),
+      mrr_at_10: pairedBootstrap(
+        chosen.map((r) => r.mrr10),
+        now.map((r) => r.mrr10),
+      ),
+    },
+    held_out,
+    recommended: best !== current && held_out.ci95[0] > 0,
+  };
 }
 
 /** The ids of every indexed trace (the index brought up to date first). */

@@ -26,8 +26,12 @@ export const LEXICAL_WEIGHT = 0.75;
  */
 export const ADAPTED_LEXICAL_WEIGHT = 0.5;
 
-/** The fusion's lexical weight for a store's index. */
-export const lexicalWeightFor = (adapted: boolean): number => (adapted ? ADAPTED_LEXICAL_WEIGHT : LEXICAL_WEIGHT);
+/**
+ * The fusion's lexical weight for a store's index: the store's own (ct.yml search.lexical_weight,
+ * fitted on its labelled queries by `ct eval --fit`), else the one measured on the dev sets.
+ */
+export const lexicalWeightFor = (adapted: boolean, configured?: number): number =>
+  configured ?? (adapted ? ADAPTED_LEXICAL_WEIGHT : LEXICAL_WEIGHT);
 export const CANDIDATES_PER_SIDE = 100;
 
 export const ADJUST = {

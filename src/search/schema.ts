@@ -44,8 +44,15 @@ export const WhySchema = z.object({
   relevance: z
     .number()
     .describe(
-      `Fused relevance: ${LEXICAL_WEIGHT} x normalised BM25 + ${round(1 - LEXICAL_WEIGHT)} x normalised similarity, ` +
-        'times the store weight.',
+      `Fused relevance: lexical_weight (default ${LEXICAL_WEIGHT}) x normalised BM25 + the rest x normalised ` +
+        'similarity, times the store weight.',
+    ),
+  lexical_weight: z
+    .number()
+    .optional()
+    .describe(
+      `The weight of BM25 in the fusion: the store's ct.yml search.lexical_weight, else ${LEXICAL_WEIGHT} ` +
+        `(${round(1 - LEXICAL_WEIGHT)} goes to similarity; 0.5 each with an adapted embedding).`,
     ),
   query_coverage: z
     .number()

@@ -36,6 +36,16 @@ export interface SearchContext extends ReadyOptions {
    * query is itself a document of the corpus, as seamonkey-dup's are).
    */
   exclude?: readonly string[];
+  /**
+   * The fusion's lexical weight for every store, instead of each store's own (`ct eval --fit`
+   * trying weights on the same queries).
+   */
+  lexicalWeight?: number;
+  /**
+   * Candidates kept per store and query between calls that differ only in how they are fused
+   * (`ct eval --fit`): the index is queried once per query, not once per weight tried.
+   */
+  candidates?: Map<string, Promise<StoreCandidates>>;
 }
 
 /** A candidate as LanceDB returns it: the searched columns plus its BM25 score or distance. */
@@ -57,7 +67,7 @@ interface Scored {
   relevance: number;
   score: number;
   trust: SearchResult['trust'];
-  why: Pick<SearchResult['why'], 'lexical' | 'vector' | 'query_coverage'>;
+  why: Pick<SearchResult['why'], 'lexical' | 'vector' | 'query_coverage' | 'lexical_weight'>;
   weight: number;
   titleTokens: Set<string>;
   /** Copies of this trace in other stores, folded into it. */
@@ -121,7 +131,11 @@ export async function searchStores(
         context.log?.(message);
       };
       try {
-        return await searchOneStore(store, options, { ...context, log });
+        if (!context.candidates) return await searchOneStore(store, options, { ...context, log });
+        const key = `${store.root}\0${options.query}\0${options.tags.join(',')}\0${context.exclude?.join(' ') ?? ''}`;
+        const cached = context.candidates.get(key) ?? searchOneStore(store, options, { ...context, log });
+        context.candidates.set(key, cached);
+        return await cached;
       } catch (e) {
         if (stores.length === 1) throw e;
         const error = (e as Error).message.split('\n')[0] ?? 'unknown error';
@@ -133,7 +147,7 @@ export async function searchStores(
   );
   // Ties by code point, not localeCompare: ids and store names are ASCII, and the first
   // localeCompare of a process loads ICU collation (~20 ms of a cold search).
-  const candidates = scoreCandidates(searched, project, registry, options.query).sort(
+  const candidates = scoreCandidates(searched, project, registry, options.query, context.lexicalWeight).sort(
     (a, b) => b.score - a.score || byCodePoint(a.row.id, b.row.id) || byCodePoint(a.store, b.store),
   );
   const results = keepDistinct(candidates, options.limit).map((c) => toResult(c, options.query));
@@ -167,7 +181,7 @@ export function parseSearchInput(input: SearchInput): SearchOptions {
 }
 
 /** One store's raw candidates: what its index returned for both sides, and its trust signals. */
-interface StoreCandidates {
+export interface StoreCandidates {
   store: Store;
   summary: SearchResponse['stores'][number];
   lexical: Row[];
@@ -222,13 +236,15 @@ function scoreCandidates(
   project: ProjectVersions,
   registry: RegistryCache,
   query: string,
+  lexicalWeight: number | undefined,
 ): Scored[] {
   const terms = searched.length > 1 ? queryTerms(query) : new Set<string>();
   return searched.flatMap(({ store, summary, lexical, vector, signals }) => {
+    const alpha = lexicalWeight ?? lexicalWeightFor(summary.adapted === true, store.config.search?.lexical_weight);
     const fused = fuseScores(
       lexical.map((r) => ({ id: r.id, score: r._score ?? 0 })),
       vector.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })),
-      lexicalWeightFor(summary.adapted === true),
+      alpha,
     );
     const vectorRank = new Map(
       vector.map((r, n) => [r.id, { rank: n + 1, similarity: round(1 - (r._distance ?? 1)) }]),
@@ -265,6 +281,7 @@ function scoreCandidates(
           lexical: { rank: n + 1, score: round(row._score ?? 0) },
           vector: vectorRank.get(row.id) ?? null,
           query_coverage: terms.size > 0 ? round(coverage) : null,
+          lexical_weight: alpha,
         },
         weight,
         titleTokens: new Set(titleTokens(row.title)),

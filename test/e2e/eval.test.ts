@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EvalReport } from '../../src/eval/run.js';
+import { type EvalReport, FIT_WEIGHTS } from '../../src/eval/run.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';
@@ -199,6 +199,38 @@ describe('ct eval on a store with labelled queries', () => {
     expect(human.stdout).toMatch(/204 traces, ct-static-v2, adapted/);
     expect(human.stdout).toMatch(/HEAD~1 \([0-9a-f]{7}, ct-static-v2\)/);
   }, 120_000);
+
+  it('fits the lexical weight of the fusion on the queries, and the store searches with the weight ct.yml sets', async () => {
+    const root = await storeWithQueries();
+    const result = await runCli(['eval', '--fit', '--json'], { cwd: root });
+    expect(result.code, result.stderr).toBe(0);
+    const fit = parseJson<EvalReport>(result).fit as NonNullable<EvalReport['fit']>;
+    expect(fit.current).toBe(0.75);
+    expect(fit.weights.map((w) => w.weight)).toEqual(FIT_WEIGHTS);
+    // Three queries find theirs first at 0.75 and the fourth has none to find: nothing does better.
+    expect(fit.weights.find((w) => w.weight === 0.75)).toEqual({ weight: 0.75, recall_at_10: 0.75, mrr_at_10: 0.75 });
+    expect(fit.best).toBe(0.75);
+    expect(fit.recommended).toBe(false);
+    const human = await runCli(['eval', '--fit'], { cwd: root });
+    expect(human.stdout).toMatch(/0\.75\s+0\.750\s+0\.750\s+<- best \(now\)/);
+    expect(human.stdout).toMatch(/Keep 0\.75: no other weight measurably helps/);
+
+    fs.appendFileSync(path.join(root, 'ct.yml'), '\nsearch:\n  lexical_weight: 0.4\n');
+    const search = await runCli(['search', 'database is locked', '--store', root, '--json'], { cwd: root });
+    expect(search.code, search.stderr).toBe(0);
+    const first = parseJson<{ results: { id: string; why: { lexical_weight: number } }[] }>(search).results[0];
+    expect(first).toMatchObject({ id: IDS.locked, why: { lexical_weight: 0.4 } });
+    const again = parseJson<EvalReport>(await runCli(['eval', '--fit', '--json'], { cwd: root }));
+    expect(again.fit?.current).toBe(0.4);
+
+    fs.writeFileSync(
+      path.join(root, 'ct.yml'),
+      fs.readFileSync(path.join(root, 'ct.yml'), 'utf8').replace('lexical_weight: 0.4', 'lexical_weight: 1.5'),
+    );
+    const bad = await runCli(['search', 'database is locked', '--store', root], { cwd: root });
+    expect(bad.code).not.toBe(0);
+    expect(flat(bad.stderr)).toMatch(/search\.lexical_weight/);
+  });
 
   it('rejects malformed entries and unknown ids with errors naming the line', async () => {
     const root = await storeWithQueries();

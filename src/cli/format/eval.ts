@@ -1,4 +1,4 @@
-import type { EvalReport, MetricName } from '../../eval/run.js';
+import type { EvalReport, FitReport, MetricName } from '../../eval/run.js';
 import { color, formatTable } from './common.js';
 
 const LABELS: Record<MetricName, string> = {
@@ -59,6 +59,7 @@ export function formatEvalReport(report: EvalReport): string {
       ]),
     );
   }
+  if (report.fit) out.push(...formatFit(report.fit));
   for (const f of report.floors)
     out.push(
       `floor ${LABELS[f.metric]} >= ${f.floor}: ${f3(f.value)} ${f.passed ? color.green('ok') : color.red('below')}`,
@@ -73,4 +74,27 @@ export function formatEvalReport(report: EvalReport): string {
     if (misses.length > MISSES_SHOWN) out.push(`  ... and ${misses.length - MISSES_SHOWN} more (--json lists all)`);
   }
   return out.join('\n');
+}
+
+/** `ct eval --fit`: each weight's recall@10 and MRR@10, the best, its gain, and what to do. */
+function formatFit(fit: FitReport): string[] {
+  const interval = (d: { mean_diff: number; ci95: [number, number] }) =>
+    `${signed(d.mean_diff)} [${signed(d.ci95[0])}, ${signed(d.ci95[1])}]`;
+  const mark = (w: number) => (w === fit.best ? ' <- best' : '') + (w === fit.current ? ' (now)' : '');
+  return [
+    '',
+    color.bold('Lexical weight of the fusion (ct.yml search.lexical_weight), tried on these queries:'),
+    formatTable([
+      ['weight', 'recall@10', 'MRR@10', ''],
+      ...fit.weights.map((w) => [w.weight.toFixed(2), f3(w.recall_at_10), f3(w.mrr_at_10), mark(w.weight)]),
+    ]),
+    fit.best === fit.current
+      ? `No weight does better than the one in use, ${fit.current}.`
+      : `${fit.best} against ${fit.current} now: recall@10 ${interval(fit.difference.recall_at_10)}, ` +
+        `MRR@10 ${interval(fit.difference.mrr_at_10)} (fitted on these queries, so optimistic)`,
+    `Held out (fitted on half the queries, measured on the other half): recall@10 + MRR@10 ${interval(fit.held_out)}`,
+    fit.recommended
+      ? color.green(`Set it in ct.yml:  search: { lexical_weight: ${fit.best} }  (then ct eval --against to confirm)`)
+      : `Keep ${fit.current}: no other weight measurably helps queries it was not fitted on.`,
+  ];
 }
