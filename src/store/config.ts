@@ -191,7 +191,7 @@ export const StoreConfigSchema = z
           .max(1)
           .optional()
           .describe(
-            "The weight of the full-text (BM25) side in the fusion with vector similarity, 0 to 1 (default 0.75; 0.5 " +
+            'The weight of the full-text (BM25) side in the fusion with vector similarity, 0 to 1 (default 0.75; 0.5 ' +
               "with an adapted embedding). Fit it on the store's labelled queries with `ct eval --fit`.",
           ),
       })
