@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { getDataDir, getPackageRoot } from '../paths.js';
+import { isProcessAlive } from '../util/process.js';
 
 /** How long a build may hold the claim before another session may start one anyway. */
 const CLAIM_MS = 10 * 60_000;
@@ -69,11 +70,5 @@ async function claimHolds(claim: string): Promise<boolean> {
   const pid = Number(text.trim());
   // Written right after the spawn: an empty claim younger than a few seconds is being written.
   if (!text.trim()) return Date.now() - stat.mtimeMs < 5_000;
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid);
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isProcessAlive } from '../util/process.js';
 
 /** The prefix of the scratch folders below, with the pid of the process that made each. */
 const PREFIX = 'commontrace-lance-';
@@ -65,7 +66,7 @@ function removeOrphans(parent: string): void {
   }
   for (const name of names) {
     const pid = Number(name.slice(PREFIX.length).split('-')[0]);
-    if (!Number.isInteger(pid) || (pid !== process.pid && isAlive(pid))) continue;
+    if (!Number.isInteger(pid) || (pid !== process.pid && isProcessAlive(pid))) continue;
     if (pid === process.pid) clear(path.join(parent, name));
     else
       try {
@@ -73,15 +74,5 @@ function removeOrphans(parent: string): void {
       } catch {
         // Another user's: theirs to remove.
       }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the pid is someone else's process, alive.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -6,6 +6,7 @@ import { identityEnv } from '../git/repo.js';
 import { runGit } from '../git/run.js';
 import { getDataDir, seedsDir } from '../paths.js';
 import { pathExists, walkFiles, writeFileAtomic } from '../util/fs.js';
+import { isProcessAlive } from '../util/process.js';
 import { initStore } from './init.js';
 import { localPath } from './local.js';
 import { SEEDS_STORE_NAME } from './registry.js';
@@ -91,17 +92,8 @@ async function removeDeadStagings(root: string): Promise<void> {
   const names = await fs.readdir(parent).catch(() => [] as string[]);
   for (const name of names) {
     const pid = Number(name.slice(prefix.length));
-    if (!name.startsWith(prefix) || !Number.isInteger(pid) || isAlive(pid)) continue;
+    if (!name.startsWith(prefix) || !Number.isInteger(pid) || isProcessAlive(pid)) continue;
     await fs.rm(path.join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

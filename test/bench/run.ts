@@ -5,6 +5,7 @@
 
 import { removeTempDirs } from '../helpers/temp-dir.js';
 import { benchEmbedSpeed } from './embed-speed.js';
+import { benchEvalFit } from './eval-fit.js';
 import { benchEvalSearch } from './eval-search.js';
 import { benchFederation } from './federation.js';
 import { benchGuards } from './guards.js';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: () => benchStartup(),
   mcp: () => benchMcpLatency(),
   'eval-search': () => benchEvalSearch(),
+  'eval-fit': () => benchEvalFit(),
   embed: () => benchEmbedSpeed(),
   index: () => benchIndexBuild(),
   'index-memory': () => benchIndexMemory(),
