@@ -19,6 +19,7 @@ import {
   pairedBootstrap,
   type QueryMetrics,
   scoreRanking,
+  seededRandom,
 } from './metrics.js';
 import { type EvalQuery, invalid, readEvalQueries, unknownIds } from './queries.js';
 
@@ -76,6 +77,10 @@ export interface EvalOptions extends ReadyOptions {
   fit?: boolean;
 }
 
+/** Random halvings of the queries behind `--fit`'s held-out estimate, and their seed. */
+const FIT_SPLITS = 10;
+const FIT_SEED = 20_261_206;
+
 /** Lexical weights `--fit` tries: 0.30 to 1.00 by 0.05 (1.0: BM25 alone). */
 export const FIT_WEIGHTS: readonly number[] = Array.from(
   { length: 15 },
@@ -93,7 +98,8 @@ export interface FitReport {
   difference: { recall_at_10: BootstrapResult; mrr_at_10: BootstrapResult };
   /**
    * recall@10 + MRR@10 of a weight fitted on one half of the queries and measured on the other
-   * (two folds: odd and even positions), minus the current weight's: what to expect of new queries.
+   * (both ways, over 10 seeded random halvings, averaged per query), minus the current weight's:
+   * what to expect of new queries.
    */
   held_out: BootstrapResult;
   /** Set search.lexical_weight to `best`: it differs from the current weight and the held-out gain is above zero. */
@@ -154,7 +160,7 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
 /**
  * `ct eval --fit`: every weight of {@link FIT_WEIGHTS} on the same queries (the index is queried
  * once per query; only the fusion changes), the best by recall@10 + MRR@10, its paired difference
- * with the weight in use, and a two-fold held-out estimate: a weight picked on some queries looks
+ * with the weight in use, and a held-out estimate (random halvings): a weight picked on some queries looks
  * better on them than it will on the next ones.
  */
 async function fitLexicalWeight(store: Store, queries: readonly EvalQuery[], adapted: boolean): Promise<FitReport> {
@@ -184,7 +190,7 @@ async function fitLexicalWeight(store: Store, queries: readonly EvalQuery[], ada
 /**
  * The fit from every weight's per-query metrics (each list in the queries' order; `current` and
  * every {@link FIT_WEIGHTS} weight present): the best weight, its paired difference with the
- * current one, the two-fold held-out gain, and whether to recommend it.
+ * current one, the held-out gain (random halvings), and whether to recommend it.
  */
 export function fitFromScores(scored: ReadonlyMap<number, readonly QueryMetrics[]>, current: number): FitReport {
   const queries = scored.get(current)?.length ?? 0;
@@ -211,17 +217,24 @@ export function fitFromScores(scored: ReadonlyMap<number, readonly QueryMetrics[
   const best = bestOn(all);
   const now = scored.get(current) as readonly QueryMetrics[];
   const chosen = scored.get(best) as readonly QueryMetrics[];
-  // Two folds: fitted on the even positions, measured on the odd ones, and the other way round.
-  const folds = [all.filter((i) => i % 2 === 0), all.filter((i) => i % 2 === 1)];
-  const heldOut: number[] = [];
-  const heldOutNow: number[] = [];
-  for (const [k, measured] of folds.entries()) {
-    const fitted = bestOn(folds[1 - k] as number[]);
-    for (const i of measured) {
-      heldOut.push(gainOf(fitted, i));
-      heldOutNow.push(gainOf(current, i));
+  // Held out: the queries split in two at random, a weight fitted on each half measured on the
+  // other, FIT_SPLITS times (seeded); each query's held-out gain is its mean over the splits, so
+  // the estimate does not hang on one arbitrary split.
+  const heldOut = new Array<number>(queries).fill(0);
+  const random = seededRandom(FIT_SEED);
+  for (let split = 0; split < FIT_SPLITS; split++) {
+    const order = [...all];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    const halves = [order.slice(0, Math.ceil(queries / 2)), order.slice(Math.ceil(queries / 2))];
+    for (const [k, measured] of halves.entries()) {
+      const fitted = bestOn(halves[1 - k] as number[]);
+      for (const i of measured) heldOut[i] = (heldOut[i] as number) + gainOf(fitted, i) / FIT_SPLITS;
     }
   }
+  const heldOutNow = all.map((i) => gainOf(current, i));
   const held_out = pairedBootstrap(heldOut, heldOutNow);
   const mean = (rows: readonly QueryMetrics[], k: 'r10' | 'mrr10') =>
     Math.round((rows.reduce((sum, r) => sum + r[k], 0) / Math.max(1, rows.length)) * 1e4) / 1e4;
