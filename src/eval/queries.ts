@@ -11,6 +11,11 @@ export const DEFAULT_QUERIES_FILE = 'eval/queries.yml';
 export interface EvalQuery {
   query: string;
   relevant: string[];
+  /**
+   * Trace ids searched as if absent for this query: the trace a query was taken from (a duplicate
+   * report's own report, say) would otherwise answer it.
+   */
+  exclude?: string[];
   /** 1-based line of the entry in the queries file, for messages. */
   line: number;
 }
@@ -23,12 +28,12 @@ export interface QueryProblem {
 const EXAMPLE = `- query: "docker compose app starts before postgres is ready"
   relevant: [01JDQ5Z8X4N2K7M3P9R6T1V0WB]`;
 const HINT = `each entry is a query and the ids of the traces that answer it, e.g.\n${EXAMPLE}`;
-const KEYS = new Set(['query', 'relevant', 'note']);
+const KEYS = new Set(['query', 'relevant', 'exclude', 'note']);
 /** A message lists this many problems, then says how many more. */
 const MAX_LISTED = 20;
 
 /**
- * Parses a queries file: a YAML list of `{ query, relevant: [trace ids], note? }`. Every malformed
+ * Parses a queries file: a YAML list of `{ query, relevant: [trace ids], exclude?: [trace ids], note? }`. Every malformed
  * entry is reported with its line, in one error; nothing is evaluated from a file with problems.
  */
 export function parseEvalQueries(text: string, file: string): EvalQuery[] {
@@ -62,7 +67,7 @@ export function parseEvalQueries(text: string, file: string): EvalQuery[] {
       if (!KEYS.has(key)) {
         problems.push({
           line: lineOf(pair.key as Node, line),
-          message: `unknown field "${key}" (query, relevant, note)`,
+          message: `unknown field "${key}" (query, relevant, exclude, note)`,
         });
       } else if (key === 'query') {
         const q = isScalar(value) && typeof value.value === 'string' ? value.value.trim() : '';
@@ -72,11 +77,17 @@ export function parseEvalQueries(text: string, file: string): EvalQuery[] {
         const ids = relevantIds(value);
         if (ids) entry.relevant = ids;
         else problems.push({ line: at, message: 'relevant must be a trace id or a non-empty list of trace ids' });
+      } else if (key === 'exclude') {
+        const ids = relevantIds(value);
+        if (ids) entry.exclude = ids;
+        else problems.push({ line: at, message: 'exclude must be a trace id or a non-empty list of trace ids' });
       }
     }
     if (entry.query === undefined && !item.has('query')) problems.push({ line, message: 'query is missing' });
     if (entry.relevant === undefined && !item.has('relevant')) problems.push({ line, message: 'relevant is missing' });
-    if (entry.query !== undefined && entry.relevant !== undefined) queries.push(entry as EvalQuery);
+    const both = entry.exclude?.filter((id) => entry.relevant?.includes(id)) ?? [];
+    if (both.length > 0) problems.push({ line, message: `${both.join(', ')} is both relevant and excluded` });
+    else if (entry.query !== undefined && entry.relevant !== undefined) queries.push(entry as EvalQuery);
   }
   if (problems.length > 0) throw invalid(file, problems);
   if (queries.length === 0) throw invalid(file, [{ line: 1, message: 'no queries: the list is empty' }]);
@@ -98,7 +109,7 @@ function relevantIds(value: Node | null): string[] | undefined {
 /** Every id a query names that the store does not hold, as problems naming the line. */
 export function unknownIds(queries: readonly EvalQuery[], known: ReadonlySet<string>): QueryProblem[] {
   return queries.flatMap((q) =>
-    q.relevant
+    [...q.relevant, ...(q.exclude ?? [])]
       .filter((id) => !known.has(id))
       .map((id) => ({ line: q.line, message: `unknown trace id ${id}: no trace in the store has it` })),
   );

@@ -173,7 +173,13 @@ async function fitLexicalWeight(store: Store, queries: readonly EvalQuery[], ada
       const response = await searchStores(
         [store],
         { query: q.query, limit: RANKED },
-        { autoUpdate: false, cwd: store.root, lexicalWeight: weight, candidates },
+        {
+          autoUpdate: false,
+          cwd: store.root,
+          lexicalWeight: weight,
+          candidates,
+          ...(q.exclude ? { exclude: q.exclude } : {}),
+        },
       );
       rows.push(
         scoreRanking(
@@ -281,7 +287,11 @@ async function runQueries(
   let ready = options;
   for (const q of queries) {
     // The store's own root as the project: freshness adjustments must not depend on where ct eval runs.
-    const response = await searchStores([store], { query: q.query, limit: RANKED }, { ...ready, cwd: store.root });
+    const response = await searchStores(
+      [store],
+      { query: q.query, limit: RANKED },
+      { ...ready, cwd: store.root, ...(q.exclude ? { exclude: q.exclude } : {}) },
+    );
     ready = { ...options, autoUpdate: false };
     model = response.stores[0]?.model ?? model;
     adapted = response.stores[0]?.adapted ?? adapted;

@@ -232,6 +232,31 @@ describe('ct eval on a store with labelled queries', () => {
     expect(flat(bad.stderr)).toMatch(/search\.lexical_weight/);
   });
 
+  it('searches a query as if the traces it excludes were absent (a duplicate report taken from the store)', async () => {
+    const root = await storeWithQueries();
+    const file = path.join(root, 'eval/queries.yml');
+    const query = '- query: "sqlite3.OperationalError: database is locked"';
+    fs.writeFileSync(file, `${query}\n  relevant: [${IDS.compose}]\n`);
+    const plain = parseJson<EvalReport>(await runCli(['eval', '--json'], { cwd: root }));
+    // The trace the query names comes first; the other OperationalError trace second.
+    expect(plain.per_query[0]?.top.slice(0, 2)).toEqual([IDS.locked, IDS.compose]);
+    expect(plain.per_query[0]?.rank).toBe(2);
+    fs.writeFileSync(file, `${query}\n  relevant: [${IDS.compose}]\n  exclude: [${IDS.locked}]\n`);
+    const excluded = parseJson<EvalReport>(await runCli(['eval', '--fit', '--json'], { cwd: root }));
+    expect(excluded.per_query[0]?.rank).toBe(1);
+    expect(excluded.per_query[0]?.top).not.toContain(IDS.locked);
+    expect(excluded.fit?.weights.every((w) => w.recall_at_10 === 1)).toBe(true);
+
+    fs.writeFileSync(file, `${query}\n  relevant: [${IDS.locked}]\n  exclude: ${IDS.locked}\n`);
+    const both = await runCli(['eval'], { cwd: root });
+    expect(both.code).toBe(5);
+    expect(flat(both.stderr)).toMatch(/queries\.yml:1: 01KC000000000000000000000B is both relevant and excluded/);
+    fs.writeFileSync(file, `${query}\n  relevant: [${IDS.compose}]\n  exclude: [01KC00000000000000000000ZZ]\n`);
+    const unknown = await runCli(['eval'], { cwd: root });
+    expect(unknown.code).toBe(5);
+    expect(flat(unknown.stderr)).toMatch(/queries\.yml:1: unknown trace id 01KC00000000000000000000ZZ/);
+  });
+
   it('rejects malformed entries and unknown ids with errors naming the line', async () => {
     const root = await storeWithQueries();
     const file = path.join(root, 'eval/queries.yml');
