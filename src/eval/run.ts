@@ -160,8 +160,8 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
 /**
  * `ct eval --fit`: every weight of {@link FIT_WEIGHTS} on the same queries (the index is queried
  * once per query; only the fusion changes), the best by recall@10 + MRR@10, its paired difference
- * with the weight in use, and a held-out estimate (random halvings): a weight picked on some queries looks
- * better on them than it will on the next ones.
+ * with the weight in use, and a held-out estimate (random halvings): a weight picked on some
+ * queries looks better on them than it will on the next ones.
  */
 async function fitLexicalWeight(store: Store, queries: readonly EvalQuery[], adapted: boolean): Promise<FitReport> {
   const current = lexicalWeightFor(adapted, store.config.search?.lexical_weight);
