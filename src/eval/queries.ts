@@ -33,8 +33,9 @@ const KEYS = new Set(['query', 'relevant', 'exclude', 'note']);
 const MAX_LISTED = 20;
 
 /**
- * Parses a queries file: a YAML list of `{ query, relevant: [trace ids], exclude?: [trace ids], note? }`. Every malformed
- * entry is reported with its line, in one error; nothing is evaluated from a file with problems.
+ * Parses a queries file: a YAML list of `{ query, relevant: [trace ids], exclude?: [trace ids],
+ * note? }`. Every malformed entry is reported with its line, in one error; nothing is evaluated
+ * from a file with problems.
  */
 export function parseEvalQueries(text: string, file: string): EvalQuery[] {
   const counter = new LineCounter();
@@ -74,11 +75,11 @@ export function parseEvalQueries(text: string, file: string): EvalQuery[] {
         if (q) entry.query = q;
         else problems.push({ line: at, message: 'query must be a non-empty string' });
       } else if (key === 'relevant') {
-        const ids = relevantIds(value);
+        const ids = traceIds(value);
         if (ids) entry.relevant = ids;
         else problems.push({ line: at, message: 'relevant must be a trace id or a non-empty list of trace ids' });
       } else if (key === 'exclude') {
-        const ids = relevantIds(value);
+        const ids = traceIds(value);
         if (ids) entry.exclude = ids;
         else problems.push({ line: at, message: 'exclude must be a trace id or a non-empty list of trace ids' });
       }
@@ -94,7 +95,7 @@ export function parseEvalQueries(text: string, file: string): EvalQuery[] {
   return queries;
 }
 
-function relevantIds(value: Node | null): string[] | undefined {
+function traceIds(value: Node | null): string[] | undefined {
   const text = (n: unknown) =>
     isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value).trim() : '';
   if (isScalar(value)) {

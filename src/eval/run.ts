@@ -119,7 +119,9 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
   const known = await indexedIds(store, options);
   const problems = unknownIds(queries, known);
   if (problems.length > 0) throw invalid(file, problems);
-  const current = await runQueries(store, queries, { ...options, autoUpdate: false });
+  // With --fit, the candidates of these searches are kept for the fit's other weights.
+  const candidates = options.fit ? new Map<string, Promise<StoreCandidates>>() : undefined;
+  const current = await runQueries(store, queries, { ...options, autoUpdate: false }, candidates);
   const floors = checkFloors(store.config.eval, current.side.metrics);
   const report: EvalReport = {
     store: store.name,
@@ -130,7 +132,7 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
     passed: floors.every((f) => f.passed),
     per_query: current.outcomes,
   };
-  if (options.fit) report.fit = await fitLexicalWeight(store, queries, current.side.adapted);
+  if (candidates) report.fit = await fitLexicalWeight(store, queries, current, candidates);
   if (options.against || options.againstModel) {
     const ref = options.against ?? 'HEAD';
     const model = options.againstModel;
@@ -163,11 +165,17 @@ export async function evaluateStore(store: Store, options: EvalOptions = {}): Pr
  * with the weight in use, and a held-out estimate (random halvings): a weight picked on some
  * queries looks better on them than it will on the next ones.
  */
-async function fitLexicalWeight(store: Store, queries: readonly EvalQuery[], adapted: boolean): Promise<FitReport> {
-  const current = lexicalWeightFor(adapted, store.config.search?.lexical_weight);
-  const candidates = new Map<string, Promise<StoreCandidates>>();
-  const scored = new Map<number, QueryMetrics[]>();
-  for (const weight of new Set([current, ...FIT_WEIGHTS])) {
+async function fitLexicalWeight(
+  store: Store,
+  queries: readonly EvalQuery[],
+  measured: { side: EvalSide; perQuery: QueryMetrics[] },
+  candidates: Map<string, Promise<StoreCandidates>>,
+): Promise<FitReport> {
+  const current = lexicalWeightFor(measured.side.adapted, store.config.search?.lexical_weight);
+  // The weight in use was measured already, from the candidates the other weights reuse.
+  const scored = new Map<number, QueryMetrics[]>([[current, measured.perQuery]]);
+  for (const weight of FIT_WEIGHTS) {
+    if (scored.has(weight)) continue;
     const rows: QueryMetrics[] = [];
     for (const q of queries) {
       const response = await searchStores(
@@ -278,6 +286,7 @@ async function runQueries(
   store: Store,
   queries: readonly EvalQuery[],
   options: ReadyOptions,
+  candidates?: Map<string, Promise<StoreCandidates>>,
 ): Promise<{ side: EvalSide; perQuery: QueryMetrics[]; outcomes: QueryOutcome[] }> {
   const perQuery: QueryMetrics[] = [];
   const outcomes: QueryOutcome[] = [];
@@ -290,7 +299,12 @@ async function runQueries(
     const response = await searchStores(
       [store],
       { query: q.query, limit: RANKED },
-      { ...ready, cwd: store.root, ...(q.exclude ? { exclude: q.exclude } : {}) },
+      {
+        ...ready,
+        cwd: store.root,
+        ...(q.exclude ? { exclude: q.exclude } : {}),
+        ...(candidates ? { candidates } : {}),
+      },
     );
     ready = { ...options, autoUpdate: false };
     model = response.stores[0]?.model ?? model;
