@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the default embedding model (ct-static-v2) into src/embed/data: see bin/model/README.md.
+# Rebuilds the default embedding model (ct-static-v3) into src/embed/data: see bin/model/README.md.
 #   npm run build:model   (CT_MODEL_WORK: scratch folder; CT_MODEL_THREADS: torch threads, default 2;
 #                          CT_MODEL_OUT: output folder, default src/embed/data)
 set -euo pipefail
@@ -22,11 +22,24 @@ fi
 # Man pages may be stripped from the image: the Linux man-pages debs are extracted, not installed.
 (cd "$WORK/man" && apt-get download -qq manpages manpages-dev 2>/dev/null && for f in *.deb; do dpkg-deb -x "$f" x; done)
 
+# More Python to learn from: every architecture-independent python3-* package of the release
+# (~3,200 debs, ~630 MB), downloaded (not installed) and only their .py files extracted.
+if [ ! -f "$WORK/pyextra/.done" ]; then
+  mkdir -p "$WORK/pydebs" "$WORK/pyextra"
+  apt-cache dumpavail | awk '/^Package: /{p=$2} /^Architecture: /{a=$2} /^$/{if (p ~ /^python3-/ && p !~ /-(dbg|doc|dev)$/ && a == "all") print p; p=""}' \
+    | sort -u > "$WORK/python-extra.txt"
+  echo "build-model: downloading $(wc -l < "$WORK/python-extra.txt") python3 packages for their sources" >&2
+  # In batches; a batch that fails (a package gone from the mirror) is retried one package at a time.
+  (cd "$WORK/pydebs" && xargs -n 100 sh -c 'apt-get download -qq "$@" 2>/dev/null || for p in "$@"; do apt-get download -qq "$p" 2>/dev/null || echo "build-model: skipped $p" >&2; done' _ < "$WORK/python-extra.txt")
+  for f in "$WORK"/pydebs/*.deb; do dpkg-deb --fsys-tarfile "$f" | tar -x -C "$WORK/pyextra" --wildcards '*.py' 2>/dev/null || true; done
+  touch "$WORK/pyextra/.done"
+fi
+
 # 2. Pairs (dev sets kept out), 3. token rows with the runtime's own mapping, 4. training and export.
 # Debian's Python: python3-torch is installed for it, not for a pyenv or venv python3 on the PATH.
 PY=/usr/bin/python3
 start=$(date +%s)
-"$PY" -W ignore bin/model/collect.py --out "$WORK/pairs.jsonl" --man-debs "$WORK/man/x"
+"$PY" -W ignore bin/model/collect.py --out "$WORK/pairs.jsonl" --man-debs "$WORK/man/x" --py-extra "$WORK/pyextra"
 node bin/model/prepare.mjs --work "$WORK"
 nice -n 10 "$PY" bin/model/train.py --work "$WORK" --out "$OUT" --threads "$THREADS" "$@"
-echo "build-model: done in $(( $(date +%s) - start )) s; model in $OUT/ct-static-v2.{bin,json}" >&2
+echo "build-model: done in $(( $(date +%s) - start )) s; model in $OUT/ct-static-v3.{bin,json}" >&2

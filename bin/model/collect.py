@@ -110,7 +110,7 @@ def python_pairs(roots, per_package=4000):
     taken = collections.Counter()
     for root in roots:
         skip = ("__pycache__", "test", "tests", "idle_test", "site-packages", "dist-packages")
-        for path in walk(root, (".py",), skip_dirs=skip if root != "/usr/lib/python3/dist-packages" else skip[:4]):
+        for path in walk(root, (".py",), skip_dirs=skip if not root.endswith("/dist-packages") else skip[:4]):
             package = os.path.relpath(path, root).split(os.sep)[0]
             if taken[(root, package)] >= per_package:
                 continue
@@ -380,16 +380,20 @@ def main():
     ap.add_argument("--eval", default=os.path.join(os.path.dirname(repo), "shared", "eval"))
     ap.add_argument("--cloze", type=int, default=40000, help="inverse cloze pairs from the prose sources (0: none)")
     ap.add_argument("--man-debs", default=None, help="folder with extracted man page debs")
+    ap.add_argument("--py-extra", default=None, help="folder with extracted python3-* debs (their dist-packages)")
+    ap.add_argument("--py-cap", type=int, default=4000, help="py-doc pairs per top-level package")
     args = ap.parse_args()
 
     dev = eval_keys(args.eval)
     print(f"collect: {len(dev)} normalised dev texts to keep out", file=sys.stderr)
     py_roots = [r for r in sorted(glob.glob("/usr/lib/python3.*")) if re.fullmatch(r".*/python3\.\d+", r)]
     py_roots.append("/usr/lib/python3/dist-packages")
+    if args.py_extra:
+        py_roots.append(os.path.join(args.py_extra, "usr/lib/python3/dist-packages"))
     man_roots = ["/usr/share/man"] + ([args.man_debs] if args.man_debs else [])
     sources = [
         ("seed", lambda: seed_pairs(os.path.join(repo, "seeds"))),
-        ("py-doc", lambda: python_pairs(py_roots)),
+        ("py-doc", lambda: python_pairs(py_roots, args.py_cap)),
         ("js-doc", lambda: js_pairs(os.path.join(repo, "node_modules"))),
         ("deb-desc", debian_pairs),
         ("man", lambda: man_pairs(man_roots)),

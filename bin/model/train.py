@@ -1,4 +1,4 @@
-"""Trains the static embedding (ct-static-v2) contrastively and exports it as an int8 table.
+"""Trains the static embedding (ct-static-v3) contrastively and exports it as an int8 table.
 
     python3 bin/model/train.py --work WORK --out src/embed/data [--dim 256] [--init ppmi] [--epochs 4]
 
@@ -211,7 +211,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", default=None, help="folder for <name>.bin/.json (default: WORK/model)")
-    ap.add_argument("--name", default="ct-static-v2")
+    ap.add_argument("--name", default="ct-static-v3")
     ap.add_argument("--dim", type=int, default=256)
     ap.add_argument("--init", default="ppmi", choices=["random", "use", "ppmi"])
     ap.add_argument("--window", type=int, default=5)
@@ -219,7 +219,7 @@ def main():
     ap.add_argument("--batch", type=int, default=1024)
     ap.add_argument("--lr", type=float, default=0.02)
     ap.add_argument("--tau", type=float, default=0.05)
-    ap.add_argument("--cap", type=str, default="", help="per-source pairs per epoch, e.g. py-doc=100000,md=20000")
+    ap.add_argument("--cap", type=str, default="py-doc=200000", help="per-source pairs per epoch, e.g. py-doc=100000,md=20000 (py-doc: 200,000 of its ~380,000 keep the prose sources in the mix)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-eval", action="store_true")

@@ -4,7 +4,7 @@ import type { Trace } from '../trace/schema.js';
 import { embeddingWords } from './token-rows.js';
 
 /**
- * Adapting ct-static-v2 to one store: a short contrastive fine-tune of the table rows that the
+ * Adapting ct-static-v3 to one store: a short contrastive fine-tune of the table rows that the
  * store's own texts use, on pairs that every trace offers without labels (its title and the rest
  * of it, its prose and its code, the comments in its code and the code without them). The model
  * learns the store's vocabulary (a project's names, its jargon, how its reports are worded).

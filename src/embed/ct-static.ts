@@ -7,7 +7,7 @@ import type { Embedder } from './embedding.js';
 import { TokenRows } from './token-rows.js';
 
 /** The model id this table is registered under, and the base name of its files in src/embed/data. */
-export const CT_STATIC_MODEL = 'ct-static-v2';
+export const CT_STATIC_MODEL = 'ct-static-v3';
 const MAGIC = 'CTS2';
 const HEADER_BYTES = 16;
 

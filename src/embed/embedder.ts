@@ -15,7 +15,7 @@ export interface AdaptationRef {
 }
 
 /**
- * The embedder for a model id: `ct-static-v2` (default, offline, fast), `use-lite-static-v1` (the
+ * The embedder for a model id: `ct-static-v3` (default, offline, fast), `use-lite-static-v1` (the
  * previous default), `use-lite` (Universal Sentence Encoder lite from npm, offline, slow), or `transformers:<folder-or-hub-id>`
  * (a transformers.js feature-extraction model; a local folder works offline).
  */
@@ -69,7 +69,21 @@ async function createAdapted(model: string, ref: AdaptationRef): Promise<Embedde
   }
 }
 
+/** Tables retired by a retrained one: no vector they computed is comparable with its successor's. */
+const RETIRED_MODELS: Record<string, string> = { 'ct-static-v2': DEFAULT_MODEL };
+
 async function createEmbedder(model: string): Promise<Embedder> {
+  const successor = RETIRED_MODELS[model];
+  if (successor)
+    throw new CtError(
+      'unknown-model',
+      `the embedding model "${model}" was retrained as ${successor} and is no longer shipped`,
+      {
+        hint: `remove embedding.model from ct.yml (the default is ${successor}) or set it to ${successor}; the index is rebuilt with it`,
+        exit: ExitCode.usage,
+        data: { model, successor },
+      },
+    );
   if (model === DEFAULT_MODEL) return (await import('./ct-static.js')).loadCtStaticEmbedder();
   if (model === USE_LITE_STATIC_MODEL) return (await import('./static.js')).loadStaticEmbedder();
   if (model === 'use-lite') return (await import('./use-lite.js')).loadUseLiteEmbedder();

@@ -7,7 +7,7 @@ export interface Embedder {
 }
 
 /** The default: CommonTrace's own static embedding, trained by bin/model and shipped in the package (ct-static.ts). */
-export const DEFAULT_MODEL = 'ct-static-v2';
+export const DEFAULT_MODEL = 'ct-static-v3';
 /** The previous default: a static table distilled from USE-lite (static.ts); stores that name it keep working. */
 export const USE_LITE_STATIC_MODEL = 'use-lite-static-v1';
 

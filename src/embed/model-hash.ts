@@ -26,7 +26,7 @@ const tablesDir = (): string => path.join(getPackageRoot(), 'src', 'embed', 'dat
 
 async function modelFiles(model: string): Promise<[string, string][]> {
   if (model === DEFAULT_MODEL)
-    return ['ct-static-v2.bin', 'ct-static-v2.json'].map((f) => [f, path.join(tablesDir(), f)]);
+    return ['ct-static-v3.bin', 'ct-static-v3.json'].map((f) => [f, path.join(tablesDir(), f)]);
   if (model === USE_LITE_STATIC_MODEL)
     return ['static-use.bin', 'static-use.json'].map((f) => [f, path.join(tablesDir(), f)]);
   if (model === 'use-lite') {

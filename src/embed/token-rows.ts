@@ -1,6 +1,6 @@
 /**
  * The embedder's own words: the rules of the search tokenizer (src/text/tokenize.ts) as they were when
- * ct-static-v2 was trained, frozen here because a trained table is only valid for the exact words it was
+ * ct-static-v3 was trained, frozen here because a trained table is only valid for the exact words it was
  * trained on; the lexical side may change its tokenizer without silently changing the model's input.
  * `getFooBar`, `get_foo_bar`, `foo.bar/baz` -> lowercased parts; letters and digits split (`utf8` -> `utf 8`).
  */

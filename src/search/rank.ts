@@ -1,12 +1,13 @@
 import type { Freshness } from '../project/versions.js';
 import { describeStale, type RegistryStale } from '../staleness/judge.js';
+import { codeBlocks } from '../text/code.js';
 import type { TraceSignals } from '../trust/signals.js';
 
 /**
  * Fusion and re-ranking: the constants here are the documented ranking policy (README, "How
  * search works"). The lexical weight was fitted on both dev sets at once (test/bench/eval-search.ts
  * sweeps it; objective: the sum of the recall@10 and MRR@10 gains on cosqa-dev and
- * seamonkey-dup) after ct-static-v2 and the field weights: 0.75 against the 0.9 fitted for the
+ * seamonkey-dup) after ct-static-v3 and the field weights: 0.75 against the 0.9 fitted for the
  * previous embedder, paired bootstrap over the ranking of main (one column, 0.9): cosqa-dev
  * recall@10 +0.032 [+0.012, +0.052], MRR@10 +0.025 [+0.013, +0.038]; seamonkey-dup recall@10
  * +0.043 [+0.011, +0.087], MRR@10 +0.010 [-0.021, +0.038]. Min-max beat max-only normalisation.
@@ -32,6 +33,29 @@ export const ADAPTED_LEXICAL_WEIGHT = 0.5;
  */
 export const lexicalWeightFor = (adapted: boolean, configured?: number): number =>
   configured ?? (adapted ? ADAPTED_LEXICAL_WEIGHT : LEXICAL_WEIGHT);
+
+/**
+ * How much lower a trace's lexical weight is per unit of its code share (the share of its
+ * characters in fenced code blocks): a trace that is all code is fused at 0.75 - 0.3 = 0.45. A
+ * query is words; code names things otherwise (`isinstance(x, Iterable)` for "check if a variable
+ * is iterable"), so BM25 misses more on code and the embedding, trained on docstring <-> code
+ * pairs, bridges the gap. Measured on the dev sets, whose corpora are the two ends (cosqa-dev: code
+ * share 0.95; seamonkey-dup: 0.01): one flat weight cannot serve both (cosqa-dev is best at
+ * 0.4-0.5, seamonkey-dup at 0.75-0.9). Swept with the base weight (0.7/0.75/0.8 x 0-0.4, the sum of
+ * recall@10 and MRR@10 on both sets): 0.75 and 0.3, on a plateau from 0.25 to 0.4. Not applied to
+ * an adapted embedding, whose flat 0.5 was fitted with it.
+ */
+export const CODE_LEXICAL_SHIFT = 0.35;
+
+/** The share of a markdown text's characters that are in fenced code blocks (0..1). */
+export function codeShare(markdown: string): number {
+  if (markdown.length === 0) return 0;
+  return Math.min(1, codeBlocks(markdown).length / markdown.length);
+}
+
+/** The lexical weight of one trace: the store's weight, lowered by its code share (CODE_LEXICAL_SHIFT). */
+export const traceLexicalWeight = (weight: number, share: number, adapted: boolean): number =>
+  adapted ? weight : Math.max(0, weight - CODE_LEXICAL_SHIFT * share);
 export const CANDIDATES_PER_SIDE = 100;
 
 export const ADJUST = {
@@ -56,11 +80,14 @@ export interface Scored {
   score: number;
 }
 
-/** Min-max normalises each list over its own candidates; a document missing from a list scores 0 there. */
+/**
+ * Min-max normalises each list over its own candidates; a document missing from a list scores 0
+ * there. `alpha` is the lexical weight, one for all or each document's own.
+ */
 export function fuseScores(
   lexical: readonly Scored[],
   vector: readonly Scored[],
-  alpha = LEXICAL_WEIGHT,
+  alpha: number | ((id: string) => number) = LEXICAL_WEIGHT,
 ): Map<string, number> {
   const normalise = (list: readonly Scored[]) => {
     const out = new Map<string, number>();
@@ -78,8 +105,10 @@ export function fuseScores(
   const l = normalise(lexical);
   const v = normalise(vector);
   const fused = new Map<string, number>();
-  for (const id of new Set([...l.keys(), ...v.keys()]))
-    fused.set(id, alpha * (l.get(id) ?? 0) + (1 - alpha) * (v.get(id) ?? 0));
+  for (const id of new Set([...l.keys(), ...v.keys()])) {
+    const a = typeof alpha === 'number' ? alpha : alpha(id);
+    fused.set(id, a * (l.get(id) ?? 0) + (1 - a) * (v.get(id) ?? 0));
+  }
   return fused;
 }
 

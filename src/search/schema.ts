@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TrustSummarySchema } from '../trust/signals.js';
-import { LEXICAL_WEIGHT, round } from './rank.js';
+import { CODE_LEXICAL_SHIFT, LEXICAL_WEIGHT } from './rank.js';
 
 /** What a search takes, at every edge: `ct search`, the MCP `search_traces` tool, the hook, the duplicate check. */
 export const SearchInputSchema = z.object({
@@ -51,8 +51,16 @@ export const WhySchema = z.object({
     .number()
     .optional()
     .describe(
-      `The weight of BM25 in the fusion: the store's ct.yml search.lexical_weight, else ${LEXICAL_WEIGHT} ` +
-        `(${round(1 - LEXICAL_WEIGHT)} goes to similarity; 0.5 each with an adapted embedding).`,
+      `The weight of BM25 in this trace's fusion (the rest goes to similarity): the store's ct.yml ` +
+        `search.lexical_weight, else ${LEXICAL_WEIGHT} (0.5 with an adapted embedding), lowered by ` +
+        `${CODE_LEXICAL_SHIFT} x code_share (not with an adapted embedding).`,
+    ),
+  code_share: z
+    .number()
+    .optional()
+    .describe(
+      "The share of the trace's context and solution in fenced code blocks (0-1): BM25 misses more on code, " +
+        'so a trace that is mostly code leans more on the embedding.',
     ),
   query_coverage: z
     .number()

@@ -15,7 +15,16 @@ import { STOP_WORDS } from '../text/stop-words.js';
 import { expandForFts, tokenize } from '../text/tokenize.js';
 import { summarizeTrust, type TraceSignals } from '../trust/signals.js';
 import { applyBudget } from './budget.js';
-import { type Adjustment, adjustmentsFor, CANDIDATES_PER_SIDE, fuseScores, lexicalWeightFor, round } from './rank.js';
+import {
+  type Adjustment,
+  adjustmentsFor,
+  CANDIDATES_PER_SIDE,
+  codeShare,
+  fuseScores,
+  lexicalWeightFor,
+  round,
+  traceLexicalWeight,
+} from './rank.js';
 import {
   type SearchInput,
   SearchInputSchema,
@@ -67,7 +76,7 @@ interface Scored {
   relevance: number;
   score: number;
   trust: SearchResult['trust'];
-  why: Pick<SearchResult['why'], 'lexical' | 'vector' | 'query_coverage' | 'lexical_weight'>;
+  why: Pick<SearchResult['why'], 'lexical' | 'vector' | 'query_coverage' | 'lexical_weight' | 'code_share'>;
   weight: number;
   titleTokens: Set<string>;
   /** Copies of this trace in other stores, folded into it. */
@@ -240,11 +249,15 @@ function scoreCandidates(
 ): Scored[] {
   const terms = searched.length > 1 ? queryTerms(query) : new Set<string>();
   return searched.flatMap(({ store, summary, lexical, vector, signals }) => {
-    const alpha = lexicalWeight ?? lexicalWeightFor(summary.adapted === true, store.config.search?.lexical_weight);
+    const adapted = summary.adapted === true;
+    const base = lexicalWeight ?? lexicalWeightFor(adapted, store.config.search?.lexical_weight);
+    // Only lexical candidates are ranked (see above), so only theirs are needed.
+    const shares = new Map(lexical.map((r) => [r.id, codeShare(`${r.context}\n${r.solution}`)]));
+    const alphaOf = (id: string) => traceLexicalWeight(base, shares.get(id) ?? 0, adapted);
     const fused = fuseScores(
       lexical.map((r) => ({ id: r.id, score: r._score ?? 0 })),
       vector.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })),
-      alpha,
+      alphaOf,
     );
     const vectorRank = new Map(
       vector.map((r, n) => [r.id, { rank: n + 1, similarity: round(1 - (r._distance ?? 1)) }]),
@@ -281,7 +294,8 @@ function scoreCandidates(
           lexical: { rank: n + 1, score: round(row._score ?? 0) },
           vector: vectorRank.get(row.id) ?? null,
           query_coverage: terms.size > 0 ? round(coverage) : null,
-          lexical_weight: alpha,
+          lexical_weight: round(alphaOf(row.id)),
+          code_share: round(shares.get(row.id) ?? 0),
         },
         weight,
         titleTokens: new Set(titleTokens(row.title)),

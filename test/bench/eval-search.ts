@@ -14,7 +14,15 @@ import {
 } from '../../src/eval/metrics.js';
 import { indexDir } from '../../src/index/state.js';
 import { FTS_FIELDS, FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
-import { CANDIDATES_PER_SIDE, fuseScores, LEXICAL_WEIGHT, lexicalWeightFor } from '../../src/search/rank.js';
+import {
+  CANDIDATES_PER_SIDE,
+  CODE_LEXICAL_SHIFT,
+  codeShare,
+  fuseScores,
+  LEXICAL_WEIGHT,
+  lexicalWeightFor,
+  traceLexicalWeight,
+} from '../../src/search/rank.js';
 import { lexicalQuery, searchStores } from '../../src/search/search.js';
 import { openStore } from '../../src/store/store.js';
 import { expandForFts } from '../../src/text/tokenize.js';
@@ -67,6 +75,7 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
       models: MODELS,
       candidates_per_side: CANDIDATES_PER_SIDE,
       lexical_weight: LEXICAL_WEIGHT,
+      code_lexical_shift: CODE_LEXICAL_SHIFT,
       fts_options: FTS_OPTIONS,
       fts_fields: FTS_FIELDS,
       document: 'title, tags, body = text; lexical: lexicalText; embedding: embeddingText with context = text',
@@ -74,7 +83,10 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
         'searchStore(autoUpdate false): fused relevance rounded to 3 decimals plus adjustments; results are lexical hits',
       exclude: "seamonkey-dup: each query's own report (exclude) is dropped from every ranking before scoring",
       bootstrap: `paired, 10,000 resamples, (${MODELS[1]} - ${MODELS[0]}) per metric`,
-      fusion_sweep: 'hybrid_alpha_<a>: fuseScores with lexical weight a (diagnostic; the product uses lexical_weight)',
+      fusion:
+        "hybrid: each document's lexical weight is lexical_weight - code_lexical_shift x its code share (traceLexicalWeight); hybrid_flat: lexical_weight for every document (the fusion before the code share)",
+      fusion_sweep:
+        'hybrid_alpha_<a>: as hybrid with base lexical weight a (diagnostic; the product uses lexical_weight)',
       adaptation: `${ADAPTED}: the table adapted (ct.yml embedding.adapt) on the pairs of every document except the queries' own reports; ${ADAPTED_ALL} (diagnostic): with them`,
     },
   };
@@ -98,6 +110,7 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
     sections: { context: d.text, solution: '' },
     body: d.text,
   }));
+  const shares = new Map(traces.map((t) => [t.id, codeShare(`${t.sections.context}\n${t.sections.solution}`)]));
   const perModel: Record<string, Record<string, QueryMetrics[]>> = {};
   const extra: Record<string, unknown> = {};
   const queryReports = new Set(queries.flatMap((q) => q.exclude ?? []));
@@ -116,6 +129,8 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
         extra[`${variant}_adaptation`] = adaptation.report;
       }
       const lexicalWeight = lexicalWeightFor(adapting);
+      // searchStore's fusion: each document's weight lowered by its code share (not when adapted).
+      const weights = (base: number) => (id: string) => traceLexicalWeight(base, shares.get(id) ?? 0, adapting);
       log(`eval-search: ${set}: indexing ${traces.length} documents with ${variant}`);
       const built = await timeAsync(() =>
         createTraceTable(
@@ -134,13 +149,21 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
       const vector: Run = (q, ex) => vectorSide(table, embedder, q, ex);
       const both = async (q: string, ex?: readonly string[]) => Promise.all([bm25(q, ex), vector(q, ex)]);
       const single: Run = (q, ex) => singleFieldSide(table, q, ex);
+      // The sweep (and hybrid_flat) reuses one candidate pair per query (cached), so it costs one pass.
+      const cache = new Map<string, [Ranked[], Ranked[]]>();
+      // Keyed by the exclusion too: seamonkey-dup has reports that share a title (12 titles, 31 queries).
+      const cached = async (q: string, ex?: readonly string[]) => {
+        const key = `${q}\0${ex?.join(' ') ?? ''}`;
+        return cache.get(key) ?? cache.set(key, await both(q, ex)).get(key)!;
+      };
       const runs: Record<string, Run> = {
         bm25,
         bm25_single_field: single,
         vector,
         hybrid_single_field_alpha_0_9: async (q, ex) =>
           rankFused(...(await Promise.all([single(q, ex), vector(q, ex)])), 0.9),
-        hybrid: async (q, ex) => rankFused(...(await both(q, ex)), lexicalWeight),
+        hybrid: async (q, ex) => rankFused(...(await both(q, ex)), weights(lexicalWeight)),
+        hybrid_flat: async (q, ex) => rankFused(...(await cached(q, ex)), lexicalWeight),
         hybrid_search_store: async (q, ex) =>
           (
             await searchStores(
@@ -150,15 +173,8 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
             )
           ).results,
       };
-      // The sweep reuses one candidate pair per query (cached), so it costs one pass.
-      const cache = new Map<string, [Ranked[], Ranked[]]>();
-      // Keyed by the exclusion too: seamonkey-dup has reports that share a title (12 titles, 31 queries).
-      const cached = async (q: string, ex?: readonly string[]) => {
-        const key = `${q}\0${ex?.join(' ') ?? ''}`;
-        return cache.get(key) ?? cache.set(key, await both(q, ex)).get(key)!;
-      };
       for (const alpha of ALPHAS)
-        runs[`hybrid_alpha_${alpha}`] = async (q, ex) => rankFused(...(await cached(q, ex)), alpha);
+        runs[`hybrid_alpha_${alpha}`] = async (q, ex) => rankFused(...(await cached(q, ex)), weights(alpha));
       const rows: Record<string, QueryMetrics[]> = {};
       const latency: Record<string, ReturnType<typeof summarizeLatencies>> = {};
       for (const [name, run] of Object.entries(runs)) {
@@ -226,6 +242,10 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
         ]),
     ),
     bootstrap_recall_at_10_vs_bm25: Object.fromEntries(variants.map((m) => [m, vsBm25(perModel[m] ?? {})])),
+    // The code-share fusion against one flat lexical weight for every document, same candidates.
+    bootstrap_hybrid_minus_hybrid_flat: Object.fromEntries(
+      (['r10', 'mrr10'] as const).map((m) => [m, pairedBootstrap(pick(after.hybrid, m), pick(after.hybrid_flat, m))]),
+    ),
     // The ranking of today against the one before field weights and the fitted fusion (one `fts`
     // column, lexical weight 0.9), same model and queries: recall@10 and MRR@10.
     [`bootstrap_${MODELS[1]}_vs_single_field_alpha_0_9`]: Object.fromEntries(
@@ -325,7 +345,7 @@ async function vectorSide(
 }
 
 /** fuseScores over both candidate lists, best first, ties by id as searchStore breaks them. */
-function rankFused(lexical: Ranked[], vector: Ranked[], alpha: number): Ranked[] {
+function rankFused(lexical: Ranked[], vector: Ranked[], alpha: number | ((id: string) => number)): Ranked[] {
   return [...fuseScores(lexical, vector, alpha)]
     .map(([id, score]) => ({ id, score }))
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EvalReport, FIT_WEIGHTS } from '../../src/eval/run.js';
+import { CODE_LEXICAL_SHIFT } from '../../src/search/rank.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import { commitAll, git, makeStore, writeFile } from '../helpers/git.js';
 import { traceText } from '../helpers/trace.js';
@@ -42,7 +43,7 @@ async function storeWithQueries(): Promise<string> {
       'sqlite3.OperationalError: database is locked under concurrent writers',
       '[sqlite, python]',
       'Two processes write to one SQLite file and one fails with database is locked.',
-      'Enable WAL mode (PRAGMA journal_mode=WAL) and set a busy_timeout.',
+      'Enable WAL mode and set a busy_timeout:\n\n```python\ncon.execute("PRAGMA journal_mode=WAL")\n```',
     ),
   );
   writeFile(
@@ -159,7 +160,7 @@ describe('ct eval on a store with labelled queries', () => {
     const model = await runCli(['eval', '--against-model', 'use-lite-static-v1', '--json'], { cwd: root });
     expect(model.code, model.stderr).toBe(0);
     const byModel = parseJson<EvalReport>(model);
-    expect(byModel.model).toBe('ct-static-v2');
+    expect(byModel.model).toBe('ct-static-v3');
     expect(byModel.against).toMatchObject({ ref: 'HEAD', model: 'use-lite-static-v1', traces: 4 });
     expect(byModel.against?.difference.recall_at_10.mean_diff).toBeCloseTo(
       byModel.metrics.recall_at_10.mean - (byModel.against?.metrics.recall_at_10.mean ?? 0),
@@ -196,8 +197,8 @@ describe('ct eval on a store with labelled queries', () => {
     expect(report).toMatchObject({ adapted: true, traces: 204 });
     expect(report.against).toMatchObject({ ref: 'HEAD~1', adapted: false, traces: 204 });
     const human = await runCli(['eval', '--against', 'HEAD~1'], { cwd: root });
-    expect(human.stdout).toMatch(/204 traces, ct-static-v2, adapted/);
-    expect(human.stdout).toMatch(/HEAD~1 \([0-9a-f]{7}, ct-static-v2\)/);
+    expect(human.stdout).toMatch(/204 traces, ct-static-v3, adapted/);
+    expect(human.stdout).toMatch(/HEAD~1 \([0-9a-f]{7}, ct-static-v3\)/);
   }, 120_000);
 
   it('fits the lexical weight of the fusion on the queries, and the store searches with the weight ct.yml sets', async () => {
@@ -218,8 +219,12 @@ describe('ct eval on a store with labelled queries', () => {
     fs.appendFileSync(path.join(root, 'ct.yml'), '\nsearch:\n  lexical_weight: 0.4\n');
     const search = await runCli(['search', 'database is locked', '--store', root, '--json'], { cwd: root });
     expect(search.code, search.stderr).toBe(0);
-    const first = parseJson<{ results: { id: string; why: { lexical_weight: number } }[] }>(search).results[0];
-    expect(first).toMatchObject({ id: IDS.locked, why: { lexical_weight: 0.4 } });
+    const first = parseJson<{ results: { id: string; why: { lexical_weight: number; code_share: number } }[] }>(search)
+      .results[0];
+    expect(first?.id).toBe(IDS.locked);
+    // The store's weight, lowered by the trace's share of code (CODE_LEXICAL_SHIFT x code_share).
+    expect(first?.why.code_share).toBeGreaterThan(0);
+    expect(first?.why.lexical_weight).toBeCloseTo(0.4 - CODE_LEXICAL_SHIFT * (first?.why.code_share ?? 0), 2);
     const again = parseJson<EvalReport>(await runCli(['eval', '--fit', '--json'], { cwd: root }));
     expect(again.fit?.current).toBe(0.4);
 

@@ -152,6 +152,6 @@ describe('an index on object storage', () => {
       env: { ...env(), CT_EMBEDDING_MODEL: 'use-lite-static-v1' },
     });
     expect(result.code).toBe(7);
-    expect(result.stdout + result.stderr).toMatch(/embedded with ct-static-v2.*this store uses use-lite-static-v1/);
+    expect(result.stdout + result.stderr).toMatch(/embedded with ct-static-v3.*this store uses use-lite-static-v1/);
   });
 });

@@ -157,7 +157,7 @@ describe('a shipped index', () => {
     };
     expect(manifest.store.commit).toBe(head);
     expect(manifest.store.tree).toBe(git(published.ci, 'rev-parse', 'HEAD^{tree}').trim());
-    expect(manifest.model.id).toBe('ct-static-v2');
+    expect(manifest.model.id).toBe('ct-static-v3');
     expect(manifest.model.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.rows).toBe(TRACES);
     expect(git(published.bare, 'cat-file', 'blob', 'refs/ct/index:manifest.json.sig')).toContain('BEGIN SSH SIGNATURE');
@@ -301,7 +301,7 @@ describe('a shipped index', () => {
       sign: ciKey.key,
     }));
     const { json, stderr } = await firstSearch(bare, 'model');
-    expect(stderr).toMatch(/\(model-mismatch\): the files of ct-static-v2 differ/);
+    expect(stderr).toMatch(/\(model-mismatch\): the files of ct-static-v3 differ/);
     expect(json.stores[0]?.embedded).toBe(TRACES);
   });
 
@@ -309,7 +309,7 @@ describe('a shipped index', () => {
     const { json, stderr } = await firstSearch(published.bare, 'other-model', {
       CT_EMBEDDING_MODEL: 'use-lite-static-v1',
     });
-    expect(stderr).toMatch(/\(model-mismatch\): the shipped index was embedded with ct-static-v2/);
+    expect(stderr).toMatch(/\(model-mismatch\): the shipped index was embedded with ct-static-v3/);
     expect(json.stores[0]?.embedded).toBe(TRACES);
   });
 

@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 const cosine = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
 const norm = (a: Float32Array) => Math.sqrt(cosine(a, a));
 
-describe('ct-static-v2 embedder', () => {
+describe('ct-static-v3 embedder', () => {
   const model = loadCtStaticEmbedder();
 
   it('is the default model and loads from the package', async () => {
@@ -98,7 +98,17 @@ describe('ct-static-v2 embedder', () => {
     }
     fs.copyFileSync(path.join(ctStaticDir(), `${CT_STATIC_MODEL}.json`), path.join(empty, `${CT_STATIC_MODEL}.json`));
     fs.writeFileSync(path.join(empty, `${CT_STATIC_MODEL}.bin`), 'not a table');
-    expect(() => loadCtStaticEmbedder(empty)).toThrowError(/cannot be read \(not a ct-static-v2 table/);
+    expect(() => loadCtStaticEmbedder(empty)).toThrowError(/cannot be read \(not a ct-static-v3 table/);
+  });
+});
+
+describe('a retired table', () => {
+  it('is refused with its successor named, not loaded as another table', async () => {
+    const refused = await loadEmbedder('ct-static-v2').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CtError);
+    expect((refused as CtError).code).toBe('unknown-model');
+    expect((refused as CtError).message).toMatch(/"ct-static-v2" was retrained as ct-static-v3/);
+    expect((refused as CtError).hint).toMatch(/remove embedding\.model from ct\.yml/);
   });
 });
 

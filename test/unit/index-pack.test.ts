@@ -6,7 +6,7 @@ const manifest = (files: { path: string; bytes: number; sha256: string }[]) => (
   format: 'ct-index-pack',
   version: PACK_VERSION,
   store: { name: 'demo', commit: 'a'.repeat(40), tree: 'b'.repeat(40) },
-  model: { id: 'ct-static-v2', sha256: 'c'.repeat(64), dim: 256 },
+  model: { id: 'ct-static-v3', sha256: 'c'.repeat(64), dim: 256 },
   schema_version: 4,
   rows: 1,
   digest: 'd'.repeat(64),

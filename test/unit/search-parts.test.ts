@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { judgeFreshness } from '../../src/project/versions.js';
-import { adjustmentsFor, fuseScores } from '../../src/search/rank.js';
+import {
+  adjustmentsFor,
+  CODE_LEXICAL_SHIFT,
+  codeShare,
+  fuseScores,
+  traceLexicalWeight,
+} from '../../src/search/rank.js';
 import { makeSnippet } from '../../src/search/snippet.js';
 import { expandForFts, tokenize } from '../../src/text/tokenize.js';
 import { wilsonLowerBound } from '../../src/trust/signals.js';
@@ -49,6 +55,48 @@ describe('fuseScores', () => {
     expect(fused.get('b')).toBeCloseTo(0.375);
     expect(fused.get('c')).toBeCloseTo(0.25);
     expect(fused.get('d')).toBeCloseTo(0);
+  });
+});
+
+describe('the lexical weight of a trace', () => {
+  const prose = 'The build fails with EACCES when npm writes to the global folder.';
+  const code = '```js\nconst fs = require("fs");\nfs.writeFileSync(path, data);\n```';
+
+  it('is the share of the text in fenced code blocks', () => {
+    expect(codeShare(prose)).toBe(0);
+    expect(codeShare('')).toBe(0);
+    expect(codeShare(code)).toBeGreaterThan(0.75);
+    const mixed = codeShare(`${prose}\n\n${code}`);
+    expect(mixed).toBeGreaterThan(0.3);
+    expect(mixed).toBeLessThan(codeShare(code));
+  });
+
+  it('lowers BM25 weight for code, not for prose nor with an adapted embedding', () => {
+    expect(traceLexicalWeight(0.75, 0, false)).toBe(0.75);
+    expect(CODE_LEXICAL_SHIFT).toBeGreaterThan(0);
+    expect(traceLexicalWeight(0.75, 1, false)).toBeCloseTo(0.75 - CODE_LEXICAL_SHIFT);
+    expect(traceLexicalWeight(0.75, 0.5, false)).toBeCloseTo(0.75 - CODE_LEXICAL_SHIFT / 2);
+    expect(traceLexicalWeight(0.5, 1, true)).toBe(0.5);
+    expect(traceLexicalWeight(0.1, 1, false)).toBe(0);
+  });
+
+  it('lets the embedding lift a code trace past a prose trace with more BM25', () => {
+    const lexical = [
+      { id: 'prose', score: 10 },
+      { id: 'code', score: 8 },
+      { id: 'other', score: 0 },
+    ];
+    const vector = [
+      { id: 'code', score: 0.9 },
+      { id: 'prose', score: 0.5 },
+      { id: 'other', score: 0.1 },
+    ];
+    const flat = fuseScores(lexical, vector, 0.75);
+    expect(flat.get('prose')).toBeGreaterThan(flat.get('code') as number);
+    const shares: Record<string, number> = { prose: 0, code: 1, other: 0 };
+    const byTrace = fuseScores(lexical, vector, (id) => traceLexicalWeight(0.75, shares[id] ?? 0, false));
+    expect(byTrace.get('code')).toBeGreaterThan(byTrace.get('prose') as number);
+    expect(byTrace.get('prose')).toBeCloseTo(flat.get('prose') as number);
   });
 });
 
