@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL } from '../embed/embedding.js';
 import type { Freshness } from '../project/versions.js';
 import { describeStale, type RegistryStale } from '../staleness/judge.js';
 import { codeBlocks } from '../text/code.js';
@@ -7,10 +8,12 @@ import type { TraceSignals } from '../trust/signals.js';
  * Fusion and re-ranking: the constants here are the documented ranking policy (README, "How
  * search works"). The lexical weight was fitted on both dev sets at once (test/bench/eval-search.ts
  * sweeps it; objective: the sum of the recall@10 and MRR@10 gains on cosqa-dev and
- * seamonkey-dup) after ct-static-v3 and the field weights: 0.75 against the 0.9 fitted for the
+ * seamonkey-dup) after ct-static-v2 and the field weights: 0.75 against the 0.9 fitted for the
  * previous embedder, paired bootstrap over the ranking of main (one column, 0.9): cosqa-dev
  * recall@10 +0.032 [+0.012, +0.052], MRR@10 +0.025 [+0.013, +0.038]; seamonkey-dup recall@10
  * +0.043 [+0.011, +0.087], MRR@10 +0.010 [-0.021, +0.038]. Min-max beat max-only normalisation.
+ * With ct-static-v3 it stays the weight of a trace of prose, swept again with the code share
+ * (CODE_LEXICAL_SHIFT): 0.70 and 0.80 were within 0.007 of it (one query), so it stayed.
  *
  * Vector-only candidates (not among the lexical hits) were tried, admitted above a similarity
  * threshold (0.35 to 0.7) or by vector rank (top 3): no gain on either set (the relevant trace is
@@ -36,14 +39,15 @@ export const lexicalWeightFor = (adapted: boolean, configured?: number): number 
 
 /**
  * How much lower a trace's lexical weight is per unit of its code share (the share of its
- * characters in fenced code blocks): a trace that is all code is fused at 0.75 - 0.3 = 0.45. A
+ * characters in fenced code blocks): a trace that is all code is fused at 0.75 - 0.35 = 0.40. A
  * query is words; code names things otherwise (`isinstance(x, Iterable)` for "check if a variable
  * is iterable"), so BM25 misses more on code and the embedding, trained on docstring <-> code
  * pairs, bridges the gap. Measured on the dev sets, whose corpora are the two ends (cosqa-dev: code
  * share 0.95; seamonkey-dup: 0.01): one flat weight cannot serve both (cosqa-dev is best at
  * 0.4-0.5, seamonkey-dup at 0.75-0.9). Swept with the base weight (0.7/0.75/0.8 x 0-0.4, the sum of
- * recall@10 and MRR@10 on both sets): 0.75 and 0.3, on a plateau from 0.25 to 0.4. Not applied to
- * an adapted embedding, whose flat 0.5 was fitted with it.
+ * recall@10 and MRR@10 on both sets, ct-static-v3): 0.75 and 0.35, on a plateau from 0.3 to 0.4
+ * (test/bench/eval-search.ts: hybrid against hybrid_flat). Only for the default table, not adapted
+ * (see codeShiftFor).
  */
 export const CODE_LEXICAL_SHIFT = 0.35;
 
@@ -53,9 +57,17 @@ export function codeShare(markdown: string): number {
   return Math.min(1, codeBlocks(markdown).length / markdown.length);
 }
 
-/** The lexical weight of one trace: the store's weight, lowered by its code share (CODE_LEXICAL_SHIFT). */
-export const traceLexicalWeight = (weight: number, share: number, adapted: boolean): number =>
-  adapted ? weight : Math.max(0, weight - CODE_LEXICAL_SHIFT * share);
+/**
+ * The code shift of an index's fusion: CODE_LEXICAL_SHIFT for the default table, for which it was
+ * fitted; none for an adapted table or another model (with `use-lite-static-v1` it cost cosqa-dev
+ * 0.106 recall@10: a weaker embedding earns no more say on code).
+ */
+export const codeShiftFor = (model: string, adapted: boolean): number =>
+  model === DEFAULT_MODEL && !adapted ? CODE_LEXICAL_SHIFT : 0;
+
+/** The lexical weight of one trace: the store's weight, lowered by its code share times the index's code shift. */
+export const traceLexicalWeight = (weight: number, share: number, shift: number): number =>
+  Math.max(0, weight - shift * share);
 export const CANDIDATES_PER_SIDE = 100;
 
 export const ADJUST = {

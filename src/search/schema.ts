@@ -53,7 +53,7 @@ export const WhySchema = z.object({
     .describe(
       `The weight of BM25 in this trace's fusion (the rest goes to similarity): the store's ct.yml ` +
         `search.lexical_weight, else ${LEXICAL_WEIGHT} (0.5 with an adapted embedding), lowered by ` +
-        `${CODE_LEXICAL_SHIFT} x code_share (not with an adapted embedding).`,
+        `${CODE_LEXICAL_SHIFT} x code_share with the default embedding (not adapted).`,
     ),
   code_share: z
     .number()

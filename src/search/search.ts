@@ -20,6 +20,7 @@ import {
   adjustmentsFor,
   CANDIDATES_PER_SIDE,
   codeShare,
+  codeShiftFor,
   fuseScores,
   lexicalWeightFor,
   round,
@@ -253,7 +254,8 @@ function scoreCandidates(
     const base = lexicalWeight ?? lexicalWeightFor(adapted, store.config.search?.lexical_weight);
     // Only lexical candidates are ranked (see above), so only theirs are needed.
     const shares = new Map(lexical.map((r) => [r.id, codeShare(`${r.context}\n${r.solution}`)]));
-    const alphaOf = (id: string) => traceLexicalWeight(base, shares.get(id) ?? 0, adapted);
+    const shift = codeShiftFor(summary.model, adapted);
+    const alphaOf = (id: string) => traceLexicalWeight(base, shares.get(id) ?? 0, shift);
     const fused = fuseScores(
       lexical.map((r) => ({ id: r.id, score: r._score ?? 0 })),
       vector.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })),

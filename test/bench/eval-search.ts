@@ -18,6 +18,7 @@ import {
   CANDIDATES_PER_SIDE,
   CODE_LEXICAL_SHIFT,
   codeShare,
+  codeShiftFor,
   fuseScores,
   LEXICAL_WEIGHT,
   lexicalWeightFor,
@@ -84,7 +85,7 @@ export async function benchEvalSearch(): Promise<Record<string, unknown>> {
       exclude: "seamonkey-dup: each query's own report (exclude) is dropped from every ranking before scoring",
       bootstrap: `paired, 10,000 resamples, (${MODELS[1]} - ${MODELS[0]}) per metric`,
       fusion:
-        "hybrid: each document's lexical weight is lexical_weight - code_lexical_shift x its code share (traceLexicalWeight); hybrid_flat: lexical_weight for every document (the fusion before the code share)",
+        "hybrid: each document's lexical weight is lexical_weight - code_lexical_shift x its code share (traceLexicalWeight; the default table only, not adapted); hybrid_flat: lexical_weight for every document (the fusion before the code share)",
       fusion_sweep:
         'hybrid_alpha_<a>: as hybrid with base lexical weight a (diagnostic; the product uses lexical_weight)',
       adaptation: `${ADAPTED}: the table adapted (ct.yml embedding.adapt) on the pairs of every document except the queries' own reports; ${ADAPTED_ALL} (diagnostic): with them`,
@@ -129,8 +130,9 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
         extra[`${variant}_adaptation`] = adaptation.report;
       }
       const lexicalWeight = lexicalWeightFor(adapting);
-      // searchStore's fusion: each document's weight lowered by its code share (not when adapted).
-      const weights = (base: number) => (id: string) => traceLexicalWeight(base, shares.get(id) ?? 0, adapting);
+      // searchStore's fusion: each document's weight lowered by its code share (default table only).
+      const shift = codeShiftFor(model, adapting);
+      const weights = (base: number) => (id: string) => traceLexicalWeight(base, shares.get(id) ?? 0, shift);
       log(`eval-search: ${set}: indexing ${traces.length} documents with ${variant}`);
       const built = await timeAsync(() =>
         createTraceTable(

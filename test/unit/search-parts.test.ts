@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL } from '../../src/embed/embedding.js';
 import { judgeFreshness } from '../../src/project/versions.js';
 import {
   adjustmentsFor,
   CODE_LEXICAL_SHIFT,
   codeShare,
+  codeShiftFor,
   fuseScores,
   traceLexicalWeight,
 } from '../../src/search/rank.js';
@@ -71,13 +73,17 @@ describe('the lexical weight of a trace', () => {
     expect(mixed).toBeLessThan(codeShare(code));
   });
 
-  it('lowers BM25 weight for code, not for prose nor with an adapted embedding', () => {
-    expect(traceLexicalWeight(0.75, 0, false)).toBe(0.75);
+  it('lowers BM25 weight for code with the default table, not for prose, an adapted table or another model', () => {
+    const shift = codeShiftFor(DEFAULT_MODEL, false);
+    expect(shift).toBe(CODE_LEXICAL_SHIFT);
     expect(CODE_LEXICAL_SHIFT).toBeGreaterThan(0);
-    expect(traceLexicalWeight(0.75, 1, false)).toBeCloseTo(0.75 - CODE_LEXICAL_SHIFT);
-    expect(traceLexicalWeight(0.75, 0.5, false)).toBeCloseTo(0.75 - CODE_LEXICAL_SHIFT / 2);
-    expect(traceLexicalWeight(0.5, 1, true)).toBe(0.5);
-    expect(traceLexicalWeight(0.1, 1, false)).toBe(0);
+    expect(codeShiftFor(DEFAULT_MODEL, true)).toBe(0);
+    expect(codeShiftFor('use-lite-static-v1', false)).toBe(0);
+    expect(traceLexicalWeight(0.75, 0, shift)).toBe(0.75);
+    expect(traceLexicalWeight(0.75, 1, shift)).toBeCloseTo(0.75 - CODE_LEXICAL_SHIFT);
+    expect(traceLexicalWeight(0.75, 0.5, shift)).toBeCloseTo(0.75 - CODE_LEXICAL_SHIFT / 2);
+    expect(traceLexicalWeight(0.5, 1, 0)).toBe(0.5);
+    expect(traceLexicalWeight(0.1, 1, shift)).toBe(0);
   });
 
   it('lets the embedding lift a code trace past a prose trace with more BM25', () => {
@@ -94,7 +100,7 @@ describe('the lexical weight of a trace', () => {
     const flat = fuseScores(lexical, vector, 0.75);
     expect(flat.get('prose')).toBeGreaterThan(flat.get('code') as number);
     const shares: Record<string, number> = { prose: 0, code: 1, other: 0 };
-    const byTrace = fuseScores(lexical, vector, (id) => traceLexicalWeight(0.75, shares[id] ?? 0, false));
+    const byTrace = fuseScores(lexical, vector, (id) => traceLexicalWeight(0.75, shares[id] ?? 0, CODE_LEXICAL_SHIFT));
     expect(byTrace.get('code')).toBeGreaterThan(byTrace.get('prose') as number);
     expect(byTrace.get('prose')).toBeCloseTo(flat.get('prose') as number);
   });
