@@ -83,7 +83,9 @@ function formatFit(fit: FitReport): string[] {
   const mark = (w: number) => (w === fit.best ? ' <- best' : '') + (w === fit.current ? ' (now)' : '');
   return [
     '',
-    color.bold('Lexical weight of the fusion (ct.yml search.lexical_weight), tried on these queries:'),
+    color.bold(
+      'Lexical weight of the fusion for a trace of prose (ct.yml search.lexical_weight), tried on these queries:',
+    ),
     formatTable([
       ['weight', 'recall@10', 'MRR@10', ''],
       ...fit.weights.map((w) => [w.weight.toFixed(2), f3(w.recall_at_10), f3(w.mrr_at_10), mark(w.weight)]),
