@@ -57,6 +57,10 @@ export function codeShare(markdown: string): number {
   return Math.min(1, codeBlocks(markdown).length / markdown.length);
 }
 
+/** A trace's code share: of its context and solution, as the index rows hold them. */
+export const traceCodeShare = (trace: { context: string; solution: string }): number =>
+  codeShare(`${trace.context}\n${trace.solution}`);
+
 /**
  * The code shift of an index's fusion: CODE_LEXICAL_SHIFT for the default table, for which it was
  * fitted; none for an adapted table or another model (with `use-lite-static-v1` it cost cosqa-dev

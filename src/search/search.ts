@@ -19,11 +19,11 @@ import {
   type Adjustment,
   adjustmentsFor,
   CANDIDATES_PER_SIDE,
-  codeShare,
   codeShiftFor,
   fuseScores,
   lexicalWeightFor,
   round,
+  traceCodeShare,
   traceLexicalWeight,
 } from './rank.js';
 import {
@@ -253,7 +253,7 @@ function scoreCandidates(
     const adapted = summary.adapted === true;
     const base = lexicalWeight ?? lexicalWeightFor(adapted, store.config.search?.lexical_weight);
     // Only lexical candidates are ranked (see above), so only theirs are needed.
-    const shares = new Map(lexical.map((r) => [r.id, codeShare(`${r.context}\n${r.solution}`)]));
+    const shares = new Map(lexical.map((r) => [r.id, traceCodeShare(r)]));
     const shift = codeShiftFor(summary.model, adapted);
     const alphaOf = (id: string) => traceLexicalWeight(base, shares.get(id) ?? 0, shift);
     const fused = fuseScores(

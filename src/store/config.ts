@@ -191,8 +191,9 @@ export const StoreConfigSchema = z
           .max(1)
           .optional()
           .describe(
-            'The weight of the full-text (BM25) side in the fusion with vector similarity, 0 to 1 (default 0.75; 0.5 ' +
-              "with an adapted embedding). Fit it on the store's labelled queries with `ct eval --fit`.",
+            'The weight of the full-text (BM25) side in the fusion with vector similarity for a trace of prose, 0 to 1 ' +
+              "(default 0.75; 0.5 with an adapted embedding); with the default embedding a trace's weight is lowered " +
+              "by 0.35 x its share of code. Fit it on the store's labelled queries with `ct eval --fit`.",
           ),
       })
       .strict()

@@ -17,11 +17,11 @@ import { FTS_FIELDS, FTS_OPTIONS, ROW_COLUMNS } from '../../src/index/table.js';
 import {
   CANDIDATES_PER_SIDE,
   CODE_LEXICAL_SHIFT,
-  codeShare,
   codeShiftFor,
   fuseScores,
   LEXICAL_WEIGHT,
   lexicalWeightFor,
+  traceCodeShare,
   traceLexicalWeight,
 } from '../../src/search/rank.js';
 import { lexicalQuery, searchStores } from '../../src/search/search.js';
@@ -111,7 +111,7 @@ async function evalSet(set: EvalSetName): Promise<Record<string, unknown>> {
     sections: { context: d.text, solution: '' },
     body: d.text,
   }));
-  const shares = new Map(traces.map((t) => [t.id, codeShare(`${t.sections.context}\n${t.sections.solution}`)]));
+  const shares = new Map(traces.map((t) => [t.id, traceCodeShare(t.sections)]));
   const perModel: Record<string, Record<string, QueryMetrics[]>> = {};
   const extra: Record<string, unknown> = {};
   const queryReports = new Set(queries.flatMap((q) => q.exclude ?? []));
